@@ -1,0 +1,162 @@
+package scoring
+
+// Quadrant is a power-map quadrant.
+type Quadrant int
+
+// Quadrants of §3: high power = P ≥ HighPower, supportive = S > SupportiveAbove.
+const (
+	Q1Engage   Quadrant = 1 // high power, supportive
+	Q2Persuade Quadrant = 2 // high power, not supportive
+	Q3BuildUp  Quadrant = 3 // lower power, supportive
+	Q4Monitor  Quadrant = 4 // lower power, not supportive
+)
+
+// String is the quadrant's label as shown in the tabs, e.g. "Q1 Engage".
+func (q Quadrant) String() string {
+	switch q {
+	case Q1Engage:
+		return "Q1 Engage"
+	case Q2Persuade:
+		return "Q2 Persuade"
+	case Q3BuildUp:
+		return "Q3 Build up"
+	case Q4Monitor:
+		return "Q4 Monitor"
+	}
+	return ""
+}
+
+// RingName is the alignment ring's name for rings 1–5.
+func RingName(ring int) string {
+	switch ring {
+	case 1:
+		return "Core leader"
+	case 2:
+		return "Potential leader"
+	case 3:
+		return "Active participant"
+	case 4:
+		return "Passive supporter"
+	case 5:
+		return "Not yet aligned"
+	}
+	return ""
+}
+
+// FollowUpKind is the exact word in the Follow-ups tab's Kind column.
+type FollowUpKind string
+
+// Follow-up kinds of §3, in the order a relationship owner should act on them.
+const (
+	NextStepOverdue FollowUpKind = "Next step overdue"
+	CheckInOverdue  FollowUpKind = "Check-in overdue"
+	NextStepDueSoon FollowUpKind = "Next step due soon"
+	NeverMet        FollowUpKind = "Never met"
+	NoOwner         FollowUpKind = "No owner"
+	Reassess        FollowUpKind = "Reassess"
+)
+
+// ConnectionKind is the exact word in the Connections tab's Kind column.
+type ConnectionKind string
+
+// Connection kinds of §3.
+const (
+	WarmPath       ConnectionKind = "Warm path"
+	NeedsConnector ConnectionKind = "Needs connector"
+	UnusedAsset    ConnectionKind = "Unused asset"
+	NewLead        ConnectionKind = "New lead"
+)
+
+// Step is an open next step: agreed at a past meeting, not done, not superseded.
+type Step struct {
+	Text    string
+	Due     Date
+	Meeting Date // the meeting that agreed it
+	Row     int  // that meeting's sheet row
+}
+
+// Assessment is everything computed for one active partner.
+type Assessment struct {
+	Partner *Partner
+
+	// Activity in window.
+	Touches, Participations, Leadership int
+
+	Alignment      Maybe   // A
+	Support        float64 // S
+	SupportKnown   bool    // false when S defaulted to neutral
+	Behaviour      int     // b, 1..4
+	Ring           int     // 1..5
+	RingOverridden bool
+	Power          float64 // P
+	PowerKnown     bool    // false when P defaulted
+	Quadrant       Quadrant
+	Access         float64 // 0..1
+	WarmPaths      []*Asset
+
+	FirstContact Date // earliest past meeting
+	LastContact  Date // latest past meeting
+	NextPlanned  Date // earliest planned meeting, zero if none
+	OpenStep     *Step
+	StepOverdue  bool
+	StepDueSoon  bool
+	CheckInDue   bool // check-in overdue
+	Urgency      float64
+
+	Score    int // 0..100
+	Rank     int // 1 = highest priority
+	NextMove string
+	// Why gives the reasons for the score in words, one clause per component.
+	Why string
+	// Warning is set for a nonpartisan conflict.
+	Warning string
+}
+
+// FollowUp is one finding in the Follow-ups tab.
+type FollowUp struct {
+	Owner   string
+	Partner string
+	Kind    FollowUpKind
+	Due     Date
+	// DaysOverdue is meaningful when HasDays (overdue next steps and check-ins).
+	DaysOverdue int
+	HasDays     bool
+	NextStep    string // the step, or what to do for kinds without one
+	LastContact Date
+	Ring        int
+}
+
+// Connection is a warm path or a gap in the Connections tab.
+type Connection struct {
+	Kind     ConnectionKind
+	Partner  string
+	Member   string
+	Detail   string
+	Strength int // 0 = blank
+}
+
+// OwnerLoad is one row of the Owners tab.
+type OwnerLoad struct {
+	Owner           string
+	Active          int // active partners owned
+	Max             int
+	OverdueFollowUp int // overdue next steps and check-ins
+	Over            int // Active − Max when over capacity, else 0
+}
+
+// Result is everything one scoring run produces.
+type Result struct {
+	AsOf Date
+	// Assessments holds the active partners, ranked: Assessments[0] has Rank 1.
+	Assessments []Assessment
+	FollowUps   []FollowUp
+	Connections []Connection
+	Owners      []OwnerLoad
+	// Issues found while scoring (unknown support or power, nonpartisan conflicts).
+	Issues []Issue
+	// RingCounts[r] counts active partners in ring r (1..5); QuadrantCounts likewise (1..4).
+	RingCounts     [6]int
+	QuadrantCounts [5]int
+	// Inactive counts partners left out because their Status is Inactive.
+	Inactive int
+}

@@ -1,0 +1,226 @@
+// Package sheets is the spreadsheet port: typed tables in, managed tabs out.
+//
+// The rest of partnermap sees a spreadsheet only through these types. Each backend
+// (sheets/xlsx for a local workbook, sheets/google for a Google Sheet) is an adapter
+// that implements Source. Input tabs belong to volunteers and are only ever read;
+// output tabs belong to partnermap, carry a marker, and are replaced whole.
+package sheets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Kind says what a cell holds.
+type Kind uint8
+
+// The cell kinds a backend can report.
+const (
+	Blank Kind = iota
+	Text
+	Number
+	Date
+	Bool
+)
+
+// Cell is one typed value. Only the field that matches Kind is meaningful.
+type Cell struct {
+	Kind Kind
+	Text string    // Kind == Text
+	Num  float64   // Kind == Number, or the spreadsheet serial of a Date
+	Time time.Time // Kind == Date: wall-clock date (and time) in UTC, no zone conversion
+	Bool bool      // Kind == Bool
+}
+
+// TextCell returns a cell holding s literally; it is never parsed as a formula.
+func TextCell(s string) Cell {
+	if s == "" {
+		return Cell{}
+	}
+	return Cell{Kind: Text, Text: s}
+}
+
+// NumberCell returns a numeric cell.
+func NumberCell(f float64) Cell { return Cell{Kind: Number, Num: f} }
+
+// IntCell returns a numeric cell holding a whole number.
+func IntCell(n int) Cell { return Cell{Kind: Number, Num: float64(n)} }
+
+// BoolCell returns a boolean cell.
+func BoolCell(b bool) Cell { return Cell{Kind: Bool, Bool: b} }
+
+// DateCell returns a date cell for the calendar day or date-time t (read as wall clock, zone ignored).
+func DateCell(t time.Time) Cell {
+	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	return Cell{Kind: Date, Time: wall, Num: Serial(wall)}
+}
+
+// IsBlank reports whether the cell is empty or holds only an empty string.
+func (c Cell) IsBlank() bool { return c.Kind == Blank || (c.Kind == Text && c.Text == "") }
+
+// String renders the cell as a person would type it; used in messages and for hashing.
+func (c Cell) String() string {
+	switch c.Kind {
+	case Text:
+		return c.Text
+	case Number:
+		return strconv.FormatFloat(c.Num, 'f', -1, 64)
+	case Date:
+		if c.Time.Hour() == 0 && c.Time.Minute() == 0 && c.Time.Second() == 0 {
+			return c.Time.Format("2006-01-02")
+		}
+		return c.Time.Format("2006-01-02 15:04")
+	case Bool:
+		if c.Bool {
+			return "TRUE"
+		}
+		return "FALSE"
+	}
+	return ""
+}
+
+// serialEpoch is day 0 of spreadsheet date serials (Google Sheets, Excel's 1900 system after Feb 1900).
+var serialEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// Serial converts a wall-clock time to a spreadsheet date serial (days since 1899-12-30).
+func Serial(t time.Time) float64 {
+	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	return wall.Sub(serialEpoch).Hours() / 24
+}
+
+// FromSerial converts a spreadsheet date serial to a wall-clock time in UTC.
+func FromSerial(serial float64) time.Time {
+	days := int64(serial)
+	frac := serial - float64(days)
+	t := serialEpoch.AddDate(0, 0, int(days))
+	return t.Add(time.Duration(frac*86400+0.5) * time.Second)
+}
+
+// Table is one tab as read. Rows[0] is the header row, so Rows[i] is the sheet's row i+1.
+// Rows may be ragged: trailing blank cells can be missing.
+type Table struct {
+	Name string
+	Rows [][]Cell
+}
+
+// TabInfo describes a tab that exists in the spreadsheet.
+type TabInfo struct {
+	Name    string
+	Managed bool // carries partnermap's marker
+}
+
+// Snapshot is everything one read returns.
+type Snapshot struct {
+	// Tables holds the requested tabs that exist, by exact tab name.
+	Tables map[string]*Table
+	// Tabs lists every tab in the spreadsheet, in order, with its marker state.
+	Tabs []TabInfo
+	// Location is the spreadsheet's own time zone, or nil when the backend has none (xlsx).
+	Location *time.Location
+	// Version identifies the state that was read; Write refuses to replace a spreadsheet
+	// that changed since (xlsx: size, mtime and content hash). Empty when the backend has none.
+	Version string
+}
+
+// Tab finds a tab by exact name.
+func (s *Snapshot) Tab(name string) (TabInfo, bool) {
+	for _, t := range s.Tabs {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return TabInfo{}, false
+}
+
+// Tab is one output tab to write: a grid of cells laid out from A1, plus presentation hints
+// that each backend renders as well as it can.
+type Tab struct {
+	Name string
+	// Rows is the whole grid: Rows[0] is sheet row 1.
+	Rows [][]Cell
+	// FrozenRows are kept in view when scrolling (the legend and header rows).
+	FrozenRows int
+	// BoldRows are row indexes (0-based) shown in bold: headers and section titles.
+	BoldRows []int
+	// Widths are column widths in characters; 0 or missing means the backend's default.
+	Widths []float64
+	// Highlights colour single cells (overdue days, quadrants, rings).
+	Highlights []Highlight
+	// Chart is an optional scatter chart placed beside the grid.
+	Chart *Chart
+}
+
+// Tone is a highlight colour with a meaning; backends map it to a fill colour.
+type Tone string
+
+// Tones used across output tabs so one meaning has one colour everywhere.
+const (
+	ToneAlert Tone = "alert" // overdue, errors: red
+	ToneWarn  Tone = "warn"  // due soon, warnings: amber
+	ToneGood  Tone = "good"  // supportive, high priority: green
+	ToneInfo  Tone = "info"  // neutral emphasis: blue
+	ToneMuted Tone = "muted" // not yet aligned, low priority: grey
+)
+
+// Highlight colours the cell at (Row, Col), both 0-based.
+type Highlight struct {
+	Row, Col int
+	Tone     Tone
+}
+
+// Chart is a scatter chart of one series per group, read from cells of the same tab.
+type Chart struct {
+	Title          string
+	XTitle, YTitle string
+	XMin, XMax     float64
+	YMin, YMax     float64
+	// Series are ranges of the tab's own grid (0-based, inclusive rows).
+	Series []Series
+	// Anchor is the top-left cell (0-based) where the chart is placed.
+	AnchorRow, AnchorCol int
+}
+
+// Series is one set of points: X and Y values in columns XCol and YCol, labels in LabelCol,
+// over rows FirstRow..LastRow of the tab.
+type Series struct {
+	Name                 string
+	XCol, YCol, LabelCol int
+	FirstRow, LastRow    int
+	Tone                 Tone
+}
+
+// Source is a spreadsheet partnermap syncs: read the named input tabs in one go, then
+// replace managed output tabs in one all-or-nothing write.
+type Source interface {
+	// Read returns the named tabs that exist (missing ones are simply absent from
+	// Snapshot.Tables) and the list of every tab with its marker state.
+	Read(ctx context.Context, tabs []string) (*Snapshot, error)
+	// Write replaces each tab in tabs, creating it with a marker if it does not exist.
+	// It must refuse, with *UnmanagedTabError and without writing anything, when a tab of
+	// that name exists without a marker and is not listed in adopt. It must not touch any
+	// other tab, and a failed write must leave the previous outputs whole.
+	Write(ctx context.Context, snap *Snapshot, tabs []Tab, adopt []string) error
+	// Describe names the source for logs and messages (a path or a spreadsheet id).
+	Describe() string
+}
+
+// UnmanagedTabError reports an output tab name that is taken by a tab partnermap did not create.
+type UnmanagedTabError struct {
+	Tab string
+}
+
+func (e *UnmanagedTabError) Error() string {
+	return fmt.Sprintf("tab %q exists but was not created by partnermap, so it was not overwritten: "+
+		"rename or delete that tab, choose another name for this output in config (outputs.*), "+
+		"or let partnermap take it over with --adopt %q", e.Tab, e.Tab)
+}
+
+// ErrChanged means the spreadsheet changed (or is open for editing) between read and write;
+// the run is skipped and retried later so a volunteer's newer edit is never overwritten.
+var ErrChanged = errors.New("spreadsheet changed or is being edited since it was read")
+
+// ErrBusy means a lock file of a spreadsheet program says a person has the workbook open.
+var ErrBusy = errors.New("workbook is open in a spreadsheet program")
