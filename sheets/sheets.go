@@ -224,3 +224,27 @@ var ErrChanged = errors.New("spreadsheet changed or is being edited since it was
 
 // ErrBusy means a lock file of a spreadsheet program says a person has the workbook open.
 var ErrBusy = errors.New("workbook is open in a spreadsheet program")
+
+// InputTab is a volunteer tab that `partnermap init` creates when it is missing: a header,
+// a note per column saying what it holds, dropdown lists, and example rows.
+type InputTab struct {
+	Name        string
+	Header      []string
+	Notes       []string // one per header column; "" for none
+	Validations []Validation
+	Rows        [][]Cell // example or demo rows below the header
+	Widths      []float64
+}
+
+// Validation is a dropdown list of allowed values for one column (0-based), below the header.
+type Validation struct {
+	Col    int
+	Values []string
+}
+
+// Initializer is implemented by sources that can add missing input tabs. It must never
+// touch a tab that already exists; it creates the spreadsheet if the backend allows and
+// it does not exist yet, and returns the names of the tabs it added.
+type Initializer interface {
+	AddInputTabs(ctx context.Context, tabs []InputTab) ([]string, error)
+}
