@@ -3,6 +3,7 @@ package scoring
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Config holds every number of the computations; DefaultConfig gives the method's defaults.
@@ -100,13 +101,21 @@ func (c Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("scoring.%s: "+format, append([]any{key}, args...)...))
 	}
-	positive := map[string]int{
-		"window_days": c.WindowDays, "default_due_days": c.DefaultDueDays,
-		"reassess_days": c.ReassessDays, "deepen_days": c.DeepenDays, "max_relationships": c.MaxRelationships,
+	// Slices, not maps, so the messages come in the same order every time.
+	type intKey struct {
+		key string
+		v   int
 	}
-	for key, v := range positive {
-		if v <= 0 {
-			bad(key, "must be a positive number of days or relationships, got %d", v)
+	type floatKey struct {
+		key string
+		v   float64
+	}
+	for _, k := range []intKey{
+		{"window_days", c.WindowDays}, {"default_due_days", c.DefaultDueDays},
+		{"reassess_days", c.ReassessDays}, {"deepen_days", c.DeepenDays}, {"max_relationships", c.MaxRelationships},
+	} {
+		if k.v <= 0 {
+			bad(k.key, "must be a positive number of days or relationships, got %d", k.v)
 		}
 	}
 	if c.SoonDays < 0 {
@@ -120,48 +129,48 @@ func (c Config) Validate() error {
 			bad("cadence", "ring %d: must be 0 (none) or more days, got %d", i+1, v)
 		}
 	}
-	for key, v := range map[string]int{
-		"core_leadership": c.CoreLeadership, "potential_leadership": c.PotentialLeadership,
-		"potential_participation": c.PotentialParticipation, "active_participation": c.ActiveParticipation,
+	for _, k := range []intKey{
+		{"core_leadership", c.CoreLeadership}, {"potential_leadership", c.PotentialLeadership},
+		{"potential_participation", c.PotentialParticipation}, {"active_participation", c.ActiveParticipation},
 	} {
-		if v < 1 {
-			bad(key, "must be at least 1 meeting, got %d", v)
+		if k.v < 1 {
+			bad(k.key, "must be at least 1 meeting, got %d", k.v)
 		}
 	}
-	for key, v := range map[string]float64{
-		"core_alignment": c.CoreAlignment, "potential_alignment": c.PotentialAlignment,
-		"min_alignment": c.MinAlignment, "default_power": c.DefaultPower, "high_power": c.HighPower,
+	for _, k := range []floatKey{
+		{"core_alignment", c.CoreAlignment}, {"potential_alignment", c.PotentialAlignment},
+		{"min_alignment", c.MinAlignment}, {"default_power", c.DefaultPower}, {"high_power", c.HighPower},
 	} {
-		if v < 1 || v > 5 {
-			bad(key, "must be on the 1–5 scale, got %g", v)
+		if k.v < 1 || k.v > 5 {
+			bad(k.key, "must be on the 1–5 scale, got %g", k.v)
 		}
 	}
 	if c.SupportiveAbove < -2 || c.SupportiveAbove > 2 {
 		bad("supportive_above", "must be on the -2..2 stance scale, got %g", c.SupportiveAbove)
 	}
-	weights := map[string]float64{
-		"influence_weight": c.InfluenceWeight, "trust_weight": c.TrustWeight,
-		"impact_weight": c.ImpactWeight, "capacity_weight": c.CapacityWeight,
-		"power_points": c.PowerPoints, "support_points": c.SupportPoints,
-		"access_points": c.AccessPoints, "urgency_points": c.UrgencyPoints,
-	}
-	for key, v := range weights {
-		if v < 0 || v > 100 {
-			bad(key, "must be between 0 and 100, got %g", v)
+	for _, k := range []floatKey{
+		{"influence_weight", c.InfluenceWeight}, {"trust_weight", c.TrustWeight},
+		{"impact_weight", c.ImpactWeight}, {"capacity_weight", c.CapacityWeight},
+		{"power_points", c.PowerPoints}, {"support_points", c.SupportPoints},
+		{"access_points", c.AccessPoints}, {"urgency_points", c.UrgencyPoints},
+	} {
+		if k.v < 0 || k.v > 100 {
+			bad(k.key, "must be between 0 and 100, got %g", k.v)
 		}
 	}
 	if c.InfluenceWeight+c.TrustWeight+c.ImpactWeight+c.CapacityWeight == 0 {
 		bad("influence_weight", "the four power weights cannot all be 0")
 	}
-	if sum := c.PowerPoints + c.SupportPoints + c.AccessPoints + c.UrgencyPoints; sum != 100 {
+	// A tolerance, so that 33.3 + 33.3 + 33.4 (99.99999999999999 in floats) is accepted.
+	if sum := c.PowerPoints + c.SupportPoints + c.AccessPoints + c.UrgencyPoints; math.Abs(sum-100) > 1e-9 {
 		bad("power_points", "power_points + support_points + access_points + urgency_points must be 100 so the score reads 0–100, got %g", sum)
 	}
 	if c.AccessFull <= 0 {
 		bad("access_full", "must be more than 0, got %g", c.AccessFull)
 	}
-	for key, v := range map[string]float64{"overdue_urgency": c.OverdueUrgency, "soon_urgency": c.SoonUrgency} {
-		if v < 0 || v > 1 {
-			bad(key, "must be between 0 and 1, got %g", v)
+	for _, k := range []floatKey{{"overdue_urgency", c.OverdueUrgency}, {"soon_urgency", c.SoonUrgency}} {
+		if k.v < 0 || k.v > 1 {
+			bad(k.key, "must be between 0 and 1, got %g", k.v)
 		}
 	}
 	return errors.Join(errs...)

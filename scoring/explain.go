@@ -1,0 +1,208 @@
+package scoring
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// nextMove is the one thing to do next with a partner, following the deepening path of
+// the method: follow up, meet, ask, go deeper, share leadership.
+func nextMove(a *Assessment, f *facts, cfg Config, asOf Date) string {
+	switch {
+	case a.StepOverdue:
+		return "Follow up: " + a.OpenStep.Text
+	case !f.met:
+		return "Hold a one-to-one: learn what success looks like for them"
+	case !a.LastContact.IsZero() && !f.asked:
+		return "Make a small ask: an introduction or a second meeting"
+	case a.Partner.Stage == StageTransactional && !a.FirstContact.IsZero() && int(asOf-a.FirstContact) > cfg.DeepenDays:
+		return "Go deeper: co-sponsor an event or a joint action"
+	case a.Ring == 2:
+		return "Invite to share leadership"
+	}
+	return "Keep in touch"
+}
+
+// why explains the score in a volunteer's words, one clause per component with its points,
+// e.g. "power 4.2 of 5 (+32); supports us (+1: +19); 2 warm paths via Ana, Ben (+13); next step
+// 12 days overdue (+15)". A nonpartisan warning comes first.
+func why(a *Assessment, cfg Config, asOf Date) string {
+	pts := componentPoints(a, cfg)
+	var b strings.Builder
+	b.Grow(160)
+	if a.Warning != "" {
+		b.WriteString("Warning: ")
+		b.WriteString(a.Warning)
+		b.WriteString(". ")
+	}
+
+	if a.PowerKnown {
+		b.WriteString("power ")
+		b.WriteString(formatNum(a.Power))
+		b.WriteString(" of 5")
+	} else {
+		b.WriteString("power unknown, counted as ")
+		b.WriteString(formatNum(a.Power))
+	}
+	writePoints(&b, pts.power)
+
+	b.WriteString("; ")
+	switch {
+	case !a.SupportKnown:
+		b.WriteString("support unknown, counted as neutral")
+		writePoints(&b, pts.support)
+	case a.Partner.Stance.Known:
+		b.WriteString(stanceWords(a.Support))
+		b.WriteString(" (")
+		b.WriteString(formatSigned(a.Support))
+		b.WriteString(": ")
+		b.WriteString(formatPoints(pts.support))
+		b.WriteString(")")
+	default:
+		b.WriteString(stanceWords(a.Support))
+		b.WriteString(" (from alignment ")
+		b.WriteString(formatNum(a.Alignment.Value))
+		b.WriteString(" of 5: ")
+		b.WriteString(formatPoints(pts.support))
+		b.WriteString(")")
+	}
+
+	b.WriteString("; ")
+	if n := len(a.WarmPaths); n == 0 {
+		b.WriteString("no warm path")
+	} else {
+		b.WriteString(strconv.Itoa(n))
+		if n == 1 {
+			b.WriteString(" warm path")
+		} else {
+			b.WriteString(" warm paths")
+		}
+		writeMembers(&b, a.WarmPaths)
+	}
+	writePoints(&b, pts.access)
+
+	b.WriteString("; ")
+	switch {
+	case a.StepOverdue && a.CheckInDue:
+		b.WriteString("next step ")
+		b.WriteString(days(int(asOf - a.OpenStep.Due)))
+		b.WriteString(" overdue and check-in ")
+		b.WriteString(days(checkInDays(a, cfg, asOf)))
+		b.WriteString(" overdue")
+	case a.StepOverdue:
+		b.WriteString("next step ")
+		b.WriteString(days(int(asOf - a.OpenStep.Due)))
+		b.WriteString(" overdue")
+	case a.CheckInDue:
+		b.WriteString("check-in ")
+		b.WriteString(days(checkInDays(a, cfg, asOf)))
+		b.WriteString(" overdue")
+	case a.StepDueSoon && a.OpenStep.Due == asOf:
+		b.WriteString("next step due today")
+	case a.StepDueSoon:
+		b.WriteString("next step due in ")
+		b.WriteString(days(int(a.OpenStep.Due - asOf)))
+	default:
+		b.WriteString("nothing overdue")
+	}
+	writePoints(&b, pts.urgency)
+	return b.String()
+}
+
+func checkInDays(a *Assessment, cfg Config, asOf Date) int {
+	return int(asOf-a.LastContact) - cadence(a.Ring, cfg)
+}
+
+// writeMembers names the members behind the warm paths, each once, at most three.
+func writeMembers(b *strings.Builder, paths []*Asset) {
+	const most = 3
+	var names [most]string
+	n, more := 0, 0
+	for _, p := range paths {
+		m := strings.TrimSpace(p.Member)
+		if m == "" {
+			continue
+		}
+		dup := false
+		for _, seen := range names[:n] {
+			if FoldName(seen) == FoldName(m) {
+				dup = true
+				break
+			}
+		}
+		switch {
+		case dup:
+		case n < most:
+			names[n] = m
+			n++
+		default:
+			more++ // may count a member twice beyond the first three; close enough for a hint
+		}
+	}
+	if n == 0 {
+		return
+	}
+	b.WriteString(" via ")
+	b.WriteString(strings.Join(names[:n], ", "))
+	if more > 0 {
+		b.WriteString(" and ")
+		b.WriteString(strconv.Itoa(more))
+		b.WriteString(" more")
+	}
+}
+
+// stanceWords says where a partner stands on our issue.
+func stanceWords(s float64) string {
+	switch {
+	case s >= 1.5:
+		return "strongly supports us"
+	case s > 0:
+		return "supports us"
+	case s == 0:
+		return "neutral"
+	case s > -1.5:
+		return "opposes us"
+	}
+	return "strongly opposes us"
+}
+
+func writePoints(b *strings.Builder, p float64) {
+	b.WriteString(" (")
+	b.WriteString(formatPoints(p))
+	b.WriteString(")")
+}
+
+// formatPoints shows a component's points rounded like the score, e.g. "+19".
+func formatPoints(p float64) string {
+	n := roundHalfUp(p)
+	if n < 0 {
+		return strconv.Itoa(n)
+	}
+	return "+" + strconv.Itoa(n)
+}
+
+// formatNum shows a number with at most one decimal: 4.2, 3.
+func formatNum(v float64) string {
+	r := math.Round(v*10) / 10
+	if r == 0 {
+		r = 0 // no "-0"
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+// formatSigned shows a stance with its sign: +1, -0.5, 0.
+func formatSigned(v float64) string {
+	s := formatNum(v)
+	if v > 0 && s != "0" {
+		return "+" + s
+	}
+	return s
+}
+
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return strconv.Itoa(n) + " days"
+}

@@ -1,0 +1,98 @@
+package scoring
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// kindOrder ranks follow-up kinds in the order of their constants: what to act on first.
+func kindOrder(k FollowUpKind) int {
+	switch k {
+	case NextStepOverdue:
+		return 0
+	case CheckInOverdue:
+		return 1
+	case NextStepDueSoon:
+		return 2
+	case NeverMet:
+		return 3
+	case NoOwner:
+		return 4
+	case Reassess:
+		return 5
+	}
+	return 6
+}
+
+// followUps lists every finding for the active partners, a partner possibly several.
+// Sorted so each owner reads their own block: by owner (blank owner last), then kind, then
+// the most overdue first, then partner name.
+func followUps(as []Assessment, owners *ownerNames, cfg Config, asOf Date) []FollowUp {
+	type row struct {
+		FollowUp
+		ownerKey, partnerKey string
+	}
+	var rows []row
+	for i := range as {
+		a := &as[i]
+		p := a.Partner
+		base := row{
+			FollowUp: FollowUp{Owner: owners.name(p), Partner: p.Name, LastContact: a.LastContact, Ring: a.Ring},
+			ownerKey: ownerKey(p), partnerKey: partnerKey(p),
+		}
+		add := func(kind FollowUpKind, due Date, days int, hasDays bool, step string) {
+			r := base
+			r.Kind, r.Due, r.DaysOverdue, r.HasDays, r.NextStep = kind, due, days, hasDays, step
+			rows = append(rows, r)
+		}
+		if a.StepOverdue {
+			add(NextStepOverdue, a.OpenStep.Due, int(asOf-a.OpenStep.Due), true, a.OpenStep.Text)
+		}
+		if a.CheckInDue {
+			c := cadence(a.Ring, cfg)
+			due := a.LastContact.AddDays(c)
+			add(CheckInOverdue, due, int(asOf-due), true, fmt.Sprintf("Check in (every %d days for ring %d)", c, a.Ring))
+		}
+		if a.StepDueSoon {
+			add(NextStepDueSoon, a.OpenStep.Due, 0, false, a.OpenStep.Text)
+		}
+		if a.FirstContact.IsZero() && a.NextPlanned.IsZero() && (a.Quadrant == Q1Engage || a.Quadrant == Q2Persuade) {
+			add(NeverMet, 0, 0, false, "Hold a one-to-one")
+		}
+		if base.ownerKey == "" {
+			add(NoOwner, 0, 0, false, "Assign a relationship owner")
+		}
+		if on := p.AssessedOn; !on.IsZero() && int(asOf-on) > cfg.ReassessDays {
+			step := "Reassess scores (set on " + on.String() + ")"
+			if by := strings.TrimSpace(p.AssessedBy); by != "" {
+				step = "Reassess scores (set by " + by + " on " + on.String() + ")"
+			}
+			add(Reassess, on.AddDays(cfg.ReassessDays), 0, false, step)
+		}
+	}
+	slices.SortStableFunc(rows, func(x, y row) int {
+		if (x.ownerKey == "") != (y.ownerKey == "") {
+			if x.ownerKey == "" {
+				return 1
+			}
+			return -1
+		}
+		if c := strings.Compare(x.ownerKey, y.ownerKey); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(kindOrder(x.Kind), kindOrder(y.Kind)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(y.DaysOverdue, x.DaysOverdue); c != 0 {
+			return c
+		}
+		return strings.Compare(x.partnerKey, y.partnerKey)
+	})
+	out := make([]FollowUp, len(rows))
+	for i := range rows {
+		out[i] = rows[i].FollowUp
+	}
+	return out
+}
