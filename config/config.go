@@ -1,0 +1,470 @@
+// Package config turns config.yaml, PARTNERMAP_* environment variables and command-line
+// flags into one typed, validated Config. Every key has a default, so partnermap runs with
+// no file at all (PARTNERMAP_SOURCE_XLSX=path is enough).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/robfig/cron/v3"
+	"github.com/spf13/viper"
+
+	"github.com/partnermap/partnermap/scoring"
+)
+
+// Config is the whole configuration of one partnermap process.
+type Config struct {
+	// Source is the spreadsheet to sync when Sources is empty.
+	Source Source `mapstructure:"source"`
+	// Sources lists several spreadsheets (one per chapter) served by one process.
+	Sources []Source `mapstructure:"sources"`
+	// Schedule is "@every 15m" or a cron expression (optionally "CRON_TZ=Zone ...").
+	Schedule string `mapstructure:"schedule"`
+	// Timezone fixes the as-of day; "" means the spreadsheet's own zone (Google) or the local zone (xlsx).
+	Timezone string `mapstructure:"timezone"`
+	// DateOrder reads 11/12/2026 as month/day (MDY) or day/month (DMY).
+	DateOrder string         `mapstructure:"date_order"`
+	Tabs      Tabs           `mapstructure:"tabs"`
+	Outputs   Outputs        `mapstructure:"outputs"`
+	Scoring   scoring.Config `mapstructure:"scoring"`
+	Google    Google         `mapstructure:"google"`
+	XLSX      XLSX           `mapstructure:"xlsx"`
+	HTTP      HTTP           `mapstructure:"http"`
+	Log       Log            `mapstructure:"log"`
+	// StateDir holds lock files and the service's state.
+	StateDir string `mapstructure:"state_dir"`
+	// SyncTimeout bounds one sync, retries included.
+	SyncTimeout time.Duration `mapstructure:"sync_timeout"`
+	// Grace is how long a running sync may finish after SIGINT/SIGTERM.
+	Grace time.Duration `mapstructure:"grace"`
+}
+
+// Source is one spreadsheet: a local workbook or a Google Sheet.
+type Source struct {
+	// Name labels the source in logs and metrics (default: the file name or sheet id).
+	Name string `mapstructure:"name"`
+	// XLSX is the path of a local workbook.
+	XLSX string `mapstructure:"xlsx"`
+	// SpreadsheetID is a Google Sheet's id (from its URL).
+	SpreadsheetID string `mapstructure:"spreadsheet_id"`
+	// CredentialsFile is a service-account JSON key; "" means Application Default Credentials.
+	CredentialsFile string `mapstructure:"credentials_file"`
+	// Endpoint points the Google client at another server (an emulator or test fake).
+	Endpoint string `mapstructure:"endpoint"`
+	// Schedule overrides the top-level schedule for this source.
+	Schedule string `mapstructure:"schedule"`
+	// Tabs and Outputs override tab names for this source; blank fields inherit.
+	Tabs    Tabs    `mapstructure:"tabs"`
+	Outputs Outputs `mapstructure:"outputs"`
+}
+
+// Label names the source for people: its Name, else its path or sheet id.
+func (s Source) Label() string {
+	switch {
+	case s.Name != "":
+		return s.Name
+	case s.XLSX != "":
+		return s.XLSX
+	}
+	return s.SpreadsheetID
+}
+
+// Tabs are the names of the volunteers' input tabs.
+type Tabs struct {
+	Partners string `mapstructure:"partners"`
+	Assets   string `mapstructure:"assets"`
+	Meetings string `mapstructure:"meetings"`
+	Members  string `mapstructure:"members"`
+}
+
+// Outputs are the names of the tabs partnermap writes; "off" (or "") turns one off.
+type Outputs struct {
+	Priorities  string `mapstructure:"priorities"`
+	FollowUps   string `mapstructure:"follow_ups"`
+	PowerMap    string `mapstructure:"power_map"`
+	Connections string `mapstructure:"connections"`
+	Owners      string `mapstructure:"owners"`
+	DataIssues  string `mapstructure:"data_issues"`
+	SyncStatus  string `mapstructure:"sync_status"`
+}
+
+// Enabled returns the output names that are turned on, in display order.
+func (o Outputs) Enabled() []string {
+	var names []string
+	for _, n := range []string{o.Priorities, o.FollowUps, o.PowerMap, o.Connections, o.Owners, o.DataIssues, o.SyncStatus} {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// Google holds settings shared by every Google source of the process.
+type Google struct {
+	// RequestsPerMinute caps API calls of all sources together (the per-user quota is 60).
+	RequestsPerMinute int `mapstructure:"requests_per_minute"`
+}
+
+// XLSX holds settings of the local workbook backend.
+type XLSX struct {
+	// Backups is how many previous versions of a workbook are kept beside it.
+	Backups int `mapstructure:"backups"`
+	// MaxMB refuses workbooks larger than this many megabytes.
+	MaxMB int `mapstructure:"max_mb"`
+}
+
+// HTTP is the optional health and metrics listener.
+type HTTP struct {
+	// Listen is an address like 127.0.0.1:9464; "" turns the listener off.
+	Listen string `mapstructure:"listen"`
+}
+
+// Log sets the log output.
+type Log struct {
+	Level  string `mapstructure:"level"`  // debug, info, warn, error
+	Format string `mapstructure:"format"` // auto (console on a terminal, else JSON), console, json
+}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		Schedule:  "@every 15m",
+		DateOrder: "MDY",
+		Tabs:      Tabs{Partners: "Partners", Assets: "Assets", Meetings: "Meetings", Members: "Members"},
+		Outputs: Outputs{
+			Priorities: "Priorities", FollowUps: "Follow-ups", PowerMap: "Power Map",
+			Connections: "Connections", Owners: "Owners", DataIssues: "Data Issues", SyncStatus: "Sync Status",
+		},
+		Scoring:     scoring.DefaultConfig(),
+		Google:      Google{RequestsPerMinute: 60},
+		XLSX:        XLSX{Backups: 3, MaxMB: 100},
+		Log:         Log{Level: "info", Format: "auto"},
+		StateDir:    defaultStateDir(),
+		SyncTimeout: 5 * time.Minute,
+		Grace:       30 * time.Second,
+	}
+}
+
+// Error is a configuration problem: the admin's file, environment or flags. It maps to exit code 2.
+type Error struct{ Err error }
+
+func (e *Error) Error() string { return "configuration: " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// EnvPrefix prefixes every environment variable: scoring.window_days is PARTNERMAP_SCORING_WINDOW_DAYS.
+const EnvPrefix = "PARTNERMAP"
+
+// Load reads the config file (if path is not empty; a missing explicit file is an error), then the
+// environment, then the overrides (flag values keyed like "source.xlsx"), and validates the result.
+func Load(path string, overrides map[string]any) (Config, error) {
+	v := viper.New()
+	setDefaults(v, Default())
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	if path != "" {
+		v.SetConfigFile(path)
+		if err := v.ReadInConfig(); err != nil {
+			return Config{}, &Error{fmt.Errorf("read %s: %w", path, err)}
+		}
+	}
+	for key, val := range overrides {
+		if !knownKey(v, key) {
+			return Config{}, &Error{fmt.Errorf("unknown key %q (see config.example.yaml)", key)}
+		}
+		v.Set(key, val)
+	}
+	var cfg Config
+	err := v.UnmarshalExact(&cfg, viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
+		mapstructure.StringToTimeDurationHookFunc(),
+		mapstructure.StringToSliceHookFunc(","),
+		splitListHook,
+	)))
+	if err != nil {
+		return Config{}, &Error{fmt.Errorf("%s: %w", describe(path), err)}
+	}
+	cfg.normalize()
+	if err := cfg.Validate(); err != nil {
+		return Config{}, &Error{err}
+	}
+	return cfg, nil
+}
+
+// splitListHook splits "14,30,60" from an environment variable or flag into a list of any
+// element type (mapstructure's own hook only makes lists of strings).
+func splitListHook(from, to reflect.Type, data any) (any, error) {
+	if to.Kind() != reflect.Slice {
+		return data, nil
+	}
+	if s, ok := data.(string); ok {
+		data = []string{s}
+		from = reflect.TypeOf(data)
+	}
+	if from.Kind() != reflect.Slice {
+		return data, nil
+	}
+	v := reflect.ValueOf(data)
+	if v.Len() != 1 {
+		return data, nil
+	}
+	s, ok := v.Index(0).Interface().(string)
+	if !ok || !strings.Contains(s, ",") {
+		return data, nil
+	}
+	parts := strings.Split(s, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts, nil
+}
+
+func describe(path string) string {
+	if path == "" {
+		return "environment and flags"
+	}
+	return path
+}
+
+// setDefaults registers every key with viper so environment variables can override it.
+func setDefaults(v *viper.Viper, cfg Config) {
+	var walk func(prefix string, val reflect.Value)
+	walk = func(prefix string, val reflect.Value) {
+		t := val.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			key := f.Tag.Get("mapstructure")
+			if key == "" {
+				continue
+			}
+			if prefix != "" {
+				key = prefix + "." + key
+			}
+			fv := val.Field(i)
+			if fv.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Duration(0)) {
+				walk(key, fv)
+				continue
+			}
+			v.SetDefault(key, fv.Interface())
+		}
+	}
+	walk("", reflect.ValueOf(cfg))
+}
+
+func knownKey(v *viper.Viper, key string) bool {
+	key = strings.ToLower(key)
+	for _, k := range v.AllKeys() {
+		if k == key || strings.HasPrefix(k, key+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// normalize trims names and applies "off".
+func (c *Config) normalize() {
+	off := func(s *string) {
+		*s = strings.TrimSpace(*s)
+		if strings.EqualFold(*s, "off") || *s == "-" {
+			*s = ""
+		}
+	}
+	for _, p := range []*string{&c.Outputs.Priorities, &c.Outputs.FollowUps, &c.Outputs.PowerMap,
+		&c.Outputs.Connections, &c.Outputs.Owners, &c.Outputs.DataIssues, &c.Outputs.SyncStatus} {
+		off(p)
+	}
+	c.DateOrder = strings.ToUpper(strings.TrimSpace(c.DateOrder))
+	if strings.TrimSpace(c.StateDir) == "" {
+		c.StateDir = defaultStateDir()
+	}
+	c.Source.XLSX = strings.TrimSpace(c.Source.XLSX)
+	c.Source.SpreadsheetID = strings.TrimSpace(c.Source.SpreadsheetID)
+}
+
+// SourceList returns the sources to sync: Sources, or the single Source when that is empty.
+// Each is completed with the top-level schedule and tab names where it leaves them blank.
+func (c Config) SourceList() []Source {
+	list := c.Sources
+	if len(list) == 0 && (c.Source.XLSX != "" || c.Source.SpreadsheetID != "") {
+		list = []Source{c.Source}
+	}
+	out := make([]Source, len(list))
+	for i, s := range list {
+		if s.Schedule == "" {
+			s.Schedule = c.Schedule
+		}
+		s.Tabs = inheritTabs(s.Tabs, c.Tabs)
+		s.Outputs = inheritOutputs(s.Outputs, c.Outputs)
+		out[i] = s
+	}
+	return out
+}
+
+func inheritTabs(t, base Tabs) Tabs {
+	pick := func(a, b string) string {
+		if a != "" {
+			return a
+		}
+		return b
+	}
+	return Tabs{pick(t.Partners, base.Partners), pick(t.Assets, base.Assets), pick(t.Meetings, base.Meetings), pick(t.Members, base.Members)}
+}
+
+func inheritOutputs(o, base Outputs) Outputs {
+	if o == (Outputs{}) {
+		return base
+	}
+	pick := func(a, b string) string {
+		switch {
+		case strings.EqualFold(a, "off"):
+			return ""
+		case a != "":
+			return a
+		}
+		return b
+	}
+	return Outputs{pick(o.Priorities, base.Priorities), pick(o.FollowUps, base.FollowUps), pick(o.PowerMap, base.PowerMap),
+		pick(o.Connections, base.Connections), pick(o.Owners, base.Owners), pick(o.DataIssues, base.DataIssues), pick(o.SyncStatus, base.SyncStatus)}
+}
+
+// Validate reports every problem at once, each naming its key.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{key}, args...)...))
+	}
+	if len(c.SourceList()) == 0 {
+		bad("source", "set xlsx (a local workbook) or spreadsheet_id (a Google Sheet), e.g. PARTNERMAP_SOURCE_XLSX=groups.xlsx")
+	}
+	if len(c.Sources) > 0 && (c.Source.XLSX != "" || c.Source.SpreadsheetID != "") {
+		bad("sources", "use either source: (one spreadsheet) or sources: (a list), not both")
+	}
+	for i, s := range c.SourceList() {
+		key := "source"
+		if len(c.Sources) > 0 {
+			key = fmt.Sprintf("sources[%d]", i)
+		}
+		switch {
+		case s.XLSX != "" && s.SpreadsheetID != "":
+			bad(key, "set either xlsx (a local workbook) or spreadsheet_id (a Google Sheet), not both")
+		case s.XLSX == "" && s.SpreadsheetID == "":
+			bad(key, "set xlsx (a local workbook) or spreadsheet_id (a Google Sheet)")
+		}
+		if s.XLSX != "" && !strings.HasSuffix(strings.ToLower(s.XLSX), ".xlsx") {
+			bad(key+".xlsx", "%q is not an .xlsx file", s.XLSX)
+		}
+		if s.Schedule != c.Schedule {
+			if err := checkSchedule(s.Schedule); err != nil {
+				bad(key+".schedule", "%v", err)
+			}
+		}
+		if err := checkTabNames(s.Tabs, s.Outputs); err != nil {
+			bad(key+".tabs", "%v", err)
+		}
+	}
+	labels := map[string]bool{}
+	for i, s := range c.SourceList() {
+		if labels[s.Label()] {
+			bad(fmt.Sprintf("sources[%d].name", i), "%q is used by two sources: give each a distinct name", s.Label())
+		}
+		labels[s.Label()] = true
+	}
+	if err := checkSchedule(c.Schedule); err != nil {
+		bad("schedule", "%v", err)
+	}
+	if c.Timezone != "" {
+		if _, err := time.LoadLocation(c.Timezone); err != nil {
+			bad("timezone", "unknown time zone %q (use a name like America/Chicago)", c.Timezone)
+		}
+	}
+	if c.DateOrder != "MDY" && c.DateOrder != "DMY" {
+		bad("date_order", "must be MDY (11/23/2026) or DMY (23/11/2026), got %q", c.DateOrder)
+	}
+	if err := checkTabNames(c.Tabs, c.Outputs); err != nil {
+		bad("tabs", "%v", err)
+	}
+	if err := c.Scoring.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Google.RequestsPerMinute < 1 {
+		bad("google.requests_per_minute", "must be at least 1, got %d", c.Google.RequestsPerMinute)
+	}
+	if c.XLSX.Backups < 0 {
+		bad("xlsx.backups", "must be 0 or more, got %d", c.XLSX.Backups)
+	}
+	if c.XLSX.MaxMB < 1 {
+		bad("xlsx.max_mb", "must be at least 1, got %d", c.XLSX.MaxMB)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "must be debug, info, warn or error, got %q", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "auto", "console", "json":
+	default:
+		bad("log.format", "must be auto, console or json, got %q", c.Log.Format)
+	}
+	if c.SyncTimeout < time.Second {
+		bad("sync_timeout", "must be at least 1s, got %s", c.SyncTimeout)
+	}
+	if c.Grace < 0 {
+		bad("grace", "must not be negative, got %s", c.Grace)
+	}
+	return errors.Join(errs...)
+}
+
+func checkSchedule(s string) error {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "@every ") {
+		d, err := time.ParseDuration(strings.TrimSpace(strings.TrimPrefix(s, "@every ")))
+		if err != nil || d < time.Minute {
+			return fmt.Errorf("%q: @every needs a duration of at least 1m, like @every 15m", s)
+		}
+		return nil
+	}
+	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+	if _, err := parser.Parse(s); err != nil {
+		return fmt.Errorf("%q is neither @every DURATION nor a cron expression (minute hour day month weekday): %v", s, err)
+	}
+	return nil
+}
+
+func checkTabNames(in Tabs, out Outputs) error {
+	seen := map[string]string{}
+	var errs []error
+	add := func(key, name string, required bool) {
+		if name == "" {
+			if required {
+				errs = append(errs, fmt.Errorf("%s needs a tab name", key))
+			}
+			return
+		}
+		fold := strings.ToLower(strings.TrimSpace(name))
+		if other, ok := seen[fold]; ok {
+			errs = append(errs, fmt.Errorf("%s and %s both name the tab %q", other, key, name))
+		}
+		seen[fold] = key
+	}
+	add("tabs.partners", in.Partners, true)
+	add("tabs.assets", in.Assets, true)
+	add("tabs.meetings", in.Meetings, true)
+	add("tabs.members", in.Members, true)
+	keys := map[string]string{"outputs.priorities": out.Priorities, "outputs.follow_ups": out.FollowUps,
+		"outputs.power_map": out.PowerMap, "outputs.connections": out.Connections, "outputs.owners": out.Owners,
+		"outputs.data_issues": out.DataIssues, "outputs.sync_status": out.SyncStatus}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		add(k, keys[k], false)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,124 @@
+// Package demo holds the input tabs partnermap creates: their headers, the note on each
+// column, the dropdown lists, one example row for a new group, and a believable demo
+// coalition for a first look. Dates are relative to the as-of day so the demo stays current.
+package demo
+
+import (
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// column is one input column: its header, the note shown on the header, and its dropdown list.
+type column struct {
+	header string
+	note   string
+	values []string
+}
+
+var yesNo = []string{"yes", "no"}
+
+var partnerColumns = []column{
+	{"Name", "The partner: an organization or a person. Each name once.", nil},
+	{"Type", "Organization, Individual, Elected official, Media, Business, Faith, Union…", []string{"Organization", "Individual", "Elected official", "Media", "Business", "Faith", "Union"}},
+	{"Owner", "The member who owns this relationship.", nil},
+	{"Stance", "Where they stand on our issue: Strongly opposes … Strongly supports, or -2..2.", []string{"Strongly opposes", "Opposes", "Neutral", "Supports", "Strongly supports"}},
+	{"Influence", "Influence over our target decision-maker, 1 (little) to 5 (a lot), or Low/Medium/High.", nil},
+	{"Trust", "Trust and legitimacy they hold in the community, 1–5.", nil},
+	{"Impact", "How much impact their work has, 1–5.", nil},
+	{"Capacity", "Capacity to take on new work, 1–5.", nil},
+	{"Alignment", "Alignment with our values and self-interests, 1–5.", nil},
+	{"Ring", "Leave blank to let partnermap compute the ring; 1–5 to set it by hand.", nil},
+	{"Stage", "How deep the partnership is.", []string{"Prospect", "Contacted", "Met", "Transactional", "Collaborating", "Coalition", "Merged", "Dormant"}},
+	{"Status", "Inactive partners are left out of the summary tabs.", []string{"Active", "Inactive"}},
+	{"Endorses candidates", "yes if they endorse candidates (matters for nonpartisan groups).", yesNo},
+	{"Assessed by", "Who last set the scores in this row.", nil},
+	{"Assessed on", "When the scores were last set (a date).", nil},
+	{"Goals", "What they are working toward.", nil},
+	{"Self-interest", "What they get out of working with us.", nil},
+	{"Represents", "Who they are accountable to: their base.", nil},
+	{"Constraints", "What limits what they can do.", nil},
+	{"Notes", "", nil},
+}
+
+var assetColumns = []column{
+	{"Member", "Who in our group holds this relationship or resource.", nil},
+	{"Category", "One of the five asset-mapping categories.", []string{"Organizational relationship", "Significant individual", "Skill", "Reach", "Physical"}},
+	{"Asset", "What it is, e.g. “board member of Eastside Tenants Union”.", nil},
+	{"Partner", "The partner this gives us access to (its name as in Partners), or blank.", nil},
+	{"Strength", "How strong the tie is: Weak, Medium (default) or Strong, or 1–3.", []string{"Weak", "Medium", "Strong"}},
+	{"Notes", "", nil},
+}
+
+var meetingColumns = []column{
+	{"Date", "When it happened (or is planned, if in the future).", nil},
+	{"Partner", "Who we met: the name as in Partners.", nil},
+	{"Member", "Who from our team went (blank: the partner's owner).", nil},
+	{"Type", "1-1 (default), Event, Joint action, Coalition meeting, Call or Email.", []string{"1-1", "Event", "Joint action", "Coalition meeting", "Call", "Email"}},
+	{"Role", "The partner's role in an event, joint action or coalition meeting.", []string{"Attended", "Co-sponsored", "Co-led", "Led"}},
+	{"Success looks like", "What success looks like for them, in their words.", nil},
+	{"Self-interests", "Their deeper motivations.", nil},
+	{"Ask", "The small ask we made: an introduction, a second meeting, an invitation.", nil},
+	{"Ask outcome", "", []string{"Yes", "No", "Pending"}},
+	{"Introductions", "People or groups they offered to introduce us to, separated by ; or ,", nil},
+	{"Next step", "The next step we agreed on.", nil},
+	{"Due", "When the next step is due (blank: two weeks after the meeting).", nil},
+	{"Done", "yes when the next step is done.", yesNo},
+	{"Notes", "", nil},
+}
+
+var memberColumns = []column{
+	{"Name", "A member of our group.", nil},
+	{"Email", "", nil},
+	{"Role", "", []string{"Leader", "Member"}},
+	{"Max relationships", "How many partner relationships they can own (blank: 8).", nil},
+}
+
+func inputTab(name string, cols []column, rows [][]sheets.Cell) sheets.InputTab {
+	t := sheets.InputTab{Name: name, Rows: rows}
+	for i, c := range cols {
+		t.Header = append(t.Header, c.header)
+		t.Notes = append(t.Notes, c.note)
+		w := float64(len(c.header) + 4)
+		if w < 12 {
+			w = 12
+		}
+		t.Widths = append(t.Widths, w)
+		if c.values != nil {
+			t.Validations = append(t.Validations, sheets.Validation{Col: i, Values: c.values})
+		}
+	}
+	return t
+}
+
+// Templates returns the four input tabs with one example row each, for a group starting out.
+func Templates(tabs config.Tabs, d Day) []sheets.InputTab {
+	return []sheets.InputTab{
+		inputTab(tabs.Partners, partnerColumns, [][]sheets.Cell{row(
+			"Example: Eastside Tenants Union", "Organization", "Your name", "Supports", 4, 4, 3, 3, 4, "",
+			"Prospect", "Active", "no", "Your name", d.ago(0), "Stop no-cause evictions", "More members at hearings",
+			"Renters on the east side", "Volunteer-run", "Delete this example row")}),
+		inputTab(tabs.Assets, assetColumns, [][]sheets.Cell{row(
+			"Your name", "Organizational relationship", "Example: member of Eastside Tenants Union", "Example: Eastside Tenants Union", "Medium", "")}),
+		inputTab(tabs.Meetings, meetingColumns, [][]sheets.Cell{row(
+			d.ago(0), "Example: Eastside Tenants Union", "Your name", "1-1", "", "More renters at the council hearing",
+			"Protecting their members", "An introduction to their organizer", "Pending", "", "Send our hearing one-pager", d.ago(-7), "no", "")}),
+		inputTab(tabs.Members, memberColumns, [][]sheets.Cell{row("Your name", "", "Leader", 8)}),
+	}
+}
+
+// row turns values into cells: strings as text (numbers typed as text stay text, as a
+// volunteer's typing would), sheets.Cell as is.
+func row(values ...any) []sheets.Cell {
+	cells := make([]sheets.Cell, len(values))
+	for i, v := range values {
+		switch v := v.(type) {
+		case string:
+			cells[i] = sheets.TextCell(v)
+		case sheets.Cell:
+			cells[i] = v
+		case int:
+			cells[i] = sheets.IntCell(v)
+		}
+	}
+	return cells
+}

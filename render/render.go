@@ -1,0 +1,287 @@
+// Package render lays out scoring results as the output tabs leaders read: each tab opens
+// with a one-line legend saying what it is and when it was computed, then a bold frozen
+// header, then one row per partner, finding or problem.
+package render
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// Names are the output tab names; "" turns a tab off.
+type Names struct {
+	Priorities, FollowUps, PowerMap, Connections, Owners, DataIssues, SyncStatus string
+}
+
+// Status is what the Sync Status tab reports about the run.
+type Status struct {
+	Source    string
+	SyncedAt  time.Time // in the as-of time zone
+	AsOf      scoring.Date
+	Rows      []TabRows
+	Duration  time.Duration
+	Version   string
+	InputHash string
+}
+
+// TabRows counts the data rows read from one input tab.
+type TabRows struct {
+	Tab  string
+	Rows int
+}
+
+// Input is everything the tabs are made from.
+type Input struct {
+	Result scoring.Result
+	// Issues are all data issues: decoding's and scoring's.
+	Issues []scoring.Issue
+	Status Status
+	Names  Names
+}
+
+// Tabs renders every enabled output tab, in the order of Names.
+func Tabs(in Input) []sheets.Tab {
+	var tabs []sheets.Tab
+	add := func(name string, build func(string, Input) sheets.Tab) {
+		if name != "" {
+			tabs = append(tabs, build(name, in))
+		}
+	}
+	add(in.Names.Priorities, priorities)
+	add(in.Names.FollowUps, followUps)
+	add(in.Names.PowerMap, powerMap)
+	add(in.Names.Connections, connections)
+	add(in.Names.Owners, owners)
+	add(in.Names.DataIssues, dataIssues)
+	add(in.Names.SyncStatus, syncStatus)
+	return tabs
+}
+
+// table is a tab with a legend row and a header row above its data rows.
+type table struct {
+	tab sheets.Tab
+}
+
+func newTable(name, legend string, header []string, widths []float64) *table {
+	h := make([]sheets.Cell, len(header))
+	for i, s := range header {
+		h[i] = sheets.TextCell(s)
+	}
+	return &table{tab: sheets.Tab{
+		Name:       name,
+		Rows:       [][]sheets.Cell{{sheets.TextCell(legend)}, h},
+		FrozenRows: 2,
+		BoldRows:   []int{1},
+		Widths:     widths,
+	}}
+}
+
+// add appends a data row and returns its row index.
+func (t *table) add(cells ...sheets.Cell) int {
+	t.tab.Rows = append(t.tab.Rows, cells)
+	return len(t.tab.Rows) - 1
+}
+
+func (t *table) highlight(row, col int, tone sheets.Tone) {
+	if tone != "" {
+		t.tab.Highlights = append(t.tab.Highlights, sheets.Highlight{Row: row, Col: col, Tone: tone})
+	}
+}
+
+func legend(what string, in Input) string {
+	return fmt.Sprintf("%s As of %s; computed %s by partnermap from the volunteers' tabs. Do not edit: this tab is replaced on every sync.",
+		what, in.Result.AsOf, in.Status.SyncedAt.Format("2006-01-02 15:04"))
+}
+
+func text(s string) sheets.Cell { return sheets.TextCell(s) }
+func num(n int) sheets.Cell     { return sheets.IntCell(n) }
+
+func date(d scoring.Date) sheets.Cell {
+	if d.IsZero() {
+		return sheets.Cell{}
+	}
+	return sheets.DateCell(d.Time())
+}
+
+func ringCell(ring int) sheets.Cell {
+	if ring == 0 {
+		return sheets.Cell{}
+	}
+	return num(ring)
+}
+
+// quadrantTone colours quadrants the same way in every tab.
+func quadrantTone(q scoring.Quadrant) sheets.Tone {
+	switch q {
+	case scoring.Q1Engage:
+		return sheets.ToneGood
+	case scoring.Q2Persuade:
+		return sheets.ToneWarn
+	case scoring.Q3BuildUp:
+		return sheets.ToneInfo
+	}
+	return sheets.ToneMuted
+}
+
+func priorities(name string, in Input) sheets.Tab {
+	t := newTable(name,
+		legend("Active partners ranked by priority score (0–100 = 40 power + 25 support + 20 warm-path access + 15 urgency); Why gives the points.", in),
+		[]string{"Rank", "Partner", "Score", "Quadrant", "Ring", "Owner", "Last contact", "Next move", "Why"},
+		[]float64{6, 30, 7, 14, 6, 18, 13, 50, 90})
+	for _, a := range in.Result.Assessments {
+		why := a.Why
+		if a.Warning != "" && !strings.Contains(why, a.Warning) {
+			why = "⚠ " + a.Warning + ". " + why
+		}
+		r := t.add(num(a.Rank), text(a.Partner.Name), num(a.Score), text(a.Quadrant.String()), num(a.Ring),
+			text(a.Partner.Owner), date(a.LastContact), text(a.NextMove), text(why))
+		t.highlight(r, 3, quadrantTone(a.Quadrant))
+		if a.Warning != "" {
+			t.highlight(r, 8, sheets.ToneWarn)
+		}
+	}
+	return t.tab
+}
+
+func followUps(name string, in Input) sheets.Tab {
+	t := newTable(name,
+		legend("What each relationship owner should do next, by owner: red = overdue, amber = due within a week.", in),
+		[]string{"Owner", "Partner", "Kind", "Due", "Days overdue", "Next step", "Last contact", "Ring"},
+		[]float64{18, 30, 20, 12, 13, 50, 13, 6})
+	for _, f := range in.Result.FollowUps {
+		days := sheets.Cell{}
+		if f.HasDays {
+			days = num(f.DaysOverdue)
+		}
+		r := t.add(text(f.Owner), text(f.Partner), text(string(f.Kind)), date(f.Due), days,
+			text(f.NextStep), date(f.LastContact), ringCell(f.Ring))
+		switch f.Kind {
+		case scoring.NextStepOverdue, scoring.CheckInOverdue:
+			t.highlight(r, 4, sheets.ToneAlert)
+		case scoring.NextStepDueSoon:
+			t.highlight(r, 3, sheets.ToneWarn)
+		}
+	}
+	return t.tab
+}
+
+func connections(name string, in Input) sheets.Tab {
+	t := newTable(name,
+		legend("Warm paths from our members to partners, partners who need a connector, assets we are not using, and new leads from introductions.", in),
+		[]string{"Kind", "Partner", "Member", "Detail", "Strength"},
+		[]float64{16, 30, 18, 60, 9})
+	for _, c := range in.Result.Connections {
+		strength := sheets.Cell{}
+		if c.Strength > 0 {
+			strength = num(c.Strength)
+		}
+		t.add(text(string(c.Kind)), text(c.Partner), text(c.Member), text(c.Detail), strength)
+	}
+	return t.tab
+}
+
+func owners(name string, in Input) sheets.Tab {
+	t := newTable(name,
+		legend("Relationships per owner against their capacity (Max); red = over capacity, hand some relationships off.", in),
+		[]string{"Owner", "Active relationships", "Max", "Overdue follow-ups", "Over capacity"},
+		[]float64{20, 20, 6, 18, 14})
+	for _, o := range in.Result.Owners {
+		over := text("no")
+		if o.Over > 0 {
+			over = text(fmt.Sprintf("yes, by %d", o.Over))
+		}
+		r := t.add(text(o.Owner), num(o.Active), num(o.Max), num(o.OverdueFollowUp), over)
+		if o.Over > 0 {
+			t.highlight(r, 4, sheets.ToneAlert)
+		}
+	}
+	return t.tab
+}
+
+// severityOrder puts errors first: they are what a volunteer should fix.
+var severityOrder = map[scoring.Severity]int{scoring.SevError: 0, scoring.SevWarning: 1, scoring.SevInfo: 2}
+
+func dataIssues(name string, in Input) sheets.Tab {
+	t := newTable(name,
+		legend("Cells in the volunteers' tabs that could not be read or need a look, by tab, row and column. Fix them there; the sync kept every row.", in),
+		[]string{"Tab", "Row", "Column", "Value", "Problem", "Severity"},
+		[]float64{14, 6, 20, 30, 80, 9})
+	issues := append([]scoring.Issue(nil), in.Issues...)
+	sort.SliceStable(issues, func(i, j int) bool {
+		return severityOrder[issues[i].Severity] < severityOrder[issues[j].Severity]
+	})
+	for _, is := range issues {
+		row := sheets.Cell{}
+		if is.Row > 0 {
+			row = num(is.Row)
+		}
+		r := t.add(text(is.Tab), row, text(is.Column), text(is.Value), text(is.Problem), text(string(is.Severity)))
+		switch is.Severity {
+		case scoring.SevError:
+			t.highlight(r, 5, sheets.ToneAlert)
+		case scoring.SevWarning:
+			t.highlight(r, 5, sheets.ToneWarn)
+		}
+	}
+	if len(issues) == 0 {
+		t.add(text(""), sheets.Cell{}, text(""), text(""), text("No problems found."), text(""))
+	}
+	return t.tab
+}
+
+func syncStatus(name string, in Input) sheets.Tab {
+	t := newTable(name, legend("When partnermap last wrote these tabs and what it read.", in),
+		[]string{"Item", "Value"}, []float64{24, 60})
+	s := in.Status
+	res := in.Result
+	t.add(text("Last sync"), text(s.SyncedAt.Format("2006-01-02 15:04:05 MST")))
+	t.add(text("As-of date"), date(res.AsOf))
+	t.add(text("Source"), text(s.Source))
+	for _, tr := range s.Rows {
+		t.add(text("Rows read: "+tr.Tab), num(tr.Rows))
+	}
+	t.add(text("Active partners"), num(len(res.Assessments)))
+	t.add(text("Inactive partners"), num(res.Inactive))
+	overdue := 0
+	for _, f := range res.FollowUps {
+		if f.Kind == scoring.NextStepOverdue || f.Kind == scoring.CheckInOverdue {
+			overdue++
+		}
+	}
+	t.add(text("Follow-ups"), num(len(res.FollowUps)))
+	t.add(text("Overdue follow-ups"), num(overdue))
+	t.add(text("Connections"), num(len(res.Connections)))
+	counts := map[scoring.Severity]int{}
+	for _, is := range in.Issues {
+		counts[is.Severity]++
+	}
+	t.add(text("Data issues: errors"), num(counts[scoring.SevError]))
+	t.add(text("Data issues: warnings"), num(counts[scoring.SevWarning]))
+	t.add(text("Data issues: info"), num(counts[scoring.SevInfo]))
+	t.add(text("Duration"), text(s.Duration.Round(time.Millisecond).String()))
+	t.add(text("Version"), text(s.Version))
+	t.add(text(InputHashItem), text(s.InputHash))
+	return t.tab
+}
+
+// InputHashItem labels the Sync Status row that holds the hash of the inputs and config the
+// tabs were computed from; an unchanged hash means no write is needed.
+const InputHashItem = "Input hash"
+
+// PreviousHash finds the input hash in a Sync Status tab as read back, or "".
+func PreviousHash(t *sheets.Table) string {
+	if t == nil {
+		return ""
+	}
+	for _, row := range t.Rows {
+		if len(row) >= 2 && row[0].Kind == sheets.Text && row[0].Text == InputHashItem {
+			return row[1].String()
+		}
+	}
+	return ""
+}

@@ -1,0 +1,358 @@
+// Package sync runs partnermap: one sync of one source (read → decode → score → render →
+// write), and the scheduled service that repeats it.
+package sync
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/decode"
+	"github.com/partnermap/partnermap/render"
+	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// Options change one run.
+type Options struct {
+	// AsOf fixes the day D (for tests and replays); zero means today in the source's zone.
+	AsOf scoring.Date
+	// DryRun computes everything and reports what would change, writing nothing.
+	DryRun bool
+	// Adopt lists existing tabs, not created by partnermap, that it may take over.
+	Adopt []string
+	// Force writes even when the inputs and config are unchanged since the last write.
+	Force bool
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Version is the program version written to Sync Status and mixed into the input hash.
+	Version string
+}
+
+// Stage timings of one run.
+const (
+	StageRead   = "read"
+	StageDecode = "decode"
+	StageScore  = "score"
+	StageRender = "render"
+	StageWrite  = "write"
+)
+
+// Report says what one run did.
+type Report struct {
+	Source string
+	AsOf   scoring.Date
+	// Rows counts the data rows read per input tab.
+	Rows   []render.TabRows
+	Issues []scoring.Issue
+	Result scoring.Result
+	Tabs   []sheets.Tab
+	// Written is true when the output tabs were replaced.
+	Written bool
+	// Unchanged is true when nothing was written because inputs and config were the same as last time.
+	Unchanged bool
+	// Changes describes, per output tab, what differs from what is there now (dry runs).
+	Changes   []Change
+	InputHash string
+	Duration  time.Duration
+	Stages    map[string]time.Duration
+}
+
+// Errors counts error-level data issues.
+func (r *Report) Errors() int {
+	n := 0
+	for _, is := range r.Issues {
+		if is.Severity == scoring.SevError {
+			n++
+		}
+	}
+	return n
+}
+
+// Change is the difference between a rendered output tab and the tab as it is now.
+type Change struct {
+	Tab     string
+	Exists  bool
+	OldRows int
+	NewRows int
+	// Differ counts rows (below the legend) whose cells differ.
+	Differ int
+}
+
+// ErrSkipped wraps the reason a run was skipped without harm (the workbook is open or changed
+// while we read it); the next scheduled run tries again.
+var ErrSkipped = errors.New("sync skipped; it will be tried again")
+
+// Run performs one sync of src configured by cfg (cfg.Tabs and cfg.Outputs name the tabs).
+func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options) (*Report, error) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	start := now()
+	rep := &Report{Source: src.Describe(), Stages: map[string]time.Duration{}}
+	stage := func(name string, since time.Time) time.Time {
+		t := now()
+		rep.Stages[name] = t.Sub(since)
+		return t
+	}
+	inputs := []string{cfg.Tabs.Partners, cfg.Tabs.Assets, cfg.Tabs.Meetings, cfg.Tabs.Members}
+	outputs := outputNames(cfg.Outputs)
+	want := append([]string(nil), inputs...)
+	if opts.DryRun {
+		want = append(want, outputs.enabled()...)
+	} else if outputs.SyncStatus != "" {
+		want = append(want, outputs.SyncStatus)
+	}
+
+	t := now()
+	snap, err := src.Read(ctx, want)
+	if err != nil {
+		return rep, fmt.Errorf("read %s: %w", src.Describe(), err)
+	}
+	t = stage(StageRead, t)
+	if _, ok := snap.Tables[cfg.Tabs.Partners]; !ok {
+		return rep, fmt.Errorf("read %s: no tab named %q: run `partnermap init` to add the input tabs, or set tabs.partners to the name of your partners tab",
+			src.Describe(), cfg.Tabs.Partners)
+	}
+
+	loc, err := location(cfg.Timezone, snap.Location)
+	if err != nil {
+		return rep, err
+	}
+	rep.AsOf = opts.AsOf
+	if rep.AsOf.IsZero() {
+		rep.AsOf = scoring.DateFromTime(start.In(loc))
+	}
+
+	dec := decode.Decode(snap.Tables, decode.Options{
+		Tabs:      decode.TabNames{Partners: cfg.Tabs.Partners, Assets: cfg.Tabs.Assets, Meetings: cfg.Tabs.Meetings, Members: cfg.Tabs.Members},
+		DateOrder: dateOrder(cfg.DateOrder),
+	})
+	for _, name := range inputs {
+		if _, ok := snap.Tables[name]; ok {
+			rep.Rows = append(rep.Rows, render.TabRows{Tab: name, Rows: dec.Rows[name]})
+		}
+	}
+	t = stage(StageDecode, t)
+
+	rep.Result = scoring.Score(dec.Records, cfg.Scoring, rep.AsOf)
+	rep.Issues = append(append([]scoring.Issue(nil), dec.Issues...), rep.Result.Issues...)
+	t = stage(StageScore, t)
+
+	conflicts := unmanaged(snap, outputs.enabled(), opts.Adopt)
+	for _, name := range conflicts {
+		rep.Issues = append(rep.Issues, scoring.Issue{
+			Tab: name, Problem: (&sheets.UnmanagedTabError{Tab: name}).Error(), Severity: scoring.SevError,
+		})
+	}
+
+	rep.InputHash, err = inputHash(snap, inputs, cfg, rep.AsOf, opts.Version)
+	if err != nil {
+		return rep, err
+	}
+	if !opts.Force && !opts.DryRun && upToDate(snap, outputs, conflicts, rep.InputHash) {
+		rep.Unchanged = true
+		rep.Duration = now().Sub(start)
+		return rep, nil
+	}
+
+	rep.Tabs = render.Tabs(render.Input{
+		Result: rep.Result,
+		Issues: rep.Issues,
+		Names:  outputs,
+		Status: render.Status{
+			Source:    src.Describe(),
+			SyncedAt:  start.In(loc),
+			AsOf:      rep.AsOf,
+			Rows:      rep.Rows,
+			Duration:  now().Sub(start),
+			Version:   opts.Version,
+			InputHash: rep.InputHash,
+		},
+	})
+	rep.Tabs = without(rep.Tabs, conflicts)
+	t = stage(StageRender, t)
+
+	if opts.DryRun {
+		rep.Changes = changes(snap, rep.Tabs)
+		rep.Duration = now().Sub(start)
+		return rep, nil
+	}
+	if err := src.Write(ctx, snap, rep.Tabs, opts.Adopt); err != nil {
+		rep.Duration = now().Sub(start)
+		if errors.Is(err, sheets.ErrBusy) || errors.Is(err, sheets.ErrChanged) {
+			return rep, fmt.Errorf("%w: write %s: %w", ErrSkipped, src.Describe(), err)
+		}
+		return rep, fmt.Errorf("write %s: %w", src.Describe(), err)
+	}
+	stage(StageWrite, t)
+	rep.Written = true
+	rep.Duration = now().Sub(start)
+	if len(conflicts) > 0 {
+		return rep, fmt.Errorf("write %s: the other tabs were written, but %w", src.Describe(), &sheets.UnmanagedTabError{Tab: conflicts[0]})
+	}
+	return rep, nil
+}
+
+// unmanaged lists enabled output tabs whose name is taken by a tab partnermap did not create.
+func unmanaged(snap *sheets.Snapshot, outputs, adopt []string) []string {
+	var out []string
+	for _, name := range outputs {
+		if info, ok := snap.Tab(name); ok && !info.Managed && !slices.Contains(adopt, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func without(tabs []sheets.Tab, names []string) []sheets.Tab {
+	if len(names) == 0 {
+		return tabs
+	}
+	kept := tabs[:0:0]
+	for _, t := range tabs {
+		if !slices.Contains(names, t.Name) {
+			kept = append(kept, t)
+		}
+	}
+	return kept
+}
+
+func outputNames(o config.Outputs) names {
+	return names{render.Names{
+		Priorities: o.Priorities, FollowUps: o.FollowUps, PowerMap: o.PowerMap, Connections: o.Connections,
+		Owners: o.Owners, DataIssues: o.DataIssues, SyncStatus: o.SyncStatus,
+	}}
+}
+
+type names struct{ render.Names }
+
+func (n names) enabled() []string {
+	var out []string
+	for _, s := range []string{n.Priorities, n.FollowUps, n.PowerMap, n.Connections, n.Owners, n.DataIssues, n.SyncStatus} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// location picks the zone of the as-of day: the configured one, else the spreadsheet's, else local.
+func location(tz string, sheet *time.Location) (*time.Location, error) {
+	if tz != "" {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			return nil, &config.Error{Err: fmt.Errorf("timezone: %w", err)}
+		}
+		return loc, nil
+	}
+	if sheet != nil {
+		return sheet, nil
+	}
+	return time.Local, nil
+}
+
+func dateOrder(s string) decode.DateOrder {
+	if s == "DMY" {
+		return decode.DMY
+	}
+	return decode.MDY
+}
+
+// upToDate reports whether the last write was computed from the same inputs, config and day,
+// and every enabled output tab is still there and ours.
+func upToDate(snap *sheets.Snapshot, out names, conflicts []string, hash string) bool {
+	if out.SyncStatus == "" || slices.Contains(conflicts, out.SyncStatus) || render.PreviousHash(snap.Tables[out.SyncStatus]) != hash {
+		return false
+	}
+	for _, name := range out.enabled() {
+		if slices.Contains(conflicts, name) {
+			continue
+		}
+		if info, ok := snap.Tab(name); !ok || !info.Managed {
+			return false
+		}
+	}
+	return true
+}
+
+// inputHash fingerprints what the outputs are computed from: the input tabs' cells, the
+// settings that shape the outputs, the as-of day and the program version.
+func inputHash(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf scoring.Date, version string) (string, error) {
+	h := sha256.New()
+	settings, err := json.Marshal(struct {
+		Tabs      config.Tabs
+		Outputs   config.Outputs
+		Scoring   scoring.Config
+		DateOrder string
+		Timezone  string
+		AsOf      scoring.Date
+		Version   string
+	}{cfg.Tabs, cfg.Outputs, cfg.Scoring, cfg.DateOrder, cfg.Timezone, asOf, version})
+	if err != nil {
+		return "", fmt.Errorf("hash settings: %w", err)
+	}
+	h.Write(settings)
+	sorted := append([]string(nil), inputs...)
+	sort.Strings(sorted)
+	for _, name := range sorted {
+		t, ok := snap.Tables[name]
+		if !ok {
+			fmt.Fprintf(h, "\x00missing %q\n", name)
+			continue
+		}
+		fmt.Fprintf(h, "\x00tab %q\n", name)
+		for _, row := range t.Rows {
+			for _, c := range row {
+				fmt.Fprintf(h, "%d:%s\x1f", c.Kind, c.String())
+			}
+			h.Write([]byte{'\n'})
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+// changes compares rendered tabs with the ones read (dry runs read the outputs too).
+func changes(snap *sheets.Snapshot, tabs []sheets.Tab) []Change {
+	var out []Change
+	for _, tab := range tabs {
+		c := Change{Tab: tab.Name, NewRows: len(tab.Rows)}
+		if old, ok := snap.Tables[tab.Name]; ok {
+			c.Exists = true
+			c.OldRows = len(old.Rows)
+			for i := 1; i < max(len(old.Rows), len(tab.Rows)); i++ {
+				if i >= len(old.Rows) || i >= len(tab.Rows) || !sameRow(old.Rows[i], tab.Rows[i]) {
+					c.Differ++
+				}
+			}
+		} else {
+			c.Differ = len(tab.Rows) - 1
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func sameRow(a, b []sheets.Cell) bool {
+	for i := 0; i < max(len(a), len(b)); i++ {
+		var x, y string
+		if i < len(a) {
+			x = a[i].String()
+		}
+		if i < len(b) {
+			y = b[i].String()
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
