@@ -1,0 +1,416 @@
+// Package decode turns the typed tables of the volunteer tabs (Partners, Assets, Meetings,
+// Members) into scoring records, and everything in them that cannot be read into Data Issues.
+//
+// Decoding never fails on a volunteer's cell: a bad value becomes an Issue and is treated as
+// blank, a row missing its required value becomes an Issue and is left out, and a tab missing
+// a required column becomes an Issue while the other tabs still decode (SPEC.md §2, §5).
+package decode
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// TabNames are the configured names of the input tabs; an empty name means the default.
+type TabNames struct {
+	Partners, Assets, Meetings, Members string
+}
+
+// Default tab names of §2.
+const (
+	DefaultPartners = "Partners"
+	DefaultAssets   = "Assets"
+	DefaultMeetings = "Meetings"
+	DefaultMembers  = "Members"
+)
+
+// WithDefaults fills empty names with the defaults.
+func (n TabNames) WithDefaults() TabNames {
+	n.Partners = cmp.Or(n.Partners, DefaultPartners)
+	n.Assets = cmp.Or(n.Assets, DefaultAssets)
+	n.Meetings = cmp.Or(n.Meetings, DefaultMeetings)
+	n.Members = cmp.Or(n.Members, DefaultMembers)
+	return n
+}
+
+// Options configure decoding: the tab names and how numeric text dates are ordered.
+type Options struct {
+	Tabs      TabNames
+	DateOrder DateOrder
+}
+
+// Result is what decoding gives: the records, the Data Issues and the rows read per tab.
+type Result struct {
+	Records scoring.Records
+	// Issues are ordered by tab (Partners, Assets, Meetings, Members), then row.
+	Issues []scoring.Issue
+	// Rows counts the non-blank rows below the header, per tab name that exists.
+	Rows map[string]int
+}
+
+// decoder carries one Decode call: cross-tab indexes are built from one tab and used by the next.
+type decoder struct {
+	opts     Options
+	tabs     TabNames
+	res      Result
+	members  *index // nil when there is no Members tab with rows
+	partners *index // nil when the Partners tab is missing or unreadable
+}
+
+// Decode reads the input tabs into records. It never fails on a volunteer's cell: every
+// problem becomes an Issue and the row is kept unless it lacks its required value.
+func Decode(tables map[string]*sheets.Table, opts Options) Result {
+	d := &decoder{opts: opts, tabs: opts.Tabs.WithDefaults(), res: Result{Rows: make(map[string]int, 4)}}
+	// Members first: owners and attendees are checked against them.
+	memberIssues := d.decodeMembers(tables[d.tabs.Members])
+	partnerIssues := d.decodePartners(tables[d.tabs.Partners])
+	assetIssues := d.decodeAssets(tables[d.tabs.Assets])
+	meetingIssues := d.decodeMeetings(tables[d.tabs.Meetings])
+
+	var issues []scoring.Issue
+	for _, list := range [][]scoring.Issue{partnerIssues, assetIssues, meetingIssues, memberIssues} {
+		slices.SortStableFunc(list, func(a, b scoring.Issue) int { return cmp.Compare(a.Row, b.Row) })
+		issues = append(issues, list...)
+	}
+	d.res.Issues = issues
+	return d.res
+}
+
+// missingTab reports an input tab that does not exist; how loudly depends on the tab.
+func (d *decoder) missingTab(name, key string, sev scoring.Severity) []scoring.Issue {
+	return []scoring.Issue{{
+		Tab: name, Severity: sev,
+		Problem: fmt.Sprintf("no tab named %s: run `partnermap init` to add it, or set tabs.%s", name, key),
+	}}
+}
+
+// countRows counts non-blank rows of a tab that could not be decoded, for Sync Status.
+func countRows(t *sheets.Table) int {
+	n := 0
+	for _, row := range t.Rows[min(1, len(t.Rows)):] {
+		for _, c := range row {
+			if !isBlank(c) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+func (d *decoder) decodeMembers(t *sheets.Table) []scoring.Issue {
+	name := d.tabs.Members
+	if t == nil {
+		return nil
+	}
+	tb, ok := openTab(name, t, memberColumns())
+	if !ok {
+		d.res.Rows[name] = countRows(t)
+		return tb.issues
+	}
+	idx := newIndex(len(t.Rows))
+	out := make([]scoring.Member, 0, len(t.Rows))
+	rows := 0
+	for i := 1; i < len(t.Rows); i++ {
+		row, n := t.Rows[i], i+1
+		if tb.blankRow(row) {
+			continue
+		}
+		rows++
+		nameCell := tb.cell(row, uName)
+		if isBlank(nameCell) {
+			tb.missing(n, uName, "this member row has no Name: type the member's name, or clear the row")
+			continue
+		}
+		m := scoring.Member{Row: n, Name: text(nameCell)}
+		m.Key = foldKey(m.Name)
+		if first, dup := idx.add(m.Name, m.Key); dup {
+			tb.bad(scoring.SevWarning, n, uName, nameCell, fmt.Sprintf("duplicate of row %d (%s): the first row is used and this one is left out",
+				out[first].Row, quoted(out[first].Name)))
+			continue
+		}
+		m.Email = tb.str(row, uEmail)
+		m.Role = memberRole(tb.str(row, uRole))
+		m.MaxRelationships, _ = read(tb, row, n, uMax, ParseMaxRelationships)
+		out = append(out, m)
+	}
+	d.res.Rows[name] = rows
+	d.res.Records.Members = out
+	if idx.len() > 0 {
+		d.members = idx
+	}
+	return tb.issues
+}
+
+// memberRole spells the two roles of §2 canonically and passes any other text through.
+func memberRole(s string) string {
+	switch HeaderKey(s) {
+	case "leader":
+		return "Leader"
+	case "member":
+		return "Member"
+	}
+	return s
+}
+
+func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
+	name := d.tabs.Partners
+	if t == nil {
+		return d.missingTab(name, "partners", scoring.SevError)
+	}
+	tb, ok := openTab(name, t, partnerColumns())
+	if !ok {
+		d.res.Rows[name] = countRows(t)
+		return tb.issues
+	}
+	idx := newIndex(len(t.Rows))
+	out := make([]scoring.Partner, 0, len(t.Rows))
+	rows := 0
+	for i := 1; i < len(t.Rows); i++ {
+		row, n := t.Rows[i], i+1
+		if tb.blankRow(row) {
+			continue
+		}
+		rows++
+		nameCell := tb.cell(row, pName)
+		if isBlank(nameCell) {
+			tb.missing(n, pName, "this partner row has no Name: type the partner's name, or clear the row")
+			continue
+		}
+		p := scoring.Partner{Row: n, Name: text(nameCell)}
+		p.Key = foldKey(p.Name)
+		if first, dup := idx.add(p.Name, p.Key); dup {
+			tb.bad(scoring.SevError, n, pName, nameCell, fmt.Sprintf("duplicate of row %d (%s): the first row is used and this one is left out",
+				out[first].Row, quoted(out[first].Name)))
+			continue
+		}
+		p.Type = tb.str(row, pType)
+		p.Owner = tb.str(row, pOwner)
+		if p.Owner != "" {
+			p.OwnerKey = foldKey(p.Owner)
+			d.checkMember(tb, n, pOwner, tb.cell(row, pOwner), p.Owner, p.OwnerKey)
+		}
+		p.Stance = tb.scale(row, n, pStance, ParseStance)
+		p.Influence = tb.scale(row, n, pInfluence, ParseScale)
+		p.Trust = tb.scale(row, n, pTrust, ParseScale)
+		p.Impact = tb.scale(row, n, pImpact, ParseScale)
+		p.Capacity = tb.scale(row, n, pCapacity, ParseScale)
+		p.Alignment = tb.scale(row, n, pAlignment, ParseScale)
+		p.RingOverride, _ = read(tb, row, n, pRing, ParseRing)
+		p.Stage, _ = read(tb, row, n, pStage, ParseStage)
+		p.Inactive, _ = read(tb, row, n, pStatus, ParseStatus)
+		p.Endorses, _ = read(tb, row, n, pEndorses, ParseBool)
+		p.AssessedBy = tb.str(row, pAssessedBy)
+		p.AssessedOn, _ = tb.date(row, n, pAssessedOn, d.opts.DateOrder)
+		p.Goals = tb.str(row, pGoals)
+		p.SelfInterest = tb.str(row, pSelfInterest)
+		p.Represents = tb.str(row, pRepresents)
+		p.Constraints = tb.str(row, pConstraints)
+		p.Notes = tb.str(row, pNotes)
+		out = append(out, p)
+	}
+	d.res.Rows[name] = rows
+	d.res.Records.Partners = out
+	d.partners = idx
+	return tb.issues
+}
+
+// assetCategory spells the five asset-mapping categories canonically and passes any other text through.
+func assetCategory(s string) string {
+	switch HeaderKey(s) {
+	case "organizationalrelationship", "organisationalrelationship":
+		return "Organizational relationship"
+	case "significantindividual":
+		return "Significant individual"
+	case "skill":
+		return "Skill"
+	case "reach":
+		return "Reach"
+	case "physical":
+		return "Physical"
+	}
+	return s
+}
+
+func (d *decoder) decodeAssets(t *sheets.Table) []scoring.Issue {
+	name := d.tabs.Assets
+	if t == nil {
+		return d.missingTab(name, "assets", scoring.SevWarning)
+	}
+	tb, ok := openTab(name, t, assetColumns())
+	if !ok {
+		d.res.Rows[name] = countRows(t)
+		return tb.issues
+	}
+	out := make([]scoring.Asset, 0, len(t.Rows))
+	rows := 0
+	for i := 1; i < len(t.Rows); i++ {
+		row, n := t.Rows[i], i+1
+		if tb.blankRow(row) {
+			continue
+		}
+		rows++
+		noMember, noAsset := isBlank(tb.cell(row, aMember)), isBlank(tb.cell(row, aAsset))
+		if noMember || noAsset {
+			missingAssetValue(tb, n, noMember, noAsset)
+			continue
+		}
+		a := scoring.Asset{Row: n, Member: tb.str(row, aMember), Asset: tb.str(row, aAsset)}
+		d.checkMember(tb, n, aMember, tb.cell(row, aMember), a.Member, foldKey(a.Member))
+		a.Category = assetCategory(tb.str(row, aCategory))
+		if pc := tb.cell(row, aPartner); !isBlank(pc) {
+			a.Partner = text(pc)
+			a.PartnerKey = foldKey(a.Partner)
+			d.checkPartner(tb, n, aPartner, pc, a.Partner, a.PartnerKey)
+		}
+		a.Strength = 2
+		if s, ok := read(tb, row, n, aStrength, ParseStrength); ok {
+			a.Strength = s
+		}
+		a.Notes = tb.str(row, aNotes)
+		out = append(out, a)
+	}
+	d.res.Rows[name] = rows
+	d.res.Records.Assets = out
+	return tb.issues
+}
+
+// missingAssetValue reports an asset row left out because Member or Asset is blank.
+func missingAssetValue(tb *tab, n int, noMember, noAsset bool) {
+	switch {
+	case noMember && noAsset:
+		tb.missing(n, aMember, "this asset row has no Member and no Asset: fill in who holds what, or clear the row; the row is left out")
+	case noMember:
+		tb.missing(n, aMember, "this asset has no Member: type who holds it; the row is left out")
+	default:
+		tb.missing(n, aAsset, "this asset has no Asset: describe what it is; the row is left out")
+	}
+}
+
+func (d *decoder) decodeMeetings(t *sheets.Table) []scoring.Issue {
+	name := d.tabs.Meetings
+	if t == nil {
+		return d.missingTab(name, "meetings", scoring.SevWarning)
+	}
+	tb, ok := openTab(name, t, meetingColumns())
+	if !ok {
+		d.res.Rows[name] = countRows(t)
+		return tb.issues
+	}
+	out := make([]scoring.Meeting, 0, len(t.Rows))
+	rows := 0
+	order := d.opts.DateOrder
+	for i := 1; i < len(t.Rows); i++ {
+		row, n := t.Rows[i], i+1
+		if tb.blankRow(row) {
+			continue
+		}
+		rows++
+		dateCell, partnerCell := tb.cell(row, mDate), tb.cell(row, mPartner)
+		date, ok := d.usableMeeting(tb, n, dateCell, partnerCell)
+		if !ok {
+			continue
+		}
+		m := scoring.Meeting{Row: n, Date: date, Partner: text(partnerCell)}
+		m.PartnerKey = foldKey(m.Partner)
+		d.checkPartner(tb, n, mPartner, partnerCell, m.Partner, m.PartnerKey)
+		if mc := tb.cell(row, mMember); !isBlank(mc) {
+			m.Member = text(mc)
+			d.checkMember(tb, n, mMember, mc, m.Member, foldKey(m.Member))
+		}
+		m.Type = scoring.OneToOne
+		if v, ok := read(tb, row, n, mType, ParseMeetingType); ok {
+			m.Type = v
+		}
+		m.Role, _ = read(tb, row, n, mRole, ParseRole)
+		if m.Role == scoring.RoleNone && m.Type.Participation() {
+			m.Role = scoring.RoleAttended
+		}
+		m.Success = tb.str(row, mSuccess)
+		m.SelfInterests = tb.str(row, mSelfInterests)
+		m.Ask = tb.str(row, mAsk)
+		m.AskOutcome, _ = read(tb, row, n, mAskOutcome, ParseAskOutcome)
+		if tb.has(mIntroductions) {
+			m.Introductions = SplitNames(tb.str(row, mIntroductions))
+		}
+		m.NextStep = tb.str(row, mNextStep)
+		m.Due, _ = tb.date(row, n, mDue, order)
+		m.Done, _ = read(tb, row, n, mDone, ParseBool)
+		m.Notes = tb.str(row, mNotes)
+		out = append(out, m)
+	}
+	d.res.Rows[name] = rows
+	d.res.Records.Meetings = out
+	return tb.issues
+}
+
+// usableMeeting reads the Date of a meeting row and reports whether the row has the Date and
+// Partner it cannot do without; when not, it says why, and the row is left out.
+func (d *decoder) usableMeeting(tb *tab, n int, dateCell, partnerCell sheets.Cell) (scoring.Date, bool) {
+	const left = "the meeting is left out until it is fixed"
+	noPartner := isBlank(partnerCell)
+	if isBlank(dateCell) {
+		if noPartner {
+			tb.missing(n, mDate, "this meeting has no Date and no Partner: fill them in, or clear the row; "+left)
+		} else {
+			tb.missing(n, mDate, "this meeting has no Date: type when it happened (or is planned), e.g. 2026-11-23; "+left)
+		}
+		return 0, false
+	}
+	date, err := ParseDate(dateCell, d.opts.DateOrder)
+	if err != nil {
+		tb.bad(scoring.SevError, n, mDate, dateCell, err.Error()+"; "+left)
+		return 0, false
+	}
+	if noPartner {
+		tb.missing(n, mPartner, "this meeting has no Partner: type who we met; "+left)
+		return 0, false
+	}
+	return date, true
+}
+
+// checkPartner warns about a partner reference that matches no partner, suggesting the
+// closest name. It stays silent when the Partners tab could not be read, so one missing
+// column does not turn into a warning on every meeting.
+func (d *decoder) checkPartner(tb *tab, n, f int, c sheets.Cell, name, key string) {
+	if d.partners == nil || d.partners.has(key) {
+		return
+	}
+	problem := fmt.Sprintf("no partner named '%s'", quoted(name))
+	if s := d.partners.suggest(key); s != "" {
+		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))
+	} else {
+		problem += fmt.Sprintf(" in the %s tab: check the spelling, or add the partner there", d.tabs.Partners)
+	}
+	tb.bad(scoring.SevWarning, n, f, c, problem)
+}
+
+// checkMember notes a member name (an owner, an attendee, an asset holder) that is not in
+// the Members tab; only when that tab exists and has rows, since it is optional.
+func (d *decoder) checkMember(tb *tab, n, f int, c sheets.Cell, name, key string) {
+	if d.members == nil || d.members.has(key) {
+		return
+	}
+	problem := fmt.Sprintf("no member named '%s' in the %s tab", quoted(name), d.tabs.Members)
+	if s := d.members.suggest(key); s != "" {
+		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))
+	} else {
+		problem += ": check the spelling, or add them there"
+	}
+	tb.bad(scoring.SevInfo, n, f, c, problem)
+}
+
+// String lists the issues one per line, for logs and `partnermap check`.
+func (r Result) String() string {
+	var b strings.Builder
+	for _, is := range r.Issues {
+		b.WriteString(is.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

@@ -1,0 +1,306 @@
+package decode
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/partnermap/partnermap/scoring"
+)
+
+// index holds the names of one tab (partners or members) by folded key, for exact lookup
+// and for suggesting the closest name when a reference matches none. Matching is a map
+// lookup; the structures for suggestions are built only on the first miss and each miss is
+// searched once, so a sheet whose names all match pays nothing for them.
+type index struct {
+	keys  []string // folded, in row order
+	names []string // as typed
+	pos   map[string]int
+
+	built  bool
+	byLen  map[int][]int32    // rune length → positions
+	words  map[string][]int32 // word → positions of keys holding it
+	sorted []int32            // positions in key order, for prefix search
+	memo   map[string]string  // missed key → suggested name, "" for none
+	a, b   []rune             // scratch for edit distance
+}
+
+func newIndex(capacity int) *index {
+	return &index{pos: make(map[string]int, capacity)}
+}
+
+// add records a name; when its key is taken it returns the earlier position and dup true.
+func (x *index) add(name, key string) (first int, dup bool) {
+	if p, ok := x.pos[key]; ok {
+		return p, true
+	}
+	x.pos[key] = len(x.keys)
+	x.keys = append(x.keys, key)
+	x.names = append(x.names, name)
+	return len(x.keys) - 1, false
+}
+
+// has reports whether a folded name is present.
+func (x *index) has(key string) bool {
+	_, ok := x.pos[key]
+	return ok
+}
+
+func (x *index) len() int { return len(x.keys) }
+
+// Bounds of the suggestion search.
+const (
+	maxEdits   = 3  // at most this many single-character edits, and at most a third of the length
+	minAffix   = 4  // a prefix or contained name must have at least this many characters
+	maxScan    = 64 // candidates looked at per prefix or word, so a common word cannot make it slow
+	maxSpanned = 12 // words of a missed name whose spans are looked up
+)
+
+// suggest returns the name closest to a key that matched none, or "" when none is close.
+func (x *index) suggest(key string) string {
+	if s, ok := x.memo[key]; ok {
+		return s
+	}
+	x.build()
+	s := ""
+	if i := x.closest(key); i >= 0 {
+		s = x.names[i]
+	}
+	x.memo[key] = s
+	return s
+}
+
+func (x *index) build() {
+	if x.built {
+		return
+	}
+	x.built = true
+	x.memo = make(map[string]string)
+	x.byLen = make(map[int][]int32)
+	x.words = make(map[string][]int32)
+	x.sorted = make([]int32, len(x.keys))
+	for i, k := range x.keys {
+		p := int32(i)
+		n := utf8.RuneCountInString(k)
+		x.byLen[n] = append(x.byLen[n], p)
+		for w := range strings.SplitSeq(k, " ") {
+			if list := x.words[w]; len(list) == 0 || list[len(list)-1] != p {
+				x.words[w] = append(list, p)
+			}
+		}
+		x.sorted[i] = p
+	}
+	slices.SortFunc(x.sorted, func(a, b int32) int { return strings.Compare(x.keys[a], x.keys[b]) })
+}
+
+// closest tries, in order: a small edit distance (typos), a name the key begins (a cut-off
+// name), a name holding the key's words, and a name the key holds (extra words typed).
+func (x *index) closest(q string) int {
+	if i := x.nearest(q); i >= 0 {
+		return i
+	}
+	if utf8.RuneCountInString(q) < minAffix {
+		return -1
+	}
+	if i := x.prefixed(q); i >= 0 {
+		return i
+	}
+	if i := x.containing(q); i >= 0 {
+		return i
+	}
+	return x.contained(q)
+}
+
+// better reports whether candidate i beats the best so far: a shorter key, then an earlier row.
+func (x *index) better(i, best int) bool {
+	if best < 0 {
+		return true
+	}
+	if li, lb := len(x.keys[i]), len(x.keys[best]); li != lb {
+		return li < lb
+	}
+	return i < best
+}
+
+// nearest finds the key within the edit bound, looking only at keys of nearby length.
+func (x *index) nearest(q string) int {
+	x.a = appendRunes(x.a[:0], q)
+	n := len(x.a)
+	limit := min(maxEdits, n/3)
+	if limit == 0 {
+		return -1
+	}
+	best, bestD := -1, limit+1
+	for l := n - limit; l <= n+limit; l++ {
+		for _, p := range x.byLen[l] {
+			i := int(p)
+			x.b = appendRunes(x.b[:0], x.keys[i])
+			d, ok := editDistance(x.a, x.b, min(bestD, limit))
+			if !ok {
+				continue
+			}
+			if d < bestD || (d == bestD && i < best) {
+				best, bestD = i, d
+			}
+		}
+	}
+	return best
+}
+
+func appendRunes(dst []rune, s string) []rune {
+	for _, r := range s {
+		dst = append(dst, r)
+	}
+	return dst
+}
+
+// prefixed finds a key that begins with q.
+func (x *index) prefixed(q string) int {
+	start, _ := slices.BinarySearchFunc(x.sorted, q, func(p int32, q string) int { return strings.Compare(x.keys[p], q) })
+	best := -1
+	for j := start; j < len(x.sorted) && j < start+maxScan; j++ {
+		i := int(x.sorted[j])
+		if !strings.HasPrefix(x.keys[i], q) {
+			break
+		}
+		if x.better(i, best) {
+			best = i
+		}
+	}
+	return best
+}
+
+// containing finds a key holding all of q as whole words, looking only at the keys that
+// share q's rarest word.
+func (x *index) containing(q string) int {
+	var rarest []int32
+	for w := range strings.SplitSeq(q, " ") {
+		list, ok := x.words[w]
+		if !ok {
+			return -1
+		}
+		if rarest == nil || len(list) < len(rarest) {
+			rarest = list
+		}
+	}
+	best := -1
+	for j, p := range rarest {
+		if j == maxScan {
+			break
+		}
+		i := int(p)
+		if hasWords(x.keys[i], q) && x.better(i, best) {
+			best = i
+		}
+	}
+	return best
+}
+
+// hasWords reports whether s holds sub at word boundaries.
+func hasWords(s, sub string) bool {
+	for from := 0; from <= len(s)-len(sub); {
+		j := strings.Index(s[from:], sub)
+		if j < 0 {
+			return false
+		}
+		j += from
+		end := j + len(sub)
+		if (j == 0 || s[j-1] == ' ') && (end == len(s) || s[end] == ' ') {
+			return true
+		}
+		from = j + 1
+	}
+	return false
+}
+
+// contained finds the longest key that q holds as a run of whole words.
+func (x *index) contained(q string) int {
+	var starts, ends []int
+	for i := 0; i <= len(q); i++ {
+		if i == len(q) || q[i] == ' ' {
+			ends = append(ends, i)
+			if len(ends) == maxSpanned {
+				break
+			}
+			continue
+		}
+		if i == 0 || q[i-1] == ' ' {
+			starts = append(starts, i)
+		}
+	}
+	best, bestLen := -1, 0
+	for s := range ends {
+		for e := s; e < len(ends); e++ {
+			span := q[starts[s]:ends[e]]
+			if len(span) == len(q) || len(span) <= bestLen || utf8.RuneCountInString(span) < minAffix {
+				continue
+			}
+			if i, ok := x.pos[span]; ok {
+				best, bestLen = i, len(span)
+			}
+		}
+	}
+	return best
+}
+
+// editDistance returns the Levenshtein distance of a and b when it is at most limit. Only a
+// band of width 2·limit+1 is computed, so long names cost linear time.
+func editDistance(a, b []rune, limit int) (int, bool) {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return 0, false
+	}
+	const far = 1 << 30
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = far
+		if j <= limit {
+			prev[j] = j
+		}
+	}
+	for i := 1; i <= len(a); i++ {
+		lo, hi := max(1, i-limit), min(len(b), i+limit)
+		if lo == 1 {
+			cur[0] = far
+			if i <= limit {
+				cur[0] = i
+			}
+		} else {
+			cur[lo-1] = far
+		}
+		rowMin := cur[lo-1]
+		for j := lo; j <= hi; j++ {
+			v := prev[j-1]
+			if a[i-1] != b[j-1] {
+				v++
+			}
+			v = min(v, prev[j]+1, cur[j-1]+1)
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if hi < len(b) {
+			cur[hi+1] = far
+		}
+		if rowMin > limit {
+			return 0, false
+		}
+		prev, cur = cur, prev
+	}
+	if d := prev[len(b)]; d <= limit {
+		return d, true
+	}
+	return 0, false
+}
+
+// foldKey is scoring.FoldName with a fast path for names that are already folded (plain
+// lowercase ASCII, single spaces), which spares an allocation per row on large sheets.
+func foldKey(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || (c >= 'A' && c <= 'Z') || c < ' ' || c == 0x7f ||
+			(c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
+			return scoring.FoldName(s)
+		}
+	}
+	return s
+}
