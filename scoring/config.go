@@ -161,7 +161,7 @@ func (c Config) Validate() error {
 	if c.InfluenceWeight+c.TrustWeight+c.ImpactWeight+c.CapacityWeight == 0 {
 		bad("influence_weight", "the four power weights cannot all be 0")
 	}
-	// A tolerance, so that 33.3 + 33.3 + 33.4 (99.99999999999999 in floats) is accepted.
+	// A tolerance, so that 32.2 + 40.1 + 27.7 (100.00000000000001 in floats) is accepted.
 	if sum := c.PowerPoints + c.SupportPoints + c.AccessPoints + c.UrgencyPoints; math.Abs(sum-100) > 1e-9 {
 		bad("power_points", "power_points + support_points + access_points + urgency_points must be 100 so the score reads 0–100, got %g", sum)
 	}
