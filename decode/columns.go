@@ -1,7 +1,9 @@
 package decode
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/partnermap/partnermap/scoring"
@@ -148,6 +150,7 @@ type tab struct {
 	head   []string // field → header as typed
 	used   []int    // the columns partnermap reads, for telling blank rows
 	issues []scoring.Issue
+	at     []int // column of each issue, -1 for none, for ordering issues along a row
 }
 
 // maxListed bounds the headers quoted when a required column is missing.
@@ -183,7 +186,7 @@ func openTab(name string, t *sheets.Table, spec []column) (tb *tab, ok bool) {
 			continue
 		}
 		if prev := tb.col[f]; prev >= 0 {
-			tb.add(scoring.SevWarning, 1, h, h, fmt.Sprintf("column %s (%q) is ignored: column %s (%q) already gives %s",
+			tb.add(scoring.SevWarning, 1, i, h, h, fmt.Sprintf("column %s (%q) is ignored: column %s (%q) already gives %s",
 				columnLetter(i), quoted(h), columnLetter(prev), quoted(tb.head[f]), spec[f].name))
 			continue
 		}
@@ -196,7 +199,7 @@ func openTab(name string, t *sheets.Table, spec []column) (tb *tab, ok bool) {
 			continue
 		}
 		ok = false
-		tb.add(scoring.SevError, 0, c.name, "", missingProblem(c, found))
+		tb.add(scoring.SevError, 0, -1, c.name, "", missingProblem(c, found))
 	}
 	return tb, ok
 }
@@ -258,21 +261,39 @@ func (t *tab) blankRow(row []sheets.Cell) bool {
 	return true
 }
 
-// add records an issue of this tab.
-func (t *tab) add(sev scoring.Severity, row int, column, value, problem string) {
+// add records an issue of this tab at 0-based column col (-1 for none).
+func (t *tab) add(sev scoring.Severity, row, col int, column, value, problem string) {
 	t.issues = append(t.issues, scoring.Issue{
 		Tab: t.name, Row: row, Column: column, Value: quoted(value), Problem: problem, Severity: sev,
 	})
+	t.at = append(t.at, col)
 }
 
 // bad records an issue about field f of a row, quoting the cell as typed.
 func (t *tab) bad(sev scoring.Severity, row, f int, c sheets.Cell, problem string) {
-	t.add(sev, row, t.head[f], c.String(), problem)
+	t.add(sev, row, t.col[f], t.head[f], c.String(), problem)
 }
 
 // missing records a row left out for lack of a required value in field f.
 func (t *tab) missing(row, f int, problem string) {
-	t.add(scoring.SevError, row, t.head[f], "", problem)
+	t.add(scoring.SevError, row, t.col[f], t.head[f], "", problem)
+}
+
+// sorted returns the tab's issues by row, then left to right along the row, as a volunteer
+// reads the sheet; issues of one cell keep the order they were found in.
+func (t *tab) sorted() []scoring.Issue {
+	order := make([]int, len(t.issues))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(t.issues[a].Row, t.issues[b].Row), cmp.Compare(t.at[a], t.at[b]))
+	})
+	out := make([]scoring.Issue, len(order))
+	for i, j := range order {
+		out[i] = t.issues[j]
+	}
+	return out
 }
 
 // str returns field f as trimmed text.

@@ -51,7 +51,7 @@ func ParseDate(c sheets.Cell, order DateOrder) (scoring.Date, error) {
 		if y < 1900 || y > 9999 {
 			return 0, fmt.Errorf("year %d is out of range: use a date between 1900 and 9999", y)
 		}
-		return scoring.DateOf(y, c.Time.Month(), c.Time.Day()), nil
+		return dateOf(y, c.Time.Month(), c.Time.Day()), nil
 	case sheets.Number:
 		return fromSerial(c.Num)
 	case sheets.Text:
@@ -84,6 +84,15 @@ func fromSerial(v float64) (scoring.Date, error) {
 		}
 	}
 	return 0, fmt.Errorf("%s is a number, not a date: type a date such as 2026-11-23", quoted(formatNum(v)))
+}
+
+// unixDay0 is the serial of 1970-01-01.
+const unixDay0 = 25569
+
+// dateOf returns the Date of a calendar day. It counts days through Unix time rather than
+// scoring.DateOf, whose time.Duration arithmetic saturates after the year 2192.
+func dateOf(y int, m time.Month, d int) scoring.Date {
+	return scoring.Date(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()/86400 + unixDay0)
 }
 
 // validDay reports whether y-m-d is a real day of an accepted year.
@@ -306,7 +315,7 @@ func day(s string, y, m, d int, order DateOrder) (scoring.Date, error) {
 	if d < 1 || d > daysIn(y, m) {
 		return 0, fmt.Errorf("%s: %s %d has no day %d", quoted(s), time.Month(m), y, d)
 	}
-	return scoring.DateOf(y, time.Month(m), d), nil
+	return dateOf(y, time.Month(m), d), nil
 }
 
 // numericDate reads y-m-d or the sheet's order of month and day with a four-digit year.
@@ -334,7 +343,7 @@ func numericDate(s, a, b, c string, order DateOrder) (scoring.Date, error) {
 	switch len(c) {
 	case 4:
 		if validDay(z, m, d) {
-			return scoring.DateOf(z, time.Month(m), d), nil
+			return dateOf(z, time.Month(m), d), nil
 		}
 		if validDay(z, d, m) {
 			return 0, fmt.Errorf("%s is not a %s date: if this sheet writes the %s first, set date_order: %s in the config; or type %04d-%02d-%02d",

@@ -72,12 +72,7 @@ func Decode(tables map[string]*sheets.Table, opts Options) Result {
 	assetIssues := d.decodeAssets(tables[d.tabs.Assets])
 	meetingIssues := d.decodeMeetings(tables[d.tabs.Meetings])
 
-	var issues []scoring.Issue
-	for _, list := range [][]scoring.Issue{partnerIssues, assetIssues, meetingIssues, memberIssues} {
-		slices.SortStableFunc(list, func(a, b scoring.Issue) int { return cmp.Compare(a.Row, b.Row) })
-		issues = append(issues, list...)
-	}
-	d.res.Issues = issues
+	d.res.Issues = slices.Concat(partnerIssues, assetIssues, meetingIssues, memberIssues)
 	return d.res
 }
 
@@ -111,7 +106,7 @@ func (d *decoder) decodeMembers(t *sheets.Table) []scoring.Issue {
 	tb, ok := openTab(name, t, memberColumns())
 	if !ok {
 		d.res.Rows[name] = countRows(t)
-		return tb.issues
+		return tb.sorted()
 	}
 	idx := newIndex(len(t.Rows))
 	out := make([]scoring.Member, 0, len(t.Rows))
@@ -144,7 +139,7 @@ func (d *decoder) decodeMembers(t *sheets.Table) []scoring.Issue {
 	if idx.len() > 0 {
 		d.members = idx
 	}
-	return tb.issues
+	return tb.sorted()
 }
 
 // memberRole spells the two roles of §2 canonically and passes any other text through.
@@ -166,7 +161,7 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 	tb, ok := openTab(name, t, partnerColumns())
 	if !ok {
 		d.res.Rows[name] = countRows(t)
-		return tb.issues
+		return tb.sorted()
 	}
 	idx := newIndex(len(t.Rows))
 	out := make([]scoring.Partner, 0, len(t.Rows))
@@ -217,7 +212,7 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 	d.res.Rows[name] = rows
 	d.res.Records.Partners = out
 	d.partners = idx
-	return tb.issues
+	return tb.sorted()
 }
 
 // assetCategory spells the five asset-mapping categories canonically and passes any other text through.
@@ -245,7 +240,7 @@ func (d *decoder) decodeAssets(t *sheets.Table) []scoring.Issue {
 	tb, ok := openTab(name, t, assetColumns())
 	if !ok {
 		d.res.Rows[name] = countRows(t)
-		return tb.issues
+		return tb.sorted()
 	}
 	out := make([]scoring.Asset, 0, len(t.Rows))
 	rows := 0
@@ -277,7 +272,7 @@ func (d *decoder) decodeAssets(t *sheets.Table) []scoring.Issue {
 	}
 	d.res.Rows[name] = rows
 	d.res.Records.Assets = out
-	return tb.issues
+	return tb.sorted()
 }
 
 // missingAssetValue reports an asset row left out because Member or Asset is blank.
@@ -300,7 +295,7 @@ func (d *decoder) decodeMeetings(t *sheets.Table) []scoring.Issue {
 	tb, ok := openTab(name, t, meetingColumns())
 	if !ok {
 		d.res.Rows[name] = countRows(t)
-		return tb.issues
+		return tb.sorted()
 	}
 	out := make([]scoring.Meeting, 0, len(t.Rows))
 	rows := 0
@@ -346,7 +341,7 @@ func (d *decoder) decodeMeetings(t *sheets.Table) []scoring.Issue {
 	}
 	d.res.Rows[name] = rows
 	d.res.Records.Meetings = out
-	return tb.issues
+	return tb.sorted()
 }
 
 // usableMeeting reads the Date of a meeting row and reports whether the row has the Date and
