@@ -90,6 +90,13 @@ type Change struct {
 // while we read it); the next scheduled run tries again.
 var ErrSkipped = errors.New("sync skipped; it will be tried again")
 
+// ForSource returns cfg with the tab names of one source, so Run reads and writes the right tabs.
+func ForSource(cfg config.Config, src config.Source) config.Config {
+	cfg.Tabs = src.Tabs
+	cfg.Outputs = src.Outputs
+	return cfg
+}
+
 // Run performs one sync of src configured by cfg (cfg.Tabs and cfg.Outputs name the tabs).
 func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options) (*Report, error) {
 	now := time.Now
@@ -167,7 +174,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	rep.Tabs = render.Tabs(render.Input{
 		Result: rep.Result,
 		Issues: rep.Issues,
-		Names:  outputs,
+		Names:  outputs.Names,
 		Status: render.Status{
 			Source:    src.Describe(),
 			SyncedAt:  start.In(loc),

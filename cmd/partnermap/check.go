@@ -1,0 +1,120 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/demo"
+	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sheets"
+	"github.com/partnermap/partnermap/sync"
+)
+
+// accountNamer is implemented by sources that know whose credentials they use.
+type accountNamer interface{ Account() string }
+
+func (a *app) checkCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check",
+		Short: "Validate config, credentials, access and headers, and print the data issues",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.loadConfig(nil)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(a.stdout, "config: ok")
+			senv := env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)}
+			failed := 0
+			for _, src := range cfg.SourceList() {
+				if err := a.checkSource(cmd, cfg, src, senv); err != nil {
+					fmt.Fprintf(a.stdout, "%s: FAILED: %v\n", src.Label(), err)
+					failed++
+				}
+			}
+			if failed > 0 {
+				return &exitError{code: exitFailed, err: fmt.Errorf("%d source(s) failed the check", failed)}
+			}
+			return nil
+		},
+	}
+}
+
+func (a *app) checkSource(cmd *cobra.Command, cfg config.Config, src config.Source, senv env) error {
+	ctx := cmd.Context()
+	source, err := openSource(ctx, cfg, src, senv)
+	if err != nil {
+		return err
+	}
+	if n, ok := source.(accountNamer); ok && n.Account() != "" {
+		fmt.Fprintf(a.stdout, "%s: credentials: %s (share the sheet with this address as an editor)\n", src.Label(), n.Account())
+	}
+	rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{DryRun: true, Version: version})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "%s: access: ok\n", src.Label())
+	for _, tr := range rep.Rows {
+		fmt.Fprintf(a.stdout, "%s: tab %q: %d rows\n", src.Label(), tr.Tab, tr.Rows)
+	}
+	if len(rep.Issues) == 0 {
+		fmt.Fprintf(a.stdout, "%s: no data issues\n", src.Label())
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "%s: %d data issues:\n", src.Label(), len(rep.Issues))
+	for _, is := range rep.Issues {
+		fmt.Fprintln(a.stdout, "  "+is.String())
+	}
+	return nil
+}
+
+func (a *app) initCommand() *cobra.Command {
+	var withDemo bool
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Create the input tabs that are missing (or a new workbook), never touching existing tabs",
+		Long: `init adds the Partners, Assets, Meetings and Members tabs that the spreadsheet lacks,
+with headers, a note on each header, dropdown lists and one example row each. For a local
+workbook that does not exist yet it creates it. With --demo the new tabs are filled with a
+demo coalition instead of one example row. Existing tabs are never changed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.loadConfig(nil)
+			if err != nil {
+				return err
+			}
+			senv := env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)}
+			day := demo.Day(scoring.DateFromTime(time.Now()))
+			for _, src := range cfg.SourceList() {
+				source, err := openSource(cmd.Context(), cfg, src, senv)
+				if err != nil {
+					return configErrOrFail(err)
+				}
+				init, ok := source.(sheets.Initializer)
+				if !ok {
+					return &exitError{code: exitFailed, err: errors.New("this source cannot create tabs")}
+				}
+				tabs := demo.Templates(src.Tabs, day)
+				if withDemo {
+					tabs = demo.Workbook(src.Tabs, day)
+				}
+				added, err := init.AddInputTabs(cmd.Context(), tabs)
+				if err != nil {
+					return &exitError{code: exitFailed, err: fmt.Errorf("%s: %w", src.Label(), err)}
+				}
+				if len(added) == 0 {
+					fmt.Fprintf(a.stdout, "%s: every input tab is already there; nothing changed.\n", src.Label())
+					continue
+				}
+				fmt.Fprintf(a.stdout, "%s: added %v.\n", src.Label(), added)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&withDemo, "demo", false, "fill new tabs with a demo coalition")
+	return cmd
+}

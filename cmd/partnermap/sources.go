@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/time/rate"
+
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/sheets"
+	"github.com/partnermap/partnermap/sheets/xlsx"
+)
+
+// env is what opening a source needs from the process: a logger, the Google rate limiter
+// shared by every source, and an optional hook counting API requests for metrics.
+type env struct {
+	Logger    zerolog.Logger
+	Limiter   *rate.Limiter
+	OnRequest func(method string, status int)
+}
+
+// newLimiter returns the process-wide Google API limiter for cfg.
+func newLimiter(cfg config.Config) *rate.Limiter {
+	perMinute := cfg.Google.RequestsPerMinute
+	return rate.NewLimiter(rate.Limit(float64(perMinute)/60), max(1, perMinute/10))
+}
+
+// openSource returns the backend for one configured source.
+func openSource(ctx context.Context, cfg config.Config, src config.Source, e env) (sheets.Source, error) {
+	switch {
+	case src.XLSX != "":
+		return xlsx.New(src.XLSX, xlsx.Options{
+			Backups:  cfg.XLSX.Backups,
+			MaxBytes: int64(cfg.XLSX.MaxMB) << 20,
+		}), nil
+	}
+	return nil, &config.Error{Err: fmt.Errorf("source: set xlsx or spreadsheet_id")}
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/demo"
+	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sheets"
+	"github.com/partnermap/partnermap/sync"
+)
+
+type syncFlags struct {
+	now, dryRun, strict, force, demo bool
+	asOf                             string
+	adopt                            []string
+}
+
+func (a *app) syncCommand() *cobra.Command {
+	var f syncFlags
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Run as a service, or once with --now",
+		Long: `Without --now, sync runs as a service: a sync at start, then on the configured schedule,
+until SIGINT or SIGTERM. With --now it runs one sync and exits:
+0 done (with or without data issues), 1 failed, 2 bad configuration or usage,
+3 with --strict when there are error-level data issues.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !f.now {
+				if f.dryRun || f.strict || f.asOf != "" || f.demo {
+					return &exitError{code: exitConfig, err: errors.New("--dry-run, --strict, --as-of and --demo go with --now")}
+				}
+				return a.serve(cmd)
+			}
+			return a.syncNow(cmd, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.now, "now", false, "run one sync and exit")
+	fl.StringVar(&f.asOf, "as-of", "", "compute as of this day, YYYY-MM-DD (default: today in the spreadsheet's time zone)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "compute and print what would change, writing nothing")
+	fl.BoolVar(&f.strict, "strict", false, "exit 3 when there are error-level data issues")
+	fl.BoolVar(&f.force, "force", false, "write even when nothing changed since the last sync")
+	fl.BoolVar(&f.demo, "demo", false, "sync a demo workbook ("+demoWorkbook+" in this folder, created if missing); no account or config needed")
+	fl.StringArrayVar(&f.adopt, "adopt", nil, "let partnermap take over an existing tab of this name (repeatable)")
+	return cmd
+}
+
+func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
+	ctx := cmd.Context()
+	extra := map[string]any{}
+	if f.demo {
+		path := a.xlsxPath
+		if path == "" {
+			path = demoWorkbook
+		}
+		extra["source.xlsx"] = path
+		extra["source.spreadsheet_id"] = ""
+	}
+	cfg, err := a.loadConfig(extra)
+	if err != nil {
+		return err
+	}
+	log := a.logger(cfg.Log)
+	var asOf scoring.Date
+	if f.asOf != "" {
+		t, err := time.Parse("2006-01-02", f.asOf)
+		if err != nil {
+			return &exitError{code: exitConfig, err: fmt.Errorf("--as-of %q: use YYYY-MM-DD", f.asOf)}
+		}
+		asOf = scoring.DateFromTime(t)
+	}
+	sources := cfg.SourceList()
+	senv := env{Logger: log, Limiter: newLimiter(cfg)}
+	failed, strictHit := 0, false
+	for _, src := range sources {
+		source, err := openSource(ctx, cfg, src, senv)
+		if err != nil {
+			return configErrOrFail(err)
+		}
+		if f.demo {
+			if err := ensureDemo(cmd, source, cfg, asOf); err != nil {
+				return configErrOrFail(err)
+			}
+		}
+		rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{
+			AsOf: asOf, DryRun: f.dryRun, Adopt: f.adopt, Force: f.force, Version: version,
+		})
+		if err != nil {
+			failed++
+			var ce *config.Error
+			if errors.As(err, &ce) {
+				return &exitError{code: exitConfig, err: err}
+			}
+			log.Error().Str("source", src.Label()).Err(err).Msg("sync failed")
+			if rep != nil && rep.Written {
+				printReport(a.stdout, rep, f.dryRun)
+			}
+			continue
+		}
+		log.Info().Str("source", src.Label()).Str("as_of", rep.AsOf.String()).Dur("duration", rep.Duration).
+			Int("issues", len(rep.Issues)).Bool("written", rep.Written).Msg("sync done")
+		printReport(a.stdout, rep, f.dryRun)
+		if f.demo {
+			fmt.Fprintf(a.stdout, "\nOpen %s in a spreadsheet program and look at the Priorities, Follow-ups and Power Map tabs.\n", source.Describe())
+		}
+		if f.strict && rep.Errors() > 0 {
+			strictHit = true
+		}
+	}
+	switch {
+	case failed > 0:
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d sources failed", failed, len(sources))}
+	case strictHit:
+		return &exitError{code: exitStrict, err: errors.New("--strict: there are error-level data issues (see the Data Issues tab)")}
+	}
+	return nil
+}
+
+// ensureDemo creates the demo workbook when it does not exist yet.
+func ensureDemo(cmd *cobra.Command, source sheets.Source, cfg config.Config, asOf scoring.Date) error {
+	path := source.Describe()
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	init, ok := source.(sheets.Initializer)
+	if !ok {
+		return errors.New("--demo needs a local workbook")
+	}
+	if asOf.IsZero() {
+		asOf = scoring.DateFromTime(time.Now())
+	}
+	if _, err := init.AddInputTabs(cmd.Context(), demo.Workbook(cfg.Tabs, demo.Day(asOf))); err != nil {
+		return fmt.Errorf("create demo workbook %s: %w", path, err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "Created %s with a demo coalition (17 partners, their assets and meetings).\n", path)
+	return nil
+}
+
+// printReport tells the admin what happened in a few lines.
+func printReport(w io.Writer, rep *sync.Report, dryRun bool) {
+	res := rep.Result
+	overdue := 0
+	for _, f := range res.FollowUps {
+		if f.Kind == scoring.NextStepOverdue || f.Kind == scoring.CheckInOverdue {
+			overdue++
+		}
+	}
+	counts := map[scoring.Severity]int{}
+	for _, is := range rep.Issues {
+		counts[is.Severity]++
+	}
+	fmt.Fprintf(w, "%s as of %s: %d active partners, %d follow-ups (%d overdue), %d data issues (%d errors, %d warnings).\n",
+		rep.Source, rep.AsOf, len(res.Assessments), len(res.FollowUps), overdue, len(rep.Issues), counts[scoring.SevError], counts[scoring.SevWarning])
+	switch {
+	case dryRun:
+		fmt.Fprintln(w, "Dry run: nothing was written. What would change:")
+		for _, c := range rep.Changes {
+			state := "new tab"
+			if c.Exists {
+				state = fmt.Sprintf("%d → %d rows", c.OldRows, c.NewRows)
+			}
+			fmt.Fprintf(w, "  %-14s %s, %d rows differ\n", c.Tab, state, c.Differ)
+		}
+	case rep.Unchanged:
+		fmt.Fprintln(w, "Nothing changed since the last sync: no tab was written (use --force to write anyway).")
+	case rep.Written:
+		names := make([]string, len(rep.Tabs))
+		for i, t := range rep.Tabs {
+			names[i] = t.Name
+		}
+		fmt.Fprintf(w, "Wrote %s in %s.\n", strings.Join(names, ", "), rep.Duration.Round(time.Millisecond))
+	}
+	if n := min(5, len(res.Assessments)); n > 0 {
+		fmt.Fprintln(w, "Top priorities:")
+		for _, a := range res.Assessments[:n] {
+			fmt.Fprintf(w, "  %d. %s (score %d, %s, ring %d): %s\n", a.Rank, a.Partner.Name, a.Score, a.Quadrant, a.Ring, a.NextMove)
+		}
+	}
+	if counts[scoring.SevError] > 0 {
+		fmt.Fprintln(w, "Data issues to fix first:")
+		shown := 0
+		for _, is := range rep.Issues {
+			if is.Severity == scoring.SevError && shown < 5 {
+				fmt.Fprintln(w, "  "+is.String())
+				shown++
+			}
+		}
+	}
+}
