@@ -33,10 +33,11 @@ func connections(recs Records, cfg Config, ix *index, facts []facts, as []Assess
 	type row struct {
 		Connection
 		partnerKey, memberKey string
+		seq                   int // input order, the last tie-break
 	}
-	var rows []row
+	rows := make([]row, 0, len(recs.Assets)+len(as)/4)
 	add := func(c Connection, partnerKey string) {
-		rows = append(rows, row{Connection: c, partnerKey: partnerKey, memberKey: FoldName(c.Member)})
+		rows = append(rows, row{Connection: c, partnerKey: partnerKey, memberKey: fold(c.Member), seq: len(rows)})
 	}
 
 	for i := range as {
@@ -83,7 +84,7 @@ func connections(recs Records, cfg Config, ix *index, facts []facts, as []Assess
 		}
 		m := &recs.Meetings[mi]
 		for _, intro := range m.Introductions {
-			k := FoldName(intro)
+			k := fold(intro)
 			if k == "" {
 				continue
 			}
@@ -111,14 +112,17 @@ func connections(recs Records, cfg Config, ix *index, facts []facts, as []Assess
 			Detail: "introduction to " + l.name + " offered " + m.Date.String()}, partnerKey(p))
 	}
 
-	slices.SortStableFunc(rows, func(x, y row) int {
+	slices.SortFunc(rows, func(x, y row) int {
 		if c := cmp.Compare(connectionOrder(x.Kind), connectionOrder(y.Kind)); c != 0 {
 			return c
 		}
 		if c := strings.Compare(x.partnerKey, y.partnerKey); c != 0 {
 			return c
 		}
-		return strings.Compare(x.memberKey, y.memberKey)
+		if c := strings.Compare(x.memberKey, y.memberKey); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.seq, y.seq)
 	})
 	out := make([]Connection, len(rows))
 	for i := range rows {

@@ -34,7 +34,7 @@ func followUps(as []Assessment, owners *ownerNames, cfg Config, asOf Date) []Fol
 		FollowUp
 		ownerKey, partnerKey string
 	}
-	var rows []row
+	rows := make([]row, 0, len(as))
 	for i := range as {
 		a := &as[i]
 		p := a.Partner
@@ -72,7 +72,8 @@ func followUps(as []Assessment, owners *ownerNames, cfg Config, asOf Date) []Fol
 			add(Reassess, on.AddDays(cfg.ReassessDays), 0, false, step)
 		}
 	}
-	slices.SortStableFunc(rows, func(x, y row) int {
+	// A partner has at most one follow-up of each kind, so this order is total.
+	slices.SortFunc(rows, func(x, y row) int {
 		if (x.ownerKey == "") != (y.ownerKey == "") {
 			if x.ownerKey == "" {
 				return 1

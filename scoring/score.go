@@ -50,7 +50,7 @@ func Score(recs Records, cfg Config, asOf Date) Result {
 			paths = append(paths, &recs.Assets[ai])
 		}
 		a := assess(p, &facts[i], recs.Meetings, paths[start:len(paths):len(paths)], cfg, asOf)
-		res.Issues = append(res.Issues, partnerIssues(&a, cfg)...)
+		res.Issues = appendIssues(res.Issues, &a, cfg)
 		res.RingCounts[a.Ring]++
 		res.QuadrantCounts[a.Quadrant]++
 		res.Assessments = append(res.Assessments, a)
@@ -371,24 +371,55 @@ func roundHalfUp(x float64) int {
 }
 
 // rank orders assessments by score (desc), then power (desc), then name, and numbers them.
+// It sorts small keys and then moves each assessment once, since assessments are large.
 func rank(as []Assessment) {
-	slices.SortStableFunc(as, func(x, y Assessment) int {
-		if c := cmp.Compare(y.Score, x.Score); c != 0 {
+	type key struct {
+		score int
+		power float64
+		name  string
+		at    int
+	}
+	keys := make([]key, len(as))
+	for i := range as {
+		keys[i] = key{as[i].Score, as[i].Power, partnerKey(as[i].Partner), i}
+	}
+	slices.SortFunc(keys, func(x, y key) int {
+		if c := cmp.Compare(y.score, x.score); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(y.Power, x.Power); c != 0 {
+		if c := cmp.Compare(y.power, x.power); c != 0 {
 			return c
 		}
-		return strings.Compare(partnerKey(x.Partner), partnerKey(y.Partner))
+		if c := strings.Compare(x.name, y.name); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.at, y.at)
 	})
+	// Apply the permutation in place, cycle by cycle: position r receives as[keys[r].at].
+	for start := range keys {
+		if keys[start].at < 0 {
+			continue
+		}
+		saved := as[start]
+		r := start
+		for {
+			from := keys[r].at
+			keys[r].at = -1
+			if from == start {
+				as[r] = saved
+				break
+			}
+			as[r] = as[from]
+			r = from
+		}
+	}
 	for i := range as {
 		as[i].Rank = i + 1
 	}
 }
 
-// partnerIssues are the Data Issues scoring finds in one partner's row.
-func partnerIssues(a *Assessment, cfg Config) []Issue {
-	var out []Issue
+// appendIssues appends the Data Issues scoring finds in one partner's row.
+func appendIssues(out []Issue, a *Assessment, cfg Config) []Issue {
 	p := a.Partner
 	if !a.SupportKnown {
 		out = append(out, Issue{Tab: "Partners", Row: p.Row, Column: "Stance", Severity: SevInfo,
@@ -422,3 +453,20 @@ func ownerKey(p *Partner) string {
 }
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// fold is FoldName without its allocation for the common case: a name already folded
+// (lower-case ASCII letters, digits and punctuation, single inner spaces) is returned as is.
+func fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80 || (c >= 'A' && c <= 'Z'):
+			return FoldName(s)
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
+			return FoldName(s)
+		case c < ' ' || c == 0x7f:
+			return FoldName(s)
+		}
+	}
+	return s
+}

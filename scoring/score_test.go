@@ -663,3 +663,26 @@ func TestEmptyRecords(t *testing.T) {
 		t.Errorf("empty records gave %+v", res)
 	}
 }
+
+func TestFold(t *testing.T) {
+	for _, s := range []string{
+		"", "eastside tenants union", "Eastside Tenants Union", " leading", "trailing ", "two  spaces",
+		"tab\there", "new\nline", "café", "ÉCOLE", "zero\u200bwidth", "nbsp\u00a0here", "o'brien & sons, inc.",
+		"x", " ", "a b", "del\x7f",
+	} {
+		if got, want := fold(s), FoldName(s); got != want {
+			t.Errorf("fold(%q) = %q, want FoldName's %q", s, got, want)
+		}
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"eastside tenants union", "Mayor's Office", " a  b ", "\u00a0x\u200b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := fold(s), FoldName(s); got != want {
+			t.Errorf("fold(%q) = %q, want FoldName's %q", s, got, want)
+		}
+	})
+}
