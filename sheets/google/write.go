@@ -1,0 +1,386 @@
+package google
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"strings"
+
+	"google.golang.org/api/googleapi"
+	sheetsapi "google.golang.org/api/sheets/v4"
+
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// writeFields are the cell fields an output write replaces: every cell of the tab loses
+// whatever the new rows do not say, so a tab is replaced whole (stale notes and dropdowns of
+// an adopted tab included).
+const writeFields = "userEnteredValue,userEnteredFormat,note,dataValidation"
+
+// protectionNote explains the warning a person sees when editing a managed tab.
+const protectionNote = "Written by partnermap: edits here are replaced on the next sync. Edit the input tabs instead."
+
+// Default widths of Google Sheets, in pixels.
+const (
+	defaultColumnPixels = 100
+	pixelsPerChar       = 7 // one character of the default 10pt Arial
+	columnPaddingPixels = 5
+)
+
+// tones maps each highlight meaning to its fill colour.
+var tones = map[sheets.Tone]string{
+	sheets.ToneAlert: "#F4C7C3",
+	sheets.ToneWarn:  "#FCE8B2",
+	sheets.ToneGood:  "#B7E1CD",
+	sheets.ToneInfo:  "#C9DAF8",
+	sheets.ToneMuted: "#E7E6E6",
+}
+
+// Write replaces the given output tabs in one all-or-nothing batchUpdate. It refuses, before
+// any call, a tab whose name is taken by a tab without partnermap's marker unless adopt
+// names it; adopting adds the marker.
+func (s *Sheet) Write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.Tab, adopt []string) error {
+	if snap == nil {
+		return fmt.Errorf("write %s: no snapshot: Read first", s.Describe())
+	}
+	lay, ok := s.recall(snap)
+	if !ok {
+		return fmt.Errorf("write %s: the snapshot was not read from this source", s.Describe())
+	}
+	seen := map[string]bool{}
+	for _, t := range tabs {
+		key := strings.ToLower(t.Name)
+		if strings.TrimSpace(t.Name) == "" {
+			return fmt.Errorf("write %s: an output tab has no name", s.Describe())
+		}
+		if seen[key] {
+			return fmt.Errorf("write %s: output tab %q is listed twice", s.Describe(), t.Name)
+		}
+		seen[key] = true
+		if ex, found := lay.find(t.Name); found && !ex.managed && !contains(adopt, t.Name) {
+			return &sheets.UnmanagedTabError{Tab: ex.title}
+		}
+	}
+	if len(tabs) == 0 {
+		return nil
+	}
+
+	ids := newIDs(lay)
+	var reqs []*sheetsapi.Request
+	created := map[string]int64{}
+	for _, t := range tabs {
+		ex, found := lay.find(t.Name)
+		var exp *tabLayout
+		id := ex.id
+		if found {
+			exp = &ex
+		} else {
+			id = ids.pick(t.Name)
+			created[t.Name] = id
+		}
+		reqs = append(reqs, outputRequests(t, id, exp)...)
+	}
+
+	_, st, err := call(ctx, s, "batchUpdate", func(ctx context.Context) (*sheetsapi.BatchUpdateSpreadsheetResponse, int, error) {
+		r, err := s.srv.Spreadsheets.BatchUpdate(s.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs}).
+			Context(ctx).Do()
+		if err != nil {
+			return nil, 0, err
+		}
+		return r, r.HTTPStatusCode, nil
+	})
+	if err == nil {
+		return nil
+	}
+	if st.ambiguous && len(created) > 0 && alreadyExists(err) {
+		// An earlier attempt's answer was lost but it may have landed; the retry then trips
+		// over the tabs it created. The batch is atomic, so our chosen ids with our marker
+		// prove it did.
+		if landed, verr := s.landed(ctx, created); verr == nil && landed {
+			s.log.Info().Msg("an earlier write attempt had landed although its answer was lost")
+			return nil
+		}
+		return fmt.Errorf("write %s: an earlier attempt may have been applied although its answer was lost; "+
+			"the next sync will see: %w", s.Describe(), err)
+	}
+	return s.explain("write", err)
+}
+
+func contains(list []string, name string) bool {
+	for _, n := range list {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// alreadyExists reports the API's refusal of an addSheet whose title or id is taken.
+func alreadyExists(err error) bool {
+	var ge *googleapi.Error
+	return errors.As(err, &ge) && ge.Code == 400 && strings.Contains(ge.Message, "already exists")
+}
+
+// landed checks, with one read, that every tab the write was to create exists with the
+// id chosen for it and the marker.
+func (s *Sheet) landed(ctx context.Context, created map[string]int64) (bool, error) {
+	ss, err := s.get(ctx, "sheets(properties(sheetId,title),developerMetadata(metadataKey))")
+	if err != nil {
+		return false, err
+	}
+	lay := layoutOf(ss)
+	for name, id := range created {
+		t, ok := lay.find(name)
+		if !ok || t.id != id || !t.managed {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// idPicker chooses sheet ids for new tabs so requests later in the same batch can refer to
+// them: stable per title (a retried or repeated write picks the same one), never one in use.
+type idPicker struct {
+	lay  *layout
+	used map[int64]bool
+}
+
+func newIDs(lay *layout) *idPicker { return &idPicker{lay: lay, used: map[int64]bool{}} }
+
+func (p *idPicker) pick(title string) int64 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(strings.ToLower(title)))
+	id := int64(h.Sum32() & math.MaxInt32)
+	for id == 0 || p.used[id] || p.lay.idTaken(id) {
+		id = (id + 1) & math.MaxInt32
+	}
+	p.used[id] = true
+	return id
+}
+
+// gridSize is the grid an output tab needs: its rows and columns, highlighted cells, set
+// widths and the chart's anchor, with a row below any frozen rows (the API refuses to
+// freeze every row).
+func gridSize(t sheets.Tab) (rows, cols int64) {
+	rows = int64(len(t.Rows))
+	for _, r := range t.Rows {
+		cols = max(cols, int64(len(r)))
+	}
+	for _, h := range t.Highlights {
+		if h.Row >= 0 && h.Col >= 0 {
+			rows, cols = max(rows, int64(h.Row)+1), max(cols, int64(h.Col)+1)
+		}
+	}
+	cols = max(cols, int64(len(t.Widths)))
+	if c := t.Chart; c != nil {
+		rows, cols = max(rows, int64(c.AnchorRow)+1), max(cols, int64(c.AnchorCol)+1)
+	}
+	rows = max(rows, int64(t.FrozenRows)+1, 1)
+	return rows, max(cols, 1)
+}
+
+// outputRequests replaces one output tab: create it (with marker and warning-only
+// protection) or resize it, then write every cell, then widths and the chart. ex is nil
+// for a new tab.
+func outputRequests(t sheets.Tab, id int64, ex *tabLayout) []*sheetsapi.Request {
+	rows, cols := gridSize(t)
+	frozen := int64(max(t.FrozenRows, 0))
+	var reqs []*sheetsapi.Request
+	if ex == nil {
+		reqs = append(reqs, &sheetsapi.Request{AddSheet: &sheetsapi.AddSheetRequest{Properties: &sheetsapi.SheetProperties{
+			SheetId: id, Title: t.Name,
+			GridProperties: &sheetsapi.GridProperties{RowCount: rows, ColumnCount: cols, FrozenRowCount: frozen},
+		}}})
+		reqs = append(reqs, markerRequest(id), protectRequest(id))
+	} else {
+		reqs = append(reqs, resizeRequests(id, *ex, rows, cols, frozen)...)
+		if ex.title != t.Name {
+			// Same tab in another case: keep it, take the configured spelling.
+			reqs = append(reqs, &sheetsapi.Request{UpdateSheetProperties: &sheetsapi.UpdateSheetPropertiesRequest{
+				Properties: &sheetsapi.SheetProperties{SheetId: id, Title: t.Name, ForceSendFields: []string{"SheetId"}},
+				Fields:     "title",
+			}})
+		}
+		if !ex.managed {
+			reqs = append(reqs, markerRequest(id))
+		}
+		if !ex.warningOnly {
+			reqs = append(reqs, protectRequest(id))
+		}
+	}
+	reqs = append(reqs, &sheetsapi.Request{UpdateCells: &sheetsapi.UpdateCellsRequest{
+		Range:  gridRange(id),
+		Rows:   outputRows(t, rows),
+		Fields: writeFields,
+	}})
+	reqs = append(reqs, widthRequests(id, t.Widths, cols, ex == nil)...)
+	reqs = append(reqs, chartRequests(t, id, ex)...)
+	return reqs
+}
+
+// resizeRequests sets an existing tab's grid to rows×cols before its cells are written,
+// because updateCells does not grow the grid. When columns shrink they are cut first: the
+// cell limit is checked after each change.
+func resizeRequests(id int64, ex tabLayout, rows, cols, frozen int64) []*sheetsapi.Request {
+	props := func(gp *sheetsapi.GridProperties, fields string) *sheetsapi.Request {
+		return &sheetsapi.Request{UpdateSheetProperties: &sheetsapi.UpdateSheetPropertiesRequest{
+			Properties: &sheetsapi.SheetProperties{SheetId: id, GridProperties: gp, ForceSendFields: []string{"SheetId"}},
+			Fields:     fields,
+		}}
+	}
+	rowReq := props(&sheetsapi.GridProperties{RowCount: rows, FrozenRowCount: frozen},
+		"gridProperties.rowCount,gridProperties.frozenRowCount")
+	colReq := props(&sheetsapi.GridProperties{ColumnCount: cols},
+		"gridProperties.columnCount,gridProperties.frozenColumnCount")
+	if cols < ex.cols {
+		return []*sheetsapi.Request{colReq, rowReq}
+	}
+	return []*sheetsapi.Request{rowReq, colReq}
+}
+
+func gridRange(id int64) *sheetsapi.GridRange {
+	return &sheetsapi.GridRange{SheetId: id, ForceSendFields: []string{"SheetId"}}
+}
+
+func markerRequest(id int64) *sheetsapi.Request {
+	return &sheetsapi.Request{CreateDeveloperMetadata: &sheetsapi.CreateDeveloperMetadataRequest{
+		DeveloperMetadata: &sheetsapi.DeveloperMetadata{
+			MetadataKey:   MarkerKey,
+			MetadataValue: "true",
+			// DOCUMENT, so the marker is seen whichever credentials run the next sync.
+			Visibility: "DOCUMENT",
+			Location:   &sheetsapi.DeveloperMetadataLocation{SheetId: id, ForceSendFields: []string{"SheetId"}},
+		},
+	}}
+}
+
+func protectRequest(id int64) *sheetsapi.Request {
+	return &sheetsapi.Request{AddProtectedRange: &sheetsapi.AddProtectedRangeRequest{
+		ProtectedRange: &sheetsapi.ProtectedRange{Range: gridRange(id), Description: protectionNote, WarningOnly: true},
+	}}
+}
+
+// outputRows lays out every cell of the grid that carries a value or a format; the rest of
+// the tab is cleared by updateCells over the whole range.
+func outputRows(t sheets.Tab, rows int64) []*sheetsapi.RowData {
+	bold := map[int]bool{}
+	for _, r := range t.BoldRows {
+		bold[r] = true
+	}
+	tone := map[[2]int]sheets.Tone{}
+	for _, h := range t.Highlights {
+		tone[[2]int{h.Row, h.Col}] = h.Tone
+	}
+	out := make([]*sheetsapi.RowData, rows)
+	for r := range out {
+		rd := &sheetsapi.RowData{}
+		if r < len(t.Rows) {
+			for c, cell := range t.Rows[r] {
+				rd.Values = append(rd.Values, cellData(cell, bold[r], tone[[2]int{r, c}]))
+			}
+		}
+		out[r] = rd
+	}
+	for _, h := range t.Highlights {
+		if h.Row < 0 || h.Col < 0 {
+			continue
+		}
+		rd := out[h.Row]
+		for len(rd.Values) <= h.Col {
+			rd.Values = append(rd.Values, cellData(sheets.Cell{}, bold[h.Row], tone[[2]int{h.Row, len(rd.Values)}]))
+		}
+	}
+	return out
+}
+
+// cellData renders one cell. Text is always a stringValue, never parsed, so a partner named
+// "=IMPORTXML(...)" stays text rather than becoming a live formula.
+func cellData(c sheets.Cell, bold bool, tone sheets.Tone) *sheetsapi.CellData {
+	d := &sheetsapi.CellData{}
+	var f sheetsapi.CellFormat
+	switch c.Kind {
+	case sheets.Text:
+		if c.Text != "" {
+			v := c.Text
+			d.UserEnteredValue = &sheetsapi.ExtendedValue{StringValue: &v}
+		}
+	case sheets.Number:
+		v := c.Num
+		d.UserEnteredValue = &sheetsapi.ExtendedValue{NumberValue: &v}
+	case sheets.Bool:
+		v := c.Bool
+		d.UserEnteredValue = &sheetsapi.ExtendedValue{BoolValue: &v}
+	case sheets.Date:
+		v := sheets.Serial(c.Time)
+		d.UserEnteredValue = &sheetsapi.ExtendedValue{NumberValue: &v}
+		f.NumberFormat = dateFormat(c)
+	}
+	if bold {
+		f.TextFormat = &sheetsapi.TextFormat{Bold: true}
+	}
+	if hex, ok := tones[tone]; ok {
+		f.BackgroundColor = color(hex)
+	}
+	if f.NumberFormat != nil || f.TextFormat != nil || f.BackgroundColor != nil {
+		d.UserEnteredFormat = &f
+	}
+	return d
+}
+
+// dateFormat shows a date as yyyy-mm-dd, with the time when it has one.
+func dateFormat(c sheets.Cell) *sheetsapi.NumberFormat {
+	t := c.Time
+	if t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0 {
+		return &sheetsapi.NumberFormat{Type: "DATE_TIME", Pattern: "yyyy-mm-dd hh:mm"}
+	}
+	return &sheetsapi.NumberFormat{Type: "DATE", Pattern: "yyyy-mm-dd"}
+}
+
+// color converts "#RRGGBB" to the API's 0..1 components.
+func color(hex string) *sheetsapi.Color {
+	var r, g, b int
+	if _, err := fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b); err != nil {
+		panic(fmt.Sprintf("bad colour %q: %v", hex, err))
+	}
+	return &sheetsapi.Color{Red: float64(r) / 255, Green: float64(g) / 255, Blue: float64(b) / 255}
+}
+
+// widthRequests sets column widths, grouping runs of equal width. An existing tab also has
+// its other columns put back to the default so widths do not outlive the tab's content; a
+// new tab already has default widths.
+func widthRequests(id int64, widths []float64, cols int64, fresh bool) []*sheetsapi.Request {
+	px := func(c int64) int64 {
+		if c < int64(len(widths)) && widths[c] > 0 {
+			return int64(math.Round(widths[c]*pixelsPerChar)) + columnPaddingPixels
+		}
+		return defaultColumnPixels
+	}
+	var reqs []*sheetsapi.Request
+	for start := int64(0); start < cols; {
+		end := start + 1
+		for end < cols && px(end) == px(start) {
+			end++
+		}
+		if !fresh || px(start) != defaultColumnPixels {
+			reqs = append(reqs, &sheetsapi.Request{UpdateDimensionProperties: &sheetsapi.UpdateDimensionPropertiesRequest{
+				Range: &sheetsapi.DimensionRange{SheetId: id, Dimension: "COLUMNS", StartIndex: start, EndIndex: end,
+					ForceSendFields: []string{"SheetId"}},
+				Properties: &sheetsapi.DimensionProperties{PixelSize: px(start)},
+				Fields:     "pixelSize",
+			}})
+		}
+		start = end
+	}
+	return reqs
+}
+
+// chartRequests is the seam for t.Chart: it is to return the requests that place or
+// refresh the scatter chart (addChart with a fixed chart id derived from the sheet id, or
+// updateChartSpec when ex.charts already holds it, deleteEmbeddedObject for a chart no
+// longer wanted), so charts never pile up. gridSize already makes room for the anchor.
+// Charts are not drawn yet: it returns nil.
+func chartRequests(t sheets.Tab, id int64, ex *tabLayout) []*sheetsapi.Request {
+	return nil
+}
