@@ -1,0 +1,273 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/demo"
+	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// memory is an in-memory spreadsheet that behaves like a backend: reads return copies, writes
+// replace managed tabs whole and refuse unmarked ones.
+type memory struct {
+	tables   map[string]*sheets.Table
+	managed  map[string]bool
+	order    []string
+	writes   int
+	writeErr error
+}
+
+func newMemory(tabs []sheets.InputTab) *memory {
+	m := &memory{tables: map[string]*sheets.Table{}, managed: map[string]bool{}}
+	for _, it := range tabs {
+		rows := [][]sheets.Cell{{}}
+		for _, h := range it.Header {
+			rows[0] = append(rows[0], sheets.TextCell(h))
+		}
+		rows = append(rows, it.Rows...)
+		m.put(it.Name, rows, false)
+	}
+	return m
+}
+
+func (m *memory) put(name string, rows [][]sheets.Cell, managed bool) {
+	if _, ok := m.tables[name]; !ok {
+		m.order = append(m.order, name)
+	}
+	m.tables[name] = &sheets.Table{Name: name, Rows: rows}
+	m.managed[name] = managed
+}
+
+func (m *memory) remove(name string) {
+	delete(m.tables, name)
+	m.order = slices.DeleteFunc(m.order, func(s string) bool { return s == name })
+}
+
+func (m *memory) Describe() string { return "memory" }
+
+func (m *memory) Read(_ context.Context, names []string) (*sheets.Snapshot, error) {
+	snap := &sheets.Snapshot{Tables: map[string]*sheets.Table{}}
+	for _, n := range m.order {
+		snap.Tabs = append(snap.Tabs, sheets.TabInfo{Name: n, Managed: m.managed[n]})
+		if slices.Contains(names, n) {
+			t := *m.tables[n]
+			snap.Tables[n] = &t
+		}
+	}
+	return snap, nil
+}
+
+func (m *memory) Write(_ context.Context, _ *sheets.Snapshot, tabs []sheets.Tab, adopt []string) error {
+	if m.writeErr != nil {
+		return m.writeErr
+	}
+	for _, t := range tabs {
+		if _, ok := m.tables[t.Name]; ok && !m.managed[t.Name] && !slices.Contains(adopt, t.Name) {
+			return &sheets.UnmanagedTabError{Tab: t.Name}
+		}
+	}
+	for _, t := range tabs {
+		m.put(t.Name, t.Rows, true)
+	}
+	m.writes++
+	return nil
+}
+
+var asOf = scoring.DateOf(2026, 11, 23)
+
+func testConfig() config.Config {
+	cfg := config.Default()
+	cfg.Source.XLSX = "memory.xlsx"
+	return cfg
+}
+
+func fixedClock() func() time.Time {
+	return func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) }
+}
+
+func demoSource() *memory {
+	return newMemory(demo.Workbook(config.Default().Tabs, demo.Day(asOf)))
+}
+
+func TestRunWritesEveryEnabledTabAndKeepsInputs(t *testing.T) {
+	src := demoSource()
+	partnersBefore := fmt.Sprint(src.tables["Partners"].Rows)
+	rep, err := Run(context.Background(), testConfig(), src, Options{AsOf: asOf, Now: fixedClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Written || src.writes != 1 {
+		t.Fatalf("written=%v writes=%d", rep.Written, src.writes)
+	}
+	for _, name := range testConfig().Outputs.Enabled() {
+		if !src.managed[name] {
+			t.Errorf("output %s not written", name)
+		}
+	}
+	if got := fmt.Sprint(src.tables["Partners"].Rows); got != partnersBefore {
+		t.Error("the Partners tab changed")
+	}
+	if len(rep.Result.Assessments) != 16 || rep.Result.Inactive != 1 {
+		t.Errorf("active %d inactive %d, want 16 and 1", len(rep.Result.Assessments), rep.Result.Inactive)
+	}
+	for _, stage := range []string{StageRead, StageDecode, StageScore, StageRender, StageWrite} {
+		if _, ok := rep.Stages[stage]; !ok {
+			t.Errorf("stage %s not timed", stage)
+		}
+	}
+}
+
+func TestUnchangedInputsAreNotWrittenAgain(t *testing.T) {
+	src := demoSource()
+	ctx := context.Background()
+	if _, err := Run(ctx, testConfig(), src, Options{AsOf: asOf, Now: fixedClock()}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(ctx, testConfig(), src, Options{AsOf: asOf, Now: fixedClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Unchanged || rep.Written || src.writes != 1 {
+		t.Errorf("second run: unchanged=%v written=%v writes=%d", rep.Unchanged, rep.Written, src.writes)
+	}
+
+	tests := []struct {
+		name   string
+		change func(*memory, *config.Config, *Options)
+	}{
+		{"a cell changed", func(m *memory, _ *config.Config, _ *Options) {
+			m.tables["Partners"].Rows[1][3] = sheets.TextCell("Opposes")
+		}},
+		{"a new day", func(_ *memory, _ *config.Config, o *Options) { o.AsOf = asOf + 1 }},
+		{"a scoring setting", func(_ *memory, c *config.Config, _ *Options) { c.Scoring.WindowDays = 90 }},
+		{"an output tab deleted", func(m *memory, _ *config.Config, _ *Options) {
+			m.remove("Owners")
+		}},
+		{"forced", func(_ *memory, _ *config.Config, o *Options) { o.Force = true }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := demoSource()
+			cfg := testConfig()
+			if _, err := Run(ctx, cfg, src, Options{AsOf: asOf, Now: fixedClock()}); err != nil {
+				t.Fatal(err)
+			}
+			opts := Options{AsOf: asOf, Now: fixedClock()}
+			tt.change(src, &cfg, &opts)
+			rep, err := Run(ctx, cfg, src, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Written || src.writes != 2 {
+				t.Errorf("want a second write: written=%v writes=%d", rep.Written, src.writes)
+			}
+		})
+	}
+}
+
+func TestVolunteerTabWithAnOutputNameIsNotOverwritten(t *testing.T) {
+	src := demoSource()
+	mine := [][]sheets.Cell{{sheets.TextCell("our own priorities list")}}
+	src.put("Priorities", mine, false)
+	rep, err := Run(context.Background(), testConfig(), src, Options{AsOf: asOf, Now: fixedClock()})
+	var ue *sheets.UnmanagedTabError
+	if !errors.As(err, &ue) || ue.Tab != "Priorities" {
+		t.Fatalf("want an UnmanagedTabError for Priorities, got %v", err)
+	}
+	if got := src.tables["Priorities"].Rows; fmt.Sprint(got) != fmt.Sprint(mine) {
+		t.Error("the volunteer's Priorities tab was overwritten")
+	}
+	if !src.managed["Follow-ups"] || !rep.Written {
+		t.Error("the other tabs should still be written")
+	}
+	found := false
+	for _, row := range src.tables["Data Issues"].Rows {
+		if len(row) > 4 && strings.Contains(row[4].Text, "--adopt") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("Data Issues does not explain how to adopt or rename the tab")
+	}
+
+	// Adopting takes it over.
+	if _, err := Run(context.Background(), testConfig(), src, Options{AsOf: asOf, Now: fixedClock(), Adopt: []string{"Priorities"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !src.managed["Priorities"] {
+		t.Error("--adopt did not take the tab over")
+	}
+}
+
+func TestBusyOrChangedWorkbookSkipsTheRun(t *testing.T) {
+	for _, cause := range []error{sheets.ErrBusy, sheets.ErrChanged} {
+		src := demoSource()
+		src.writeErr = fmt.Errorf("wrapped: %w", cause)
+		_, err := Run(context.Background(), testConfig(), src, Options{AsOf: asOf, Now: fixedClock()})
+		if !errors.Is(err, ErrSkipped) || !errors.Is(err, cause) {
+			t.Errorf("%v: want ErrSkipped wrapping the cause, got %v", cause, err)
+		}
+	}
+}
+
+func TestDryRunReportsChangesAndWritesNothing(t *testing.T) {
+	src := demoSource()
+	rep, err := Run(context.Background(), testConfig(), src, Options{AsOf: asOf, Now: fixedClock(), DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.writes != 0 || rep.Written {
+		t.Fatal("dry run wrote")
+	}
+	if len(rep.Changes) != len(testConfig().Outputs.Enabled()) {
+		t.Fatalf("changes for %d tabs", len(rep.Changes))
+	}
+	for _, c := range rep.Changes {
+		if c.Exists || c.Differ == 0 {
+			t.Errorf("%s: want a new tab with rows, got %+v", c.Tab, c)
+		}
+	}
+}
+
+func TestMissingPartnersTabFailsClearly(t *testing.T) {
+	src := demoSource()
+	src.remove("Partners")
+	_, err := Run(context.Background(), testConfig(), src, Options{AsOf: asOf})
+	if err == nil || !strings.Contains(err.Error(), "partnermap init") {
+		t.Fatalf("want a message pointing at init, got %v", err)
+	}
+}
+
+func TestOutputsCanBeTurnedOff(t *testing.T) {
+	src := demoSource()
+	cfg := testConfig()
+	cfg.Outputs.PowerMap = ""
+	if _, err := Run(context.Background(), cfg, src, Options{AsOf: asOf, Now: fixedClock()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := src.tables["Power Map"]; ok {
+		t.Error("a turned-off tab was written")
+	}
+}
+
+func TestAsOfDefaultsToTodayInTheConfiguredZone(t *testing.T) {
+	src := demoSource()
+	cfg := testConfig()
+	cfg.Timezone = "Pacific/Auckland" // UTC+13 in November: 23:30 UTC is already the next day there
+	late := func() time.Time { return time.Date(2026, 11, 23, 23, 30, 0, 0, time.UTC) }
+	rep, err := Run(context.Background(), cfg, src, Options{Now: late})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := scoring.DateOf(2026, 11, 24); rep.AsOf != want {
+		t.Errorf("as-of %s, want %s", rep.AsOf, want)
+	}
+}
