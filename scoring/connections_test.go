@@ -22,8 +22,8 @@ func TestConnections(t *testing.T) {
 			partner("Paused", inactive),
 		},
 		Assets: []Asset{
+			asset("Ben", "", "neighbour", "eastside  tenants union", 1), // listed by member: after Ana
 			asset("Ana", "Organizational relationship", "board member", "Eastside Tenants Union", 3),
-			asset("Ben", "", "neighbour", "eastside  tenants union", 1),
 			asset("Cy", "Skill", "graphic design", "", 2),
 			asset("Dee", "Reach", "newsletter", "Nobody Known", 2),
 			asset("Eve", "Physical", "hall", "Old Partner", 2), // inactive, not met in window: unused

@@ -152,7 +152,7 @@ func TestFollowUpOrder(t *testing.T) {
 	}
 	res := score(Records{
 		Partners: []Partner{
-			partner("Zed", owner("ben"), known),
+			partner("Zed", owner("ben"), influence(5), stance(0)), // ranks first, listed by name
 			partner("alpha", owner("Ben"), known),
 			partner("Beta", owner("BEN"), known),
 			partner("Gamma", owner("ben"), known),
