@@ -238,7 +238,7 @@ func CellData(c sheets.Cell) *sheetsapi.CellData {
 }
 
 // TypedCell reads a stored cell back as a typed cell from its user-entered value and number
-// format. A formula reads as text starting with "=" so tests can see one was written.
+// format. A formula reads as the text "#FORMULA " followed by the formula.
 func TypedCell(d *sheetsapi.CellData) sheets.Cell {
 	if d == nil || d.UserEnteredValue == nil {
 		return sheets.Cell{}
@@ -248,7 +248,9 @@ func TypedCell(d *sheetsapi.CellData) sheets.Cell {
 	case v.StringValue != nil:
 		return sheets.TextCell(*v.StringValue)
 	case v.FormulaValue != nil:
-		return sheets.TextCell(*v.FormulaValue)
+		// The fake does not evaluate formulas: a formula reads as a marked text so a test
+		// comparing with the literal text it meant to write fails loudly.
+		return sheets.TextCell("#FORMULA " + *v.FormulaValue)
 	case v.BoolValue != nil:
 		return sheets.BoolCell(*v.BoolValue)
 	case v.NumberValue != nil:
