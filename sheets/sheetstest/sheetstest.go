@@ -33,7 +33,9 @@ var (
 	bl = sheets.BoolCell
 )
 
-func day(y int, m time.Month, d int) sheets.Cell { return sheets.DateCell(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) }
+func day(y int, m time.Month, d int) sheets.Cell {
+	return sheets.DateCell(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+}
 
 // Partners is a volunteer tab with text, numbers, booleans, dates, a short row, an empty
 // row and blanks in the middle of a row.
