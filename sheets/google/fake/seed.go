@@ -110,6 +110,16 @@ func (s *Server) AddMetadata(id, title, key, value string) {
 		Location: &sheetsapi.DeveloperMetadataLocation{LocationType: "SHEET", SheetId: t.Props.SheetId}})
 }
 
+// SetGrid resizes a tab's grid (cells outside it are dropped), e.g. to seed a spreadsheet
+// near the 10-million-cell limit.
+func (s *Server) SetGrid(id, title string, rows, cols int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.mustTab(id, title)
+	t.Props.GridProperties.RowCount, t.Props.GridProperties.ColumnCount = int64(rows), int64(cols)
+	t.truncate()
+}
+
 // SetCell overwrites one stored cell, as a volunteer editing the sheet would.
 func (s *Server) SetCell(id, title string, row, col int, c sheets.Cell) {
 	s.mu.Lock()
