@@ -4,12 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/cenkalti/backoff/v5"
 	"google.golang.org/api/googleapi"
+
+	"github.com/partnermap/partnermap/sheets"
 )
 
 func TestBackoffSchedule(t *testing.T) {
@@ -109,5 +113,30 @@ func TestAccessMessagesNameTheServiceAccount(t *testing.T) {
 				t.Errorf("the API error is not kept in the chain")
 			}
 		})
+	}
+}
+
+func TestSnapshotLayoutsAreForgottenWithTheirSnapshots(t *testing.T) {
+	s := &Sheet{reads: map[weak.Pointer[sheets.Snapshot]]*layout{}}
+	snap := &sheets.Snapshot{}
+	s.remember(snap, &layout{tabs: []tabLayout{{id: 7, title: "Priorities"}}})
+	if lay, ok := s.recall(snap); !ok || lay.tabs[0].id != 7 {
+		t.Fatalf("recall = %v, %v; want the stored layout", lay, ok)
+	}
+	runtime.KeepAlive(snap)
+	snap = nil
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		runtime.GC()
+		s.mu.Lock()
+		n := len(s.reads)
+		s.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d layouts still held after their snapshot was collected", n)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
