@@ -3,6 +3,7 @@ package google_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -242,5 +243,23 @@ func TestAddInputTabsLayout(t *testing.T) {
 		if !c.ok {
 			t.Errorf("%s: not so", c.name)
 		}
+	}
+}
+
+func TestOversizedWriteIsRefusedWithoutACall(t *testing.T) {
+	s, f := newFakeSheet(t, inputs)
+	big := sheets.Tab{Name: "Data Issues"}
+	long := sheets.TextCell(strings.Repeat("x", 1<<20))
+	for range 11 {
+		big.Rows = append(big.Rows, []sheets.Cell{long})
+	}
+	snap := mustRead(t, s)
+	f.ResetCalls()
+	err := s.Write(context.Background(), snap, []sheets.Tab{big}, nil)
+	if err == nil || !strings.Contains(err.Error(), "10 MiB") {
+		t.Errorf("Write of an 11 MiB tab = %v; want a refusal naming the 10 MiB limit", err)
+	}
+	if n := len(f.Calls()); n != 0 {
+		t.Errorf("%d calls made for a batch the API would refuse", n)
 	}
 }

@@ -2,6 +2,7 @@ package google
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -83,6 +84,9 @@ func (s *Sheet) Write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.
 		reqs = append(reqs, outputRequests(t, id, exp)...)
 	}
 
+	if err := s.checkSize(reqs); err != nil {
+		return err
+	}
 	_, st, err := call(ctx, s, "batchUpdate", func(ctx context.Context) (*sheetsapi.BatchUpdateSpreadsheetResponse, int, error) {
 		r, err := s.srv.Spreadsheets.BatchUpdate(s.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs}).
 			Context(ctx).Do()
@@ -115,6 +119,29 @@ func contains(list []string, name string) bool {
 		}
 	}
 	return false
+}
+
+// Request body sizes: the API refuses bodies over 10 MiB and gets slow well before that.
+const (
+	maxBodyBytes  = 10 << 20
+	warnBodyBytes = 2 << 20
+)
+
+// checkSize refuses a batch the API would refuse anyway, before spending a call on it, and
+// warns when one grows large enough to be slow.
+func (s *Sheet) checkSize(reqs []*sheetsapi.Request) error {
+	body, err := json.Marshal(&sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs})
+	if err != nil {
+		return fmt.Errorf("write %s: encode the batch: %w", s.Describe(), err)
+	}
+	switch n := len(body); {
+	case n > maxBodyBytes:
+		return fmt.Errorf("write %s: the output tabs need a %d MiB request, over the API's 10 MiB limit: "+
+			"write fewer rows (e.g. a shorter activity window)", s.Describe(), n>>20)
+	case n > warnBodyBytes:
+		s.log.Warn().Int("bytes", n).Msg("large write to Google Sheets; it may be slow")
+	}
+	return nil
 }
 
 // alreadyExists reports the API's refusal of an addSheet whose title or id is taken.
