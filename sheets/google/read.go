@@ -103,6 +103,7 @@ func (s *Sheet) Read(ctx context.Context, names []string) (*sheets.Snapshot, err
 		}
 	}
 	s.remember(snap, lay)
+	s.log.Debug().Int("tabs", len(snap.Tabs)).Int("tables", len(snap.Tables)).Msg("read spreadsheet")
 	return snap, nil
 }
 

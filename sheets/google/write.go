@@ -96,6 +96,7 @@ func (s *Sheet) Write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.
 		return r, r.HTTPStatusCode, nil
 	})
 	if err == nil {
+		s.log.Debug().Int("tabs", len(tabs)).Int("created", len(created)).Int("requests", len(reqs)).Msg("wrote output tabs")
 		return nil
 	}
 	if st.ambiguous && len(created) > 0 && alreadyExists(err) {
