@@ -9,6 +9,7 @@ import (
 
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/sheets"
+	"github.com/partnermap/partnermap/sheets/google"
 	"github.com/partnermap/partnermap/sheets/xlsx"
 )
 
@@ -34,6 +35,19 @@ func openSource(ctx context.Context, cfg config.Config, src config.Source, e env
 			Backups:  cfg.XLSX.Backups,
 			MaxBytes: int64(cfg.XLSX.MaxMB) << 20,
 		}), nil
+	case src.SpreadsheetID != "":
+		s, err := google.New(ctx, google.Options{
+			SpreadsheetID:   src.SpreadsheetID,
+			CredentialsFile: src.CredentialsFile,
+			Endpoint:        src.Endpoint,
+			Limiter:         e.Limiter,
+			Logger:          e.Logger,
+			OnRequest:       e.OnRequest,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("open Google Sheet %s: %w", src.SpreadsheetID, err)
+		}
+		return s, nil
 	}
 	return nil, &config.Error{Err: fmt.Errorf("source: set xlsx or spreadsheet_id")}
 }
