@@ -1,0 +1,415 @@
+package xlsx
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// Limits of the xlsx format; a reference beyond them is a corrupt file.
+const (
+	maxColumns = 16384
+	maxRows    = 1048576
+	// maxSerial is 9999-12-31, the last date a spreadsheet can show.
+	maxSerial = 2958465
+	// date1904Offset converts a serial of the 1904 date system to the 1900 one.
+	date1904Offset = 1462
+)
+
+// cellBudget counts the cells read against Options.MaxCells.
+type cellBudget struct {
+	left int
+}
+
+// take reserves n cells, or reports that the limit was reached.
+func (b *cellBudget) take(n int) bool {
+	if n > b.left {
+		return false
+	}
+	b.left -= n
+	return true
+}
+
+// sheetParser turns one worksheet part into rows of typed cells.
+type sheetParser struct {
+	sst      []string
+	isDate   []bool // by style index (cellXfs)
+	date1904 bool
+	budget   *cellBudget
+	checkCtx func() error
+
+	rows [][]Cell
+	slab []Cell // free cells; the row being read fills it from index 0
+	text []byte
+}
+
+// Cell is sheets.Cell, named locally to keep the parser readable.
+type Cell = sheets.Cell
+
+// errTooManyCells is returned when the budget runs out; Read turns it into a
+// message naming the tab and the limit.
+var errTooManyCells = errors.New("too many cells")
+
+// parse reads the <sheetData> of a worksheet part.
+func (p *sheetParser) parse(data []byte) ([][]Cell, error) {
+	s := scanner{data: data}
+	inData := false
+	rowNum := 0
+	for {
+		ok, err := s.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		if s.kind == tokEnd && inData && string(s.name) == "sheetData" {
+			break
+		}
+		if s.kind != tokStart {
+			continue
+		}
+		switch string(s.name) {
+		case "sheetData":
+			if s.selfClosing {
+				return nil, nil
+			}
+			inData = true
+		case "row":
+			if !inData {
+				continue
+			}
+			next := rowNum + 1
+			eachAttr(s.attrs, func(name, value []byte) {
+				if string(name) == "r" {
+					if n, err := strconv.Atoi(string(value)); err == nil {
+						next = n
+					}
+				}
+			})
+			if next <= rowNum || next > maxRows {
+				return nil, fmt.Errorf("row %d out of order or out of range", next)
+			}
+			rowNum = next
+			if s.selfClosing {
+				continue
+			}
+			if err := p.parseRow(&s, rowNum); err != nil {
+				return nil, err
+			}
+			if rowNum%4096 == 0 && p.checkCtx != nil {
+				if err := p.checkCtx(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	// Trailing empty rows carry nothing.
+	rows := p.rows
+	for len(rows) > 0 && len(rows[len(rows)-1]) == 0 {
+		rows = rows[:len(rows)-1]
+	}
+	return rows, nil
+}
+
+// parseRow reads the cells of one <row> and appends it as sheet row rowNum.
+// Cells are written straight into the tail of the slab, which the finished
+// row is then carved from, so no cell is copied.
+func (p *sheetParser) parseRow(s *scanner, rowNum int) error {
+	col, width := 0, 0
+	for {
+		ok, err := s.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errMalformed
+		}
+		if s.kind == tokEnd && string(s.name) == "row" {
+			break
+		}
+		if s.kind != tokStart {
+			continue
+		}
+		if string(s.name) != "c" {
+			if err := s.skipElement(); err != nil {
+				return err
+			}
+			continue
+		}
+		cell, c, err := p.parseCell(s, col)
+		if err != nil {
+			return fmt.Errorf("row %d: %w", rowNum, err)
+		}
+		col = c
+		if cell.Kind == sheets.Blank {
+			continue
+		}
+		if col > len(p.slab) {
+			p.grow(width, col)
+		}
+		p.slab[col-1] = cell
+		width = max(width, col)
+	}
+	if width == 0 {
+		return nil
+	}
+	if !p.budget.take(width) {
+		return errTooManyCells
+	}
+	for len(p.rows) < rowNum-1 {
+		p.rows = append(p.rows, nil)
+	}
+	p.rows = append(p.rows, p.slab[:width:width])
+	p.slab = p.slab[width:]
+	return nil
+}
+
+// grow gives the slab room for a row of at least need cells, keeping the
+// first used cells of the row being read.
+func (p *sheetParser) grow(used, need int) {
+	slab := make([]Cell, max(need, 8192))
+	copy(slab, p.slab[:used])
+	clear(p.slab[:used])
+	p.slab = slab
+}
+
+// parseCell reads one <c> element; prevCol is the column of the cell before it,
+// used when the cell has no reference.
+func (p *sheetParser) parseCell(s *scanner, prevCol int) (Cell, int, error) {
+	col := prevCol + 1
+	style := 0
+	var typ []byte
+	var refErr error
+	eachAttr(s.attrs, func(name, value []byte) {
+		switch string(name) {
+		case "r":
+			c, ok := refColumn(value)
+			if !ok {
+				refErr = fmt.Errorf("bad cell reference %q", value)
+				return
+			}
+			col = c
+		case "s":
+			if n, err := strconv.Atoi(string(value)); err == nil && n >= 0 {
+				style = n
+			}
+		case "t":
+			typ = value
+		}
+	})
+	if refErr != nil {
+		return Cell{}, col, refErr
+	}
+	if s.selfClosing {
+		return Cell{}, col, nil
+	}
+	var (
+		value    []byte
+		hasValue bool
+		inline   bool
+		err      error
+	)
+	for {
+		ok, err2 := s.next()
+		if err2 != nil {
+			return Cell{}, col, err2
+		}
+		if !ok {
+			return Cell{}, col, errMalformed
+		}
+		if s.kind == tokEnd && string(s.name) == "c" {
+			break
+		}
+		if s.kind != tokStart {
+			continue
+		}
+		switch string(s.name) {
+		case "v":
+			p.text, err = s.collectText(p.text[:0])
+			value, hasValue = p.text, true
+		case "is":
+			p.text, err = p.collectString(s, p.text[:0])
+			value, hasValue, inline = p.text, true, true
+		default: // <f>, <extLst>: the cached <v> is what we read
+			err = s.skipElement()
+		}
+		if err != nil {
+			return Cell{}, col, err
+		}
+	}
+	if !hasValue {
+		return Cell{}, col, nil
+	}
+	cell, err := p.typed(typ, value, style, inline)
+	return cell, col, err
+}
+
+// typed converts a cell's raw value according to its type attribute and style.
+func (p *sheetParser) typed(typ, value []byte, style int, inline bool) (Cell, error) {
+	switch string(typ) {
+	case "s":
+		i, err := strconv.Atoi(string(bytes.TrimSpace(value)))
+		if err != nil || i < 0 || i >= len(p.sst) {
+			return Cell{}, fmt.Errorf("shared string index %q out of range", value)
+		}
+		return sheets.TextCell(p.sst[i]), nil
+	case "inlineStr":
+		if !inline {
+			return sheets.TextCell(string(value)), nil
+		}
+		return sheets.TextCell(string(unescapeOOXML(value))), nil
+	case "str", "e":
+		return sheets.TextCell(string(value)), nil
+	case "b":
+		switch string(bytes.TrimSpace(value)) {
+		case "1", "true", "TRUE":
+			return sheets.BoolCell(true), nil
+		case "0", "false", "FALSE":
+			return sheets.BoolCell(false), nil
+		}
+		return sheets.TextCell(string(value)), nil
+	case "d":
+		if t, ok := parseISODate(string(bytes.TrimSpace(value))); ok {
+			return sheets.DateCell(t), nil
+		}
+		return sheets.TextCell(string(value)), nil
+	}
+	// "n" or absent: a number, shown as a date when its style says so.
+	if len(value) == 0 {
+		return Cell{}, nil
+	}
+	f, err := strconv.ParseFloat(string(bytes.TrimSpace(value)), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return sheets.TextCell(string(value)), nil
+	}
+	if style < len(p.isDate) && p.isDate[style] {
+		serial := f
+		if p.date1904 {
+			serial += date1904Offset
+		}
+		if serial >= 0 && serial <= maxSerial {
+			return Cell{Kind: sheets.Date, Num: serial, Time: sheets.FromSerial(serial)}, nil
+		}
+	}
+	return Cell{Kind: sheets.Number, Num: f}, nil
+}
+
+// collectString appends the text of a rich or plain string item (<si> or <is>),
+// leaving out phonetic runs (<rPh>), which are not part of the value.
+func (p *sheetParser) collectString(s *scanner, buf []byte) ([]byte, error) {
+	return collectString(s, buf)
+}
+
+func collectString(s *scanner, buf []byte) ([]byte, error) {
+	if s.selfClosing {
+		return buf, nil
+	}
+	var err error
+	for {
+		ok, err2 := s.next()
+		if err2 != nil {
+			return buf, err2
+		}
+		if !ok {
+			return buf, errMalformed
+		}
+		switch s.kind {
+		case tokEnd:
+			switch string(s.name) {
+			case "si", "is":
+				return buf, nil
+			}
+		case tokStart:
+			switch string(s.name) {
+			case "t":
+				buf, err = s.collectText(buf)
+			case "rPh", "rPr", "phoneticPr":
+				err = s.skipElement()
+			}
+			if err != nil {
+				return buf, err
+			}
+		}
+	}
+}
+
+// parseSharedStrings reads the shared string table.
+func parseSharedStrings(data []byte) ([]string, error) {
+	s := scanner{data: data}
+	var out []string
+	var buf []byte
+	for {
+		ok, err := s.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return out, nil
+		}
+		if s.kind != tokStart {
+			continue
+		}
+		switch string(s.name) {
+		case "sst":
+			eachAttr(s.attrs, func(name, value []byte) {
+				if string(name) == "uniqueCount" {
+					if n, err := strconv.Atoi(string(value)); err == nil && n > 0 && n < 1<<22 {
+						out = make([]string, 0, n)
+					}
+				}
+			})
+		case "si":
+			buf, err = collectString(&s, buf[:0])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, string(unescapeOOXML(buf)))
+		}
+	}
+}
+
+// refColumn returns the 1-based column of a cell reference such as "AB12".
+func refColumn(ref []byte) (int, bool) {
+	col, i := 0, 0
+	for ; i < len(ref); i++ {
+		c := ref[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			col = col*26 + int(c-'A'+1)
+		case c >= 'a' && c <= 'z':
+			col = col*26 + int(c-'a'+1)
+		case c == '$' && i == 0:
+		default:
+			if i == 0 || col == 0 {
+				return 0, false
+			}
+			return col, col <= maxColumns
+		}
+		if col > maxColumns {
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+// parseISODate reads the ISO 8601 value of a t="d" cell as wall-clock time.
+func parseISODate(v string) (time.Time, bool) {
+	for _, layout := range []string{
+		"2006-01-02T15:04:05.999999999Z07:00",
+		"2006-01-02T15:04:05.999999999",
+		"2006-01-02T15:04",
+		"2006-01-02",
+		"15:04:05.999999999",
+	} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

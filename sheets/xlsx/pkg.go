@@ -1,0 +1,153 @@
+package xlsx
+
+import (
+	"encoding/xml"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Helpers over the raw parts of the package (the zip entries) that excelize
+// keeps in File.Pkg. Reading the parts directly is what lets Read scan a
+// worksheet without building excelize's cell structs, and lets Write clear a
+// managed tab without loading (and re-encoding) the volunteers' tabs.
+
+// Relationship types used here (the transitional namespace excelize writes).
+const (
+	relTypeOfficeDocument = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+	relTypeSharedStrings  = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+	relTypeCalcChain      = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
+)
+
+// part returns the bytes of a package part, if present and held in memory.
+func part(f *excelize.File, name string) ([]byte, bool) {
+	v, ok := f.Pkg.Load(name)
+	if !ok {
+		return nil, false
+	}
+	b, ok := v.([]byte)
+	return b, ok
+}
+
+// rel is one relationship of a part.
+type rel struct {
+	ID         string `xml:"Id,attr"`
+	Type       string `xml:"Type,attr"`
+	Target     string `xml:"Target,attr"`
+	TargetMode string `xml:"TargetMode,attr,omitempty"`
+}
+
+// relsDoc is a relationships part.
+type relsDoc struct {
+	XMLName xml.Name `xml:"http://schemas.openxmlformats.org/package/2006/relationships Relationships"`
+	Rels    []rel    `xml:"Relationship"`
+}
+
+// relsPathOf names the relationships part of a part ("xl/workbook.xml" →
+// "xl/_rels/workbook.xml.rels"; "" → "_rels/.rels", the package's own).
+func relsPathOf(partName string) string {
+	dir, base := path.Split(partName)
+	return dir + "_rels/" + base + ".rels"
+}
+
+// readRels parses the relationships of partName; a part without any has none.
+func readRels(f *excelize.File, partName string) ([]rel, error) {
+	data, ok := part(f, relsPathOf(partName))
+	if !ok {
+		return nil, nil
+	}
+	var doc relsDoc
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("read relationships of %s: %w", partName, err)
+	}
+	return doc.Rels, nil
+}
+
+// resolve turns a relationship target into a part name.
+func resolve(source, target string) string {
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(path.Clean(target), "/")
+	}
+	return strings.TrimPrefix(path.Join(path.Dir(source), target), "/")
+}
+
+// internal reports whether a relationship points inside the package.
+func (r rel) internal() bool { return !strings.EqualFold(r.TargetMode, "External") }
+
+// workbookPart finds the workbook part through the package relationships.
+func workbookPart(f *excelize.File) (string, error) {
+	rels, err := readRels(f, "")
+	if err != nil {
+		return "", err
+	}
+	for _, r := range rels {
+		if r.Type == relTypeOfficeDocument || strings.HasSuffix(r.Type, "/officeDocument") {
+			return resolve("", r.Target), nil
+		}
+	}
+	return "xl/workbook.xml", nil
+}
+
+// layout is where the parts a read needs live.
+type layout struct {
+	workbook      string
+	sheets        map[string]string // sheet name → worksheet part
+	sheetTypes    map[string]string // sheet name → relationship type (worksheet, chartsheet…)
+	sharedStrings string            // "" when the workbook has none
+}
+
+// readLayout maps sheet names to their worksheet parts.
+func readLayout(f *excelize.File) (layout, error) {
+	wb, err := workbookPart(f)
+	if err != nil {
+		return layout{}, err
+	}
+	rels, err := readRels(f, wb)
+	if err != nil {
+		return layout{}, err
+	}
+	byID := make(map[string]rel, len(rels))
+	l := layout{workbook: wb, sheets: map[string]string{}, sheetTypes: map[string]string{}}
+	for _, r := range rels {
+		if !r.internal() {
+			continue
+		}
+		byID[r.ID] = r
+		if r.Type == relTypeSharedStrings || strings.HasSuffix(r.Type, "/sharedStrings") {
+			l.sharedStrings = resolve(wb, r.Target)
+		}
+	}
+	if l.sharedStrings == "" {
+		if _, ok := part(f, "xl/sharedStrings.xml"); ok {
+			l.sharedStrings = "xl/sharedStrings.xml"
+		}
+	}
+	if f.WorkBook != nil {
+		for _, s := range f.WorkBook.Sheets.Sheet {
+			if r, ok := byID[s.ID]; ok {
+				l.sheets[s.Name] = resolve(wb, r.Target)
+				l.sheetTypes[s.Name] = r.Type
+			}
+		}
+	}
+	return l, nil
+}
+
+// partData returns a part's bytes, also when excelize renamed it on open
+// (it normalises the case of a few well-known part names).
+func partData(f *excelize.File, name string) ([]byte, bool) {
+	if b, ok := part(f, name); ok {
+		return b, true
+	}
+	var found []byte
+	f.Pkg.Range(func(k, v any) bool {
+		if s, ok := k.(string); ok && strings.EqualFold(s, name) {
+			found, _ = v.([]byte)
+			return false
+		}
+		return true
+	})
+	return found, found != nil
+}

@@ -1,0 +1,309 @@
+package xlsx
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// lockFiles are the owner files spreadsheet programs create next to a
+// workbook while a person has it open.
+func lockFiles(path string) []string {
+	dir, base := filepath.Split(path)
+	out := []string{
+		filepath.Join(dir, "~$"+base),          // Excel
+		filepath.Join(dir, ".~lock."+base+"#"), // LibreOffice
+	}
+	if r := []rune(base); len(r) > 2 {
+		// Office shortens the owner file of long names by their first two characters.
+		out = append(out, filepath.Join(dir, "~$"+string(r[2:])))
+	}
+	return out
+}
+
+// checkLocks returns an error wrapping sheets.ErrBusy when a lock file exists.
+func (w *Workbook) checkLocks() error {
+	for _, lf := range lockFiles(w.path) {
+		if _, err := os.Lstat(lf); err == nil {
+			return fmt.Errorf("workbook %s is open in a spreadsheet program (lock file %s); the sync is skipped and retried later: %w",
+				w.path, filepath.Base(lf), sheets.ErrBusy)
+		}
+	}
+	return nil
+}
+
+// checkUnchanged re-reads the workbook and returns an error wrapping
+// sheets.ErrChanged unless it is still the version that was read.
+func (w *Workbook) checkUnchanged(version string) (fileState, error) {
+	st, err := w.load()
+	if err != nil {
+		return fileState{}, err
+	}
+	if version == "" || st.version() != version {
+		return fileState{}, fmt.Errorf("workbook %s was saved by someone else since it was read; the sync is skipped and retried later: %w",
+			w.path, sheets.ErrChanged)
+	}
+	return st, nil
+}
+
+// step runs the test hook for a named step of a save.
+func (w *Workbook) step(name string) error {
+	if w.hook == nil {
+		return nil
+	}
+	return w.hook(name)
+}
+
+// commit saves a new version of the workbook atomically: content is written to
+// a temporary file in the same folder and synced, the previous version (prev,
+// nil when the workbook is new) is kept as a backup, and the temporary file is
+// renamed over the original. Any failure leaves the original whole and removes
+// the temporary file.
+func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(w.path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".partnermap-*.tmp")
+	if err != nil {
+		return fmt.Errorf("save workbook %s: create temporary file: %w", w.path, err)
+	}
+	tmpName, renamed := tmp.Name(), false
+	defer func() {
+		if !renamed {
+			_ = tmp.Close()
+			_ = os.Remove(tmpName)
+		}
+	}()
+	if err := w.writeTemp(tmp, prev, content); err != nil {
+		return fmt.Errorf("save workbook %s: %w", w.path, err)
+	}
+
+	// A last look just before replacing: a person may have opened or saved the
+	// workbook while this version was being built.
+	if err := w.checkLocks(); err != nil {
+		return err
+	}
+	if prev != nil {
+		info, err := os.Stat(w.path)
+		if err != nil || info.Size() != prev.size || !info.ModTime().Equal(prev.modTime) {
+			return fmt.Errorf("workbook %s changed while it was being written; the sync is skipped and retried later: %w",
+				w.path, sheets.ErrChanged)
+		}
+	}
+	var backup string
+	if prev != nil && w.opts.Backups > 0 {
+		if backup, err = w.writeBackup(prev); err != nil {
+			return err
+		}
+	}
+	if err := w.step("rename"); err != nil {
+		return fmt.Errorf("save workbook %s: %w", w.path, err)
+	}
+	if prev != nil {
+		err = os.Rename(tmpName, w.path)
+	} else {
+		err = placeNew(tmpName, w.path)
+	}
+	if err != nil {
+		return fmt.Errorf("save workbook %s: replace the file: %w", w.path, err)
+	}
+	renamed = true
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("save workbook %s: sync folder: %w", w.path, err)
+	}
+	if backup != "" {
+		// The new version is safe; trimming old backups is housekeeping and a
+		// failure there must not turn a good sync into a failed one.
+		_ = w.pruneBackups()
+	}
+	return nil
+}
+
+// writeTemp fills the temporary file and makes it durable.
+func (w *Workbook) writeTemp(tmp *os.File, prev *fileState, content func(io.Writer) error) error {
+	if err := w.step("write"); err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err := content(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write temporary file: %w", err)
+	}
+	if err := w.step("sync"); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("sync temporary file: %w", err)
+	}
+	mode := fs.FileMode(0o644)
+	if prev != nil {
+		mode = prev.mode
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fmt.Errorf("set permissions of temporary file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close temporary file: %w", err)
+	}
+	return nil
+}
+
+// placeNew moves a new workbook into place without replacing a file someone
+// created in the meantime.
+func placeNew(tmp, path string) error {
+	err := os.Link(tmp, path)
+	if err == nil {
+		return os.Remove(tmp)
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("a file appeared at %s meanwhile: %w", path, sheets.ErrChanged)
+	}
+	// The filesystem has no hard links: check, then rename.
+	if _, statErr := os.Lstat(path); statErr == nil {
+		return fmt.Errorf("a file appeared at %s meanwhile: %w", path, sheets.ErrChanged)
+	}
+	return os.Rename(tmp, path)
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) && !errors.Is(err, syscall.EINVAL) {
+		return err
+	}
+	return nil
+}
+
+// backupStamp is the time layout in backup names.
+const backupStamp = "20060102-150405"
+
+// backupParts splits a workbook path into the stem and extension of its backups:
+// "/x/partners.xlsx" → "/x/partners", ".xlsx".
+func backupParts(path string) (stem, ext string) {
+	ext = filepath.Ext(path)
+	if ext == "" {
+		ext = ".xlsx"
+	}
+	return strings.TrimSuffix(path, filepath.Ext(path)), ext
+}
+
+// writeBackup keeps prev as <name>.<YYYYMMDD-HHMMSS>.bak.xlsx (with a -N suffix
+// on the stamp when a backup of the same second exists).
+func (w *Workbook) writeBackup(prev *fileState) (string, error) {
+	stem, ext := backupParts(w.path)
+	stamp := w.now().Format(backupStamp)
+	if err := w.step("backup"); err != nil {
+		return "", fmt.Errorf("back up workbook %s: %w", w.path, err)
+	}
+	for n := 1; n < 1000; n++ {
+		name := stem + "." + stamp
+		if n > 1 {
+			name += "-" + strconv.Itoa(n)
+		}
+		name += ".bak" + ext
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, prev.mode)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("back up workbook %s: %w", w.path, err)
+		}
+		_, err = f.Write(prev.data)
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			_ = os.Remove(name)
+			return "", fmt.Errorf("back up workbook %s: %w", w.path, err)
+		}
+		_ = os.Chtimes(name, prev.modTime, prev.modTime)
+		return name, nil
+	}
+	return "", fmt.Errorf("back up workbook %s: too many backups within one second", w.path)
+}
+
+// backupFile is a backup found next to the workbook.
+type backupFile struct {
+	path  string
+	stamp time.Time
+	seq   int
+}
+
+// listBackups returns the workbook's backups, newest first.
+func (w *Workbook) listBackups() ([]backupFile, error) {
+	stem, ext := backupParts(w.path)
+	dir, prefix := filepath.Split(stem)
+	if dir == "" {
+		dir = "."
+	}
+	prefix += "."
+	suffix := ".bak" + ext
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []backupFile
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, suffix) || e.IsDir() {
+			continue
+		}
+		mid := strings.TrimSuffix(strings.TrimPrefix(name, prefix), suffix)
+		seq := 1
+		if len(mid) > len(backupStamp) {
+			n, err := strconv.Atoi(strings.TrimPrefix(mid[len(backupStamp):], "-"))
+			if err != nil || mid[len(backupStamp)] != '-' || n < 2 {
+				continue
+			}
+			seq, mid = n, mid[:len(backupStamp)]
+		}
+		t, err := time.Parse(backupStamp, mid)
+		if err != nil {
+			continue
+		}
+		out = append(out, backupFile{path: filepath.Join(dir, name), stamp: t, seq: seq})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].stamp.Equal(out[j].stamp) {
+			return out[i].stamp.After(out[j].stamp)
+		}
+		return out[i].seq > out[j].seq
+	})
+	return out, nil
+}
+
+// pruneBackups removes all but the newest Options.Backups backups.
+func (w *Workbook) pruneBackups() error {
+	list, err := w.listBackups()
+	if err != nil {
+		return err
+	}
+	var first error
+	for i := w.opts.Backups; i < len(list); i++ {
+		if err := os.Remove(list[i].path); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}

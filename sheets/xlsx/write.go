@@ -1,0 +1,401 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// toneFills maps each highlight tone to its fill colour.
+var toneFills = map[sheets.Tone]string{
+	sheets.ToneAlert: "F4C7C3",
+	sheets.ToneWarn:  "FCE8B2",
+	sheets.ToneGood:  "B7E1CD",
+	sheets.ToneInfo:  "C9DAF8",
+	sheets.ToneMuted: "E7E6E6",
+}
+
+// Number formats of date cells partnermap writes.
+const (
+	dateFormat     = "yyyy-mm-dd"
+	dateTimeFormat = "yyyy-mm-dd hh:mm"
+)
+
+// Write replaces each tab in tabs, creating the ones that do not exist (at the
+// end, with a marker). It refuses with *sheets.UnmanagedTabError, before
+// writing anything, when a tab of that name exists without a marker and is not
+// in adopt; with sheets.ErrBusy when the workbook is open in a spreadsheet
+// program; and with sheets.ErrChanged when the file is no longer the version
+// snap was read from. Every other tab keeps its contents exactly.
+func (w *Workbook) Write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.Tab, adopt []string) error {
+	if snap == nil {
+		return fmt.Errorf("write workbook %s: no snapshot: read the workbook before writing it", w.path)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	names := make([]string, len(tabs))
+	for i, t := range tabs {
+		names[i] = t.Name
+	}
+	if err := checkTabNames(names); err != nil {
+		return fmt.Errorf("write workbook %s: %w", w.path, err)
+	}
+	if err := w.checkLocks(); err != nil {
+		return err
+	}
+	st, err := w.checkUnchanged(snap.Version)
+	if err != nil {
+		return err
+	}
+	f, err := w.open(st.data)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+
+	managed := managedSheets(f)
+	existing := make([]string, len(tabs))
+	var clear []string
+	for i, t := range tabs {
+		name, ok := findSheet(f, t.Name)
+		if !ok {
+			continue
+		}
+		if !managed[name] && !adopted(adopt, t.Name) {
+			return &sheets.UnmanagedTabError{Tab: t.Name}
+		}
+		existing[i] = name
+		clear = append(clear, name)
+	}
+
+	lay, err := readLayout(f)
+	if err != nil {
+		return fmt.Errorf("write workbook %s: %w", w.path, err)
+	}
+	if err := clearSheets(f, lay, clear); err != nil {
+		return fmt.Errorf("write workbook %s: %w", w.path, err)
+	}
+	r := newRenderer(f)
+	for i, t := range tabs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := r.outputTab(t, existing[i], managed[existing[i]]); err != nil {
+			return fmt.Errorf("write tab %q of %s: %w", t.Name, w.path, err)
+		}
+	}
+	return w.save(f, &st)
+}
+
+// save writes f over the workbook, reusing the unchanged parts of prev.
+func (w *Workbook) save(f *excelize.File, prev *fileState) error {
+	var orig *zip.Reader
+	if prev != nil {
+		zr, err := zip.NewReader(bytes.NewReader(prev.data), int64(len(prev.data)))
+		if err != nil {
+			return fmt.Errorf("save workbook %s: %w", w.path, err)
+		}
+		orig = zr
+	}
+	f.ZipWriter = func(out io.Writer) excelize.ZipWriter { return newReuseWriter(out, orig) }
+	return w.commit(prev, func(out io.Writer) error {
+		if err := f.Write(out); err != nil {
+			return fmt.Errorf("encode workbook: %w", err)
+		}
+		return nil
+	})
+}
+
+// checkTabNames refuses empty and duplicate tab names; spreadsheet programs
+// compare tab names without regard to case.
+func checkTabNames(names []string) error {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if strings.TrimSpace(n) == "" {
+			return fmt.Errorf("a tab has no name")
+		}
+		key := strings.ToLower(n)
+		if seen[key] {
+			return fmt.Errorf("tab %q is listed twice", n)
+		}
+		seen[key] = true
+	}
+	return nil
+}
+
+// findSheet finds a sheet by name as spreadsheet programs do: exactly, else
+// ignoring case.
+func findSheet(f *excelize.File, name string) (string, bool) {
+	list := f.GetSheetList()
+	for _, n := range list {
+		if n == name {
+			return n, true
+		}
+	}
+	for _, n := range list {
+		if strings.EqualFold(n, name) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+func adopted(adopt []string, name string) bool {
+	for _, a := range adopt {
+		if strings.EqualFold(a, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// styleKey is one combination of the formatting partnermap applies to a cell.
+type styleKey struct {
+	bold   bool
+	format string // number format code, "" for General
+	tone   sheets.Tone
+}
+
+// renderer writes tabs into an open workbook, creating each cell style once.
+type renderer struct {
+	f        *excelize.File
+	date1904 bool
+	styles   map[styleKey]int
+}
+
+func newRenderer(f *excelize.File) *renderer {
+	return &renderer{
+		f:        f,
+		date1904: f.WorkBook != nil && f.WorkBook.WorkbookPr != nil && f.WorkBook.WorkbookPr.Date1904,
+		styles:   map[styleKey]int{},
+	}
+}
+
+// style returns the style id for k, creating it on first use.
+func (r *renderer) style(k styleKey) (int, error) {
+	if k == (styleKey{}) {
+		return 0, nil
+	}
+	if id, ok := r.styles[k]; ok {
+		return id, nil
+	}
+	s := &excelize.Style{}
+	if k.bold {
+		s.Font = &excelize.Font{Bold: true}
+	}
+	if k.format != "" {
+		code := k.format
+		s.CustomNumFmt = &code
+	}
+	if fill, ok := toneFills[k.tone]; ok {
+		s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}
+	}
+	id, err := r.f.NewStyle(s)
+	if err != nil {
+		return 0, fmt.Errorf("create cell style: %w", err)
+	}
+	r.styles[k] = id
+	return id, nil
+}
+
+// value converts a cell to what excelize writes, with the number format it needs.
+// Text is always passed as a Go string, which excelize writes as a literal
+// string cell: a value like "=HYPERLINK(...)" never becomes a formula.
+func (r *renderer) value(c sheets.Cell) (any, string) {
+	switch c.Kind {
+	case sheets.Text:
+		if c.Text == "" {
+			return nil, ""
+		}
+		return c.Text, ""
+	case sheets.Number:
+		if math.IsNaN(c.Num) || math.IsInf(c.Num, 0) {
+			return c.String(), "" // a spreadsheet has no NaN; show it rather than corrupt the file
+		}
+		return c.Num, ""
+	case sheets.Bool:
+		return c.Bool, ""
+	case sheets.Date:
+		serial := c.Num
+		if !c.Time.IsZero() {
+			serial = sheets.Serial(c.Time)
+		}
+		if r.date1904 {
+			serial -= date1904Offset
+		}
+		if serial != math.Trunc(serial) {
+			return serial, dateTimeFormat
+		}
+		return serial, dateFormat
+	}
+	return nil, ""
+}
+
+// outputTab fills one managed tab. existing is the name of the sheet it
+// replaces (already cleared), or "" to create it; marked says whether that
+// sheet already carries the marker.
+func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool) error {
+	if len(t.Rows) > maxRows {
+		return fmt.Errorf("%d rows is more than a sheet holds (%d)", len(t.Rows), maxRows)
+	}
+	if existing == "" {
+		if err := r.newSheet(t.Name); err != nil {
+			return err
+		}
+	} else if existing != t.Name {
+		if err := r.f.SetSheetName(existing, t.Name); err != nil {
+			return fmt.Errorf("rename tab %q: %w", existing, err)
+		}
+	}
+	sw, err := r.f.NewStreamWriter(t.Name)
+	if err != nil {
+		return err
+	}
+	if err := r.layout(sw, t.Widths, t.FrozenRows); err != nil {
+		return err
+	}
+	if err := r.rows(sw, t); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if !marked {
+		if err := r.f.SetDefinedName(&excelize.DefinedName{Name: markerName, RefersTo: markerValue, Scope: t.Name}); err != nil {
+			return fmt.Errorf("mark tab as managed: %w", err)
+		}
+	}
+	if t.Chart != nil {
+		return r.chart(t.Name, t.Chart)
+	}
+	return nil
+}
+
+// chart is the seam for drawing Tab.Chart beside the grid (after the cells
+// are flushed, e.g. with excelize's AddChart). Charts are not drawn yet; a
+// cleared tab loses its previous drawing, so none goes stale meanwhile.
+func (r *renderer) chart(sheet string, c *sheets.Chart) error {
+	_, _ = sheet, c
+	return nil
+}
+
+// newSheet appends an empty sheet, refusing to reuse the part name of another.
+func (r *renderer) newSheet(name string) error {
+	maxID := 0
+	for _, s := range r.f.WorkBook.Sheets.Sheet {
+		maxID = max(maxID, s.SheetID)
+	}
+	// excelize names the new part after the next sheet id; a workbook from an
+	// unusual writer could already use that name for another sheet.
+	partName := "xl/worksheets/sheet" + strconv.Itoa(maxID+1) + ".xml"
+	if _, taken := r.f.Pkg.Load(partName); taken {
+		return fmt.Errorf("cannot add a tab: part %s is already in use", partName)
+	}
+	if _, err := r.f.NewSheet(name); err != nil {
+		return fmt.Errorf("add tab: %w", err)
+	}
+	return nil
+}
+
+// layout sets column widths and frozen rows; the stream writer needs both
+// before the first row.
+func (r *renderer) layout(sw *excelize.StreamWriter, widths []float64, frozen int) error {
+	if len(widths) > maxColumns {
+		return fmt.Errorf("%d column widths is more than a sheet has", len(widths))
+	}
+	for i, wd := range widths {
+		if wd > 0 {
+			if err := sw.SetColWidth(i+1, i+1, min(wd, 255)); err != nil {
+				return fmt.Errorf("set width of column %d: %w", i+1, err)
+			}
+		}
+	}
+	if frozen > 0 && frozen < maxRows {
+		top := "A" + strconv.Itoa(frozen+1)
+		err := sw.SetPanes(&excelize.Panes{
+			Freeze: true, YSplit: frozen, TopLeftCell: top, ActivePane: "bottomLeft",
+			Selection: []excelize.Selection{{SQRef: top, ActiveCell: top, Pane: "bottomLeft"}},
+		})
+		if err != nil {
+			return fmt.Errorf("freeze rows: %w", err)
+		}
+	}
+	return nil
+}
+
+// rows streams the grid, with bold rows and highlights.
+func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab) error {
+	bold := map[int]bool{}
+	for _, b := range t.BoldRows {
+		bold[b] = true
+	}
+	highlights := map[int][]sheets.Highlight{}
+	last := len(t.Rows) - 1
+	for _, h := range t.Highlights {
+		if h.Row < 0 || h.Col < 0 || h.Row >= maxRows || h.Col >= maxColumns {
+			continue
+		}
+		highlights[h.Row] = append(highlights[h.Row], h)
+		last = max(last, h.Row)
+	}
+	var vals []any
+	for ri := 0; ri <= last; ri++ {
+		var row []sheets.Cell
+		if ri < len(t.Rows) {
+			row = t.Rows[ri]
+		}
+		width := len(row)
+		for _, h := range highlights[ri] {
+			width = max(width, h.Col+1)
+		}
+		if width == 0 {
+			continue
+		}
+		if width > maxColumns {
+			return fmt.Errorf("row %d has %d cells, more than a sheet's %d columns", ri+1, width, maxColumns)
+		}
+		vals = vals[:0]
+		for ci := 0; ci < width; ci++ {
+			var c sheets.Cell
+			if ci < len(row) {
+				c = row[ci]
+			}
+			v, format := r.value(c)
+			k := styleKey{format: format}
+			for _, h := range highlights[ri] {
+				if h.Col == ci {
+					k.tone = h.Tone
+				}
+			}
+			if _, ok := toneFills[k.tone]; !ok {
+				k.tone = ""
+			}
+			if v != nil && bold[ri] {
+				k.bold = true
+			}
+			if k == (styleKey{}) {
+				vals = append(vals, v)
+				continue
+			}
+			id, err := r.style(k)
+			if err != nil {
+				return err
+			}
+			vals = append(vals, excelize.Cell{StyleID: id, Value: v})
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(ri+1), vals); err != nil {
+			return fmt.Errorf("write row %d: %w", ri+1, err)
+		}
+	}
+	return nil
+}

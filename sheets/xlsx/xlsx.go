@@ -1,0 +1,299 @@
+// Package xlsx is the local-workbook backend of the sheets port: it reads
+// volunteer tabs from an .xlsx file and replaces partnermap's managed tabs in
+// one atomic save.
+//
+// Reads take one pass over the file's bytes, which are hashed so that a write
+// can tell whether anyone saved the workbook in between. Writes never touch a
+// tab partnermap does not own: managed tabs carry a sheet-scoped defined name
+// (the marker), which Excel and LibreOffice keep when they save the file.
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// Defaults for Options fields left at zero.
+const (
+	DefaultMaxBytes         int64 = 100 << 20
+	DefaultMaxCells               = 20_000_000
+	DefaultMaxUnzippedBytes int64 = 1 << 30
+)
+
+// markerName is the defined name, scoped to a sheet, that marks the sheet as
+// managed by partnermap. Its value is a constant, so it refers to no cells.
+const (
+	markerName  = "partnermap_managed"
+	markerValue = `"partnermap"`
+)
+
+// Options tune a Workbook. The zero value of a size limit means its default.
+type Options struct {
+	// Backups is how many previous versions are kept next to the workbook as
+	// <name>.<YYYYMMDD-HHMMSS>.bak.xlsx; 0 keeps none. DefaultOptions sets 1.
+	Backups int
+	// MaxBytes refuses workbook files larger than this (default 100 MiB).
+	MaxBytes int64
+	// MaxCells refuses reads of more cells than this in total (default 20 million),
+	// so a sheet with a stray value in its last row cannot exhaust memory.
+	MaxCells int
+	// MaxUnzippedBytes refuses workbooks whose parts unpack to more than this
+	// (default 1 GiB): the guard against zip bombs.
+	MaxUnzippedBytes int64
+}
+
+// DefaultOptions returns the options a workbook is used with unless configured:
+// one backup and the default size limits.
+func DefaultOptions() Options {
+	return Options{Backups: 1, MaxBytes: DefaultMaxBytes, MaxCells: DefaultMaxCells, MaxUnzippedBytes: DefaultMaxUnzippedBytes}
+}
+
+// Workbook is an .xlsx file used as a sheets.Source and sheets.Initializer.
+type Workbook struct {
+	path string
+	opts Options
+	// hook, when set by tests, is called at each named step of a save and can
+	// fail it, to prove that a failure at that step leaves the original whole.
+	hook func(step string) error
+	// now is the clock used for backup names.
+	now func() time.Time
+}
+
+var (
+	_ sheets.Source      = (*Workbook)(nil)
+	_ sheets.Initializer = (*Workbook)(nil)
+)
+
+// New returns the workbook at path. It does no I/O: a missing file is reported
+// by Read, and created by AddInputTabs.
+func New(path string, opts Options) *Workbook {
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
+	if opts.MaxCells <= 0 {
+		opts.MaxCells = DefaultMaxCells
+	}
+	if opts.MaxUnzippedBytes <= 0 {
+		opts.MaxUnzippedBytes = DefaultMaxUnzippedBytes
+	}
+	if opts.Backups < 0 {
+		opts.Backups = 0
+	}
+	return &Workbook{path: path, opts: opts, now: time.Now}
+}
+
+// Describe names the workbook by its path.
+func (w *Workbook) Describe() string { return w.path }
+
+// ErrPasswordProtected means the workbook is encrypted with a password, which
+// partnermap cannot open.
+var ErrPasswordProtected = errors.New("the workbook is password-protected: remove the password or save an unprotected copy")
+
+// ErrNotWorkbook means the file is not an .xlsx workbook.
+var ErrNotWorkbook = errors.New("not an .xlsx workbook")
+
+// ErrTooBig means the workbook exceeds a size limit of Options.
+var ErrTooBig = errors.New("workbook too big")
+
+// fileState is one read of the workbook file: its bytes and what identifies them.
+type fileState struct {
+	data    []byte
+	size    int64
+	modTime time.Time
+	mode    fs.FileMode
+	hash    [sha256.Size]byte
+}
+
+// version identifies the state for Snapshot.Version.
+func (s fileState) version() string {
+	return strconv.FormatInt(s.size, 10) + "-" + strconv.FormatInt(s.modTime.UnixNano(), 10) + "-" + hex.EncodeToString(s.hash[:])
+}
+
+// load reads the whole file once, refusing files over MaxBytes.
+func (w *Workbook) load() (fileState, error) {
+	file, err := os.Open(w.path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fileState{}, fmt.Errorf("no workbook at %s: run `partnermap init` to create one (%w)", w.path, fs.ErrNotExist)
+		}
+		return fileState{}, fmt.Errorf("open workbook %s: %w", w.path, err)
+	}
+	defer file.Close()
+	info, err := file.Stat()
+	if err != nil {
+		return fileState{}, fmt.Errorf("open workbook %s: %w", w.path, err)
+	}
+	if info.IsDir() {
+		return fileState{}, fmt.Errorf("workbook %s is a folder: %w", w.path, ErrNotWorkbook)
+	}
+	if info.Size() > w.opts.MaxBytes {
+		return fileState{}, w.tooBig(info.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(file, w.opts.MaxBytes+1))
+	if err != nil {
+		return fileState{}, fmt.Errorf("read workbook %s: %w", w.path, err)
+	}
+	if int64(len(data)) > w.opts.MaxBytes {
+		return fileState{}, w.tooBig(int64(len(data)))
+	}
+	return fileState{
+		data:    data,
+		size:    int64(len(data)),
+		modTime: info.ModTime(),
+		mode:    info.Mode().Perm(),
+		hash:    sha256.Sum256(data),
+	}, nil
+}
+
+func (w *Workbook) tooBig(size int64) error {
+	return fmt.Errorf("workbook %s is %s, over the %s limit: archive old rows to another file or raise the limit: %w",
+		w.path, mib(size), mib(w.opts.MaxBytes), ErrTooBig)
+}
+
+func mib(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB" }
+
+// oleMagic starts a compound file: an encrypted workbook or a legacy .xls.
+var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// open checks the bytes are a workbook within the limits and opens it.
+func (w *Workbook) open(data []byte) (*excelize.File, error) {
+	if bytes.HasPrefix(data, oleMagic) {
+		if bytes.Contains(data, utf16le("EncryptionInfo")) || bytes.Contains(data, utf16le("EncryptedPackage")) {
+			return nil, fmt.Errorf("open workbook %s: %w", w.path, ErrPasswordProtected)
+		}
+		return nil, fmt.Errorf("open workbook %s: it is an old-format .xls file; save it as .xlsx: %w", w.path, ErrNotWorkbook)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: the file is not a zip archive (%v): %w", w.path, err, ErrNotWorkbook)
+	}
+	var unzipped uint64
+	for _, zf := range zr.File {
+		unzipped += zf.UncompressedSize64
+	}
+	limit := w.opts.MaxUnzippedBytes
+	if unzipped > uint64(limit) {
+		return nil, fmt.Errorf("open workbook %s: it unpacks to %s, over the %s limit: %w",
+			w.path, mib(int64(min(unzipped, 1<<62))), mib(limit), ErrTooBig)
+	}
+	// Both limits equal: every part stays in memory, where Read scans it.
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    limit,
+		UnzipXMLSizeLimit: limit,
+	})
+	if err != nil {
+		if f != nil {
+			_ = f.Close()
+		}
+		return nil, fmt.Errorf("open workbook %s: %v: %w", w.path, err, ErrNotWorkbook)
+	}
+	if f.WorkBook == nil || len(f.GetSheetList()) == 0 {
+		_ = f.Close()
+		return nil, fmt.Errorf("open workbook %s: it has no sheets: %w", w.path, ErrNotWorkbook)
+	}
+	return f, nil
+}
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+// managedSheets returns the names of the sheets that carry the marker.
+func managedSheets(f *excelize.File) map[string]bool {
+	out := map[string]bool{}
+	for _, dn := range f.GetDefinedName() {
+		if strings.EqualFold(dn.Name, markerName) && dn.Scope != "Workbook" && dn.Scope != "" {
+			out[dn.Scope] = true
+		}
+	}
+	return out
+}
+
+// Read returns the named tabs that exist, typed cell by cell, and the list of
+// every tab with its marker state.
+func (w *Workbook) Read(ctx context.Context, tabs []string) (*sheets.Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	st, err := w.load()
+	if err != nil {
+		return nil, err
+	}
+	f, err := w.open(st.data)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+
+	snap := &sheets.Snapshot{Tables: map[string]*sheets.Table{}, Version: st.version()}
+	managed := managedSheets(f)
+	for _, name := range f.GetSheetList() {
+		snap.Tabs = append(snap.Tabs, sheets.TabInfo{Name: name, Managed: managed[name]})
+	}
+	lay, err := readLayout(f)
+	if err != nil {
+		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
+	}
+	p := &sheetParser{
+		isDate:   dateStyles(f),
+		date1904: f.WorkBook.WorkbookPr != nil && f.WorkBook.WorkbookPr.Date1904,
+		budget:   &cellBudget{left: w.opts.MaxCells},
+		checkCtx: ctx.Err,
+	}
+	sstLoaded := false
+	for _, name := range tabs {
+		if _, done := snap.Tables[name]; done {
+			continue
+		}
+		partName, ok := lay.sheets[name]
+		if !ok {
+			continue // missing, or a chart sheet: absent from Tables
+		}
+		data, ok := partData(f, partName)
+		if !ok {
+			return nil, fmt.Errorf("read tab %q of %s: worksheet part %s is missing", name, w.path, partName)
+		}
+		if !sstLoaded && lay.sharedStrings != "" {
+			if sst, ok := partData(f, lay.sharedStrings); ok {
+				if p.sst, err = parseSharedStrings(sst); err != nil {
+					return nil, fmt.Errorf("read shared strings of %s: %w", w.path, err)
+				}
+			}
+			sstLoaded = true
+		}
+		p.rows = nil
+		rows, err := p.parse(data)
+		if err != nil {
+			if errors.Is(err, errTooManyCells) {
+				return nil, fmt.Errorf("read tab %q of %s: more than %d cells in the tabs read (Options.MaxCells): "+
+					"delete unused rows and columns, or raise the limit: %w", name, w.path, w.opts.MaxCells, ErrTooBig)
+			}
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, ctxErr
+			}
+			return nil, fmt.Errorf("read tab %q of %s: %w", name, w.path, err)
+		}
+		snap.Tables[name] = &sheets.Table{Name: name, Rows: rows}
+	}
+	return snap, nil
+}
