@@ -201,11 +201,11 @@ func (w *Workbook) open(data []byte) (*excelize.File, error) {
 		if f != nil {
 			_ = f.Close()
 		}
-		return nil, fmt.Errorf("open workbook %s: %v: %w", w.path, err, ErrNotWorkbook)
+		return nil, fmt.Errorf("open workbook %s: the file is a zip archive but no workbook could be read from it (%v): %w", w.path, err, ErrNotWorkbook)
 	}
 	if f.WorkBook == nil || len(f.GetSheetList()) == 0 {
 		_ = f.Close()
-		return nil, fmt.Errorf("open workbook %s: it has no sheets: %w", w.path, ErrNotWorkbook)
+		return nil, fmt.Errorf("open workbook %s: the file is a zip archive but holds no sheets: %w", w.path, ErrNotWorkbook)
 	}
 	return f, nil
 }
