@@ -45,10 +45,11 @@ func (w *Workbook) AddInputTabs(ctx context.Context, tabs []sheets.InputTab) ([]
 	if err != nil {
 		return nil, err
 	}
-	f, err := w.open(st.data)
+	b, err := w.open(st.data, false)
 	if err != nil {
 		return nil, err
 	}
+	f := b.f
 	defer f.Close()
 	var added []string
 	r := newRenderer(f)
@@ -67,7 +68,7 @@ func (w *Workbook) AddInputTabs(ctx context.Context, tabs []sheets.InputTab) ([]
 	if len(added) == 0 {
 		return nil, nil
 	}
-	if err := w.save(f, &st); err != nil {
+	if err := w.save(b, &st, nil); err != nil {
 		return nil, err
 	}
 	return added, nil

@@ -1,7 +1,10 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/xml"
+	"io"
 	"fmt"
 	"path"
 	"strings"
@@ -150,4 +153,85 @@ func partData(f *excelize.File, name string) ([]byte, bool) {
 		return true
 	})
 	return found, found != nil
+}
+
+// maxRelsBytes bounds a relationships part read straight from the archive.
+const maxRelsBytes = 16 << 20
+
+// zipRels parses the relationships of partName from the archive.
+func zipRels(byName map[string]*zip.File, partName string) ([]rel, error) {
+	zf, ok := byName[relsPathOf(partName)]
+	if !ok {
+		return nil, nil
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, maxRelsBytes))
+	if err != nil {
+		return nil, fmt.Errorf("read relationships of %s: %w", partName, err)
+	}
+	var doc relsDoc
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("read relationships of %s: %w", partName, err)
+	}
+	return doc.Rels, nil
+}
+
+// heldStub stands in for a held worksheet part in the package excelize opens.
+var heldStub = emptyWorksheet(false)
+
+// withoutWorksheets returns the package with each worksheet part replaced by
+// heldStub (other parts are copied still compressed), and the real worksheet
+// parts by name.
+func withoutWorksheets(zr *zip.Reader) ([]byte, map[string]*zip.File, error) {
+	byName := make(map[string]*zip.File, len(zr.File))
+	for _, zf := range zr.File {
+		byName[zf.Name] = zf
+	}
+	rels, err := zipRels(byName, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	wb := "xl/workbook.xml"
+	for _, r := range rels {
+		if strings.HasSuffix(r.Type, "/officeDocument") {
+			wb = resolve("", r.Target)
+		}
+	}
+	wbRels, err := zipRels(byName, wb)
+	if err != nil {
+		return nil, nil, err
+	}
+	held := map[string]*zip.File{}
+	for _, r := range wbRels {
+		if r.internal() && strings.HasSuffix(r.Type, relTypeWorksheet) {
+			if zf, ok := byName[resolve(wb, r.Target)]; ok {
+				held[zf.Name] = zf
+			}
+		}
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, zf := range zr.File {
+		if held[zf.Name] != nil {
+			w, err := zw.Create(zf.Name)
+			if err == nil {
+				_, err = w.Write(heldStub)
+			}
+			if err != nil {
+				return nil, nil, fmt.Errorf("hold part %s: %w", zf.Name, err)
+			}
+			continue
+		}
+		if err := zw.Copy(zf); err != nil {
+			return nil, nil, fmt.Errorf("copy part %s: %w", zf.Name, err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, nil, err
+	}
+	return buf.Bytes(), held, nil
 }

@@ -177,6 +177,16 @@ func (s *scanner) collectText(buf []byte) ([]byte, error) {
 	if s.selfClosing {
 		return buf, nil
 	}
+	// Fast path for the usual <v>123</v>: plain text straight up to the end tag.
+	rest := s.data[s.pos:]
+	if i := bytes.IndexByte(rest, '<'); i >= 0 && i+1 < len(rest) && rest[i+1] == '/' {
+		if txt := rest[:i]; bytes.IndexByte(txt, '&') < 0 && bytes.IndexByte(txt, '\r') < 0 {
+			if end := bytes.IndexByte(rest[i:], '>'); end >= 0 {
+				s.pos += i + end + 1
+				return append(buf, txt...), nil
+			}
+		}
+	}
 	depth := 1
 	for {
 		ok, err := s.next()
@@ -248,6 +258,9 @@ func eachAttr(raw []byte, fn func(name, value []byte)) {
 // appendUnescaped appends XML character data with entities and character
 // references resolved and line endings normalised, as an XML parser would.
 func appendUnescaped(dst, src []byte) []byte {
+	if bytes.IndexByte(src, '&') < 0 && bytes.IndexByte(src, '\r') < 0 {
+		return append(dst, src...)
+	}
 	for len(src) > 0 {
 		i := bytes.IndexAny(src, "&\r")
 		if i < 0 {

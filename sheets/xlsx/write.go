@@ -1,8 +1,6 @@
 package xlsx
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -57,10 +55,11 @@ func (w *Workbook) Write(ctx context.Context, snap *sheets.Snapshot, tabs []shee
 	if err != nil {
 		return err
 	}
-	f, err := w.open(st.data)
+	b, err := w.open(st.data, true)
 	if err != nil {
 		return err
 	}
+	f := b.f
 	defer f.Close()
 
 	managed := managedSheets(f)
@@ -85,6 +84,10 @@ func (w *Workbook) Write(ctx context.Context, snap *sheets.Snapshot, tabs []shee
 	if err := clearSheets(f, lay, clear); err != nil {
 		return fmt.Errorf("write workbook %s: %w", w.path, err)
 	}
+	rewritable := map[string]bool{}
+	for _, name := range clear {
+		rewritable[lay.sheets[name]] = true
+	}
 	r := newRenderer(f)
 	for i, t := range tabs {
 		if err := ctx.Err(); err != nil {
@@ -94,20 +97,14 @@ func (w *Workbook) Write(ctx context.Context, snap *sheets.Snapshot, tabs []shee
 			return fmt.Errorf("write tab %q of %s: %w", t.Name, w.path, err)
 		}
 	}
-	return w.save(f, &st)
+	return w.save(b, &st, rewritable)
 }
 
-// save writes f over the workbook, reusing the unchanged parts of prev.
-func (w *Workbook) save(f *excelize.File, prev *fileState) error {
-	var orig *zip.Reader
-	if prev != nil {
-		zr, err := zip.NewReader(bytes.NewReader(prev.data), int64(len(prev.data)))
-		if err != nil {
-			return fmt.Errorf("save workbook %s: %w", w.path, err)
-		}
-		orig = zr
-	}
-	f.ZipWriter = func(out io.Writer) excelize.ZipWriter { return newReuseWriter(out, orig) }
+// save writes the book over the workbook it was read from (prev), reusing
+// the unchanged parts; rewritable names the held parts it replaces.
+func (w *Workbook) save(b *book, prev *fileState, rewritable map[string]bool) error {
+	f := b.f
+	f.ZipWriter = func(out io.Writer) excelize.ZipWriter { return newReuseWriter(out, b.zip, b.held, rewritable) }
 	return w.commit(prev, func(out io.Writer) error {
 		if err := f.Write(out); err != nil {
 			return fmt.Errorf("encode workbook: %w", err)

@@ -580,7 +580,7 @@ func TestReuseWriterCopiesUnchangedPartsAndRewritesChangedOnes(t *testing.T) {
 	zr, err := zip.NewReader(bytes.NewReader(orig), int64(len(orig)))
 	must(t, err)
 	var out bytes.Buffer
-	rw := newReuseWriter(&out, zr)
+	rw := newReuseWriter(&out, zr, nil, nil)
 	writes := []struct {
 		name   string
 		chunks []string

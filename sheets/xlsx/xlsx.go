@@ -171,8 +171,22 @@ func mib(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1
 // oleMagic starts a compound file: an encrypted workbook or a legacy .xls.
 var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 
-// open checks the bytes are a workbook within the limits and opens it.
-func (w *Workbook) open(data []byte) (*excelize.File, error) {
+// book is an open workbook.
+type book struct {
+	f *excelize.File
+	// zip is the original archive.
+	zip *zip.Reader
+	// held are worksheet parts kept back from excelize (see open); a save
+	// copies them into the new file in place of their stand-ins.
+	held map[string]*zip.File
+}
+
+// open checks the bytes are a workbook within the limits and opens it. With
+// holdWorksheets, excelize is given the package with an empty stand-in for
+// each worksheet part: a write replaces whole tabs and never needs their old
+// XML, and unpacking a large volunteer tab only to copy it back costs most of
+// a save.
+func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 	if bytes.HasPrefix(data, oleMagic) {
 		if bytes.Contains(data, utf16le("EncryptionInfo")) || bytes.Contains(data, utf16le("EncryptedPackage")) {
 			return nil, fmt.Errorf("open workbook %s: %w", w.path, ErrPasswordProtected)
@@ -192,8 +206,15 @@ func (w *Workbook) open(data []byte) (*excelize.File, error) {
 		return nil, fmt.Errorf("open workbook %s: it unpacks to %s, over the %s limit: %w",
 			w.path, mib(int64(min(unzipped, 1<<62))), mib(limit), ErrTooBig)
 	}
+	b := &book{zip: zr}
+	pkg := data
+	if holdWorksheets {
+		if pkg, b.held, err = withoutWorksheets(zr); err != nil {
+			return nil, fmt.Errorf("open workbook %s: %v: %w", w.path, err, ErrNotWorkbook)
+		}
+	}
 	// Both limits equal: every part stays in memory, where Read scans it.
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+	f, err := excelize.OpenReader(bytes.NewReader(pkg), excelize.Options{
 		UnzipSizeLimit:    limit,
 		UnzipXMLSizeLimit: limit,
 	})
@@ -207,7 +228,8 @@ func (w *Workbook) open(data []byte) (*excelize.File, error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("open workbook %s: the file is a zip archive but holds no sheets: %w", w.path, ErrNotWorkbook)
 	}
-	return f, nil
+	b.f = f
+	return b, nil
 }
 
 func utf16le(s string) []byte {
@@ -239,10 +261,11 @@ func (w *Workbook) Read(ctx context.Context, tabs []string) (*sheets.Snapshot, e
 	if err != nil {
 		return nil, err
 	}
-	f, err := w.open(st.data)
+	b, err := w.open(st.data, false)
 	if err != nil {
 		return nil, err
 	}
+	f := b.f
 	defer f.Close()
 
 	snap := &sheets.Snapshot{Tables: map[string]*sheets.Table{}, Version: st.version()}

@@ -2,10 +2,12 @@ package xlsx
 
 import (
 	"archive/zip"
+	"bytes"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"sort"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -18,15 +20,21 @@ import (
 type reuseWriter struct {
 	zw   *zip.Writer
 	orig map[string]*zip.File
-	cur  *reuseEntry
+	// held are original parts excelize only had stand-ins for (see book.held).
+	// A held part is copied in place of its stand-in; only the parts in
+	// rewritable may be written with other content.
+	held       map[string]*zip.File
+	rewritable map[string]bool
+	written    map[string]bool
+	cur        *reuseEntry
 	// reused counts parts copied without recompression (for tests).
 	reused int
 }
 
 var _ excelize.ZipWriter = (*reuseWriter)(nil)
 
-func newReuseWriter(w io.Writer, orig *zip.Reader) *reuseWriter {
-	r := &reuseWriter{zw: zip.NewWriter(w), orig: map[string]*zip.File{}}
+func newReuseWriter(w io.Writer, orig *zip.Reader, held map[string]*zip.File, rewritable map[string]bool) *reuseWriter {
+	r := &reuseWriter{zw: zip.NewWriter(w), orig: map[string]*zip.File{}, held: held, rewritable: rewritable, written: map[string]bool{}}
 	if orig != nil {
 		for _, f := range orig.File {
 			r.orig[f.Name] = f
@@ -40,7 +48,14 @@ func (r *reuseWriter) Create(name string) (io.Writer, error) {
 	if err := r.finish(); err != nil {
 		return nil, err
 	}
+	if r.written[name] {
+		return nil, fmt.Errorf("part %s written twice", name)
+	}
+	r.written[name] = true
 	r.cur = &reuseEntry{r: r, name: name, orig: r.orig[name]}
+	if h := r.held[name]; h != nil && !r.rewritable[name] {
+		r.cur.orig, r.cur.stub = h, true
+	}
 	return r.cur, nil
 }
 
@@ -52,13 +67,29 @@ func (r *reuseWriter) AddFS(fsys fs.FS) error {
 	return r.zw.AddFS(fsys)
 }
 
-// Close finishes the last part and the archive.
+// Close finishes the last part, copies the held parts and closes the archive.
 func (r *reuseWriter) Close() error {
-	if err := r.finish(); err != nil {
-		_ = r.zw.Close()
-		return err
+	err := r.finish()
+	var names []string // held parts excelize did not write at all
+	for name := range r.held {
+		if !r.written[name] {
+			names = append(names, name)
+		}
 	}
-	return r.zw.Close()
+	sort.Strings(names)
+	for _, name := range names {
+		if err != nil {
+			break
+		}
+		if err = r.zw.Copy(r.held[name]); err != nil {
+			err = fmt.Errorf("copy part %s: %w", name, err)
+		}
+		r.reused++
+	}
+	if cerr := r.zw.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func (r *reuseWriter) finish() error {
@@ -66,6 +97,13 @@ func (r *reuseWriter) finish() error {
 	r.cur = nil
 	if e == nil {
 		return nil
+	}
+	if e.stub {
+		if e.stubAt != len(heldStub) || e.stubBad {
+			// A safety net: the stand-in of a tab that must not change was edited.
+			return fmt.Errorf("part %s of a tab that must not change was about to be rewritten", e.name)
+		}
+		e.state = entryMatched
 	}
 	switch e.state {
 	case entryMatched:
@@ -97,11 +135,22 @@ type reuseEntry struct {
 	orig  *zip.File
 	state entryState
 	out   io.Writer
+	// stub entries stand in for a held part: their content must be heldStub.
+	stub    bool
+	stubAt  int
+	stubBad bool
 }
 
 func (e *reuseEntry) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
+	}
+	if e.stub {
+		if e.stubAt+len(p) > len(heldStub) || !bytes.Equal(p, heldStub[e.stubAt:e.stubAt+len(p)]) {
+			e.stubBad = true
+		}
+		e.stubAt += len(p)
+		return len(p), nil
 	}
 	switch e.state {
 	case entryPending:
