@@ -89,6 +89,7 @@ func (w *Workbook) Write(ctx context.Context, snap *sheets.Snapshot, tabs []shee
 		rewritable[lay.sheets[name]] = true
 	}
 	r := newRenderer(f)
+	r.drawChart = w.drawChart
 	for i, t := range tabs {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -168,7 +169,16 @@ type renderer struct {
 	f        *excelize.File
 	date1904 bool
 	styles   map[styleKey]int
+	// drawChart draws Tab.Chart on the new, still empty sheet; nil skips charts.
+	drawChart chartDrawer
 }
+
+// chartDrawer is the seam for drawing a tab's scatter chart (e.g. with
+// excelize's AddChart, whose series refer to cells of the tab by address).
+// It runs after the tab is created or cleared and before its rows are
+// written. Charts are not drawn yet; a cleared tab loses its previous
+// drawing, so none goes stale meanwhile.
+type chartDrawer func(f *excelize.File, sheet string, c *sheets.Chart) error
 
 func newRenderer(f *excelize.File) *renderer {
 	return &renderer{
@@ -254,6 +264,13 @@ func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool) error {
 			return fmt.Errorf("rename tab %q: %w", existing, err)
 		}
 	}
+	if t.Chart != nil && r.drawChart != nil {
+		// Before the rows: the stream writer keeps a drawing added now, but
+		// one added after Flush would lose its reference from the sheet.
+		if err := r.drawChart(r.f, t.Name, t.Chart); err != nil {
+			return fmt.Errorf("draw chart: %w", err)
+		}
+	}
 	sw, err := r.f.NewStreamWriter(t.Name)
 	if err != nil {
 		return err
@@ -272,17 +289,6 @@ func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool) error {
 			return fmt.Errorf("mark tab as managed: %w", err)
 		}
 	}
-	if t.Chart != nil {
-		return r.chart(t.Name, t.Chart)
-	}
-	return nil
-}
-
-// chart is the seam for drawing Tab.Chart beside the grid (after the cells
-// are flushed, e.g. with excelize's AddChart). Charts are not drawn yet; a
-// cleared tab loses its previous drawing, so none goes stale meanwhile.
-func (r *renderer) chart(sheet string, c *sheets.Chart) error {
-	_, _ = sheet, c
 	return nil
 }
 

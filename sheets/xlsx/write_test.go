@@ -619,3 +619,32 @@ func partBytesOf(t *testing.T, data []byte) map[string]string {
 	}
 	return out
 }
+
+func TestTheChartSeamDrawsChartsThatSurviveTheWrite(t *testing.T) {
+	w := New(inputFixture(t), Options{})
+	w.drawChart = func(f *excelize.File, sheet string, c *sheets.Chart) error {
+		return f.AddChart(sheet, "D2", &excelize.Chart{Type: excelize.Scatter, Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.Title}}},
+			Series: []excelize.ChartSeries{{Name: "s", Categories: "'Power Map'!$A$2:$A$3", Values: "'Power Map'!$B$2:$B$3"}}})
+	}
+	tab := sheets.Tab{Name: "Power Map", Rows: [][]sheets.Cell{text("x", "y"), {sheets.IntCell(1), sheets.IntCell(2)}}, Chart: &sheets.Chart{Title: "Power"}}
+	for range 2 {
+		writeTabs(t, w, []sheets.Tab{tab})
+		parts := partBytes(t, w.path)
+		var drawings []string
+		for _, n := range partNames(parts) {
+			if strings.HasPrefix(n, "xl/drawings/drawing") || strings.HasPrefix(n, "xl/charts/chart") {
+				drawings = append(drawings, n)
+			}
+		}
+		if len(drawings) != 2 {
+			t.Errorf("drawing and chart parts %v, want one of each", drawings)
+		}
+		if !bytes.Contains(parts["xl/worksheets/sheet2.xml"], []byte("drawing")) {
+			t.Error("the tab does not refer to its drawing")
+		}
+		checkPackage(t, w.path)
+	}
+	if g := grid(mustRead(t, w, "Power Map").Tables["Power Map"].Rows); len(g) != 2 {
+		t.Errorf("tab rows %q", g)
+	}
+}

@@ -73,6 +73,8 @@ type Workbook struct {
 	hook func(step string) error
 	// now is the clock used for backup names.
 	now func() time.Time
+	// drawChart renders Tab.Chart; nil until charts are implemented.
+	drawChart chartDrawer
 }
 
 var (
