@@ -139,7 +139,7 @@ func priorities(name string, in Input) sheets.Tab {
 			why = "⚠ " + a.Warning + ". " + why
 		}
 		r := t.add(num(a.Rank), text(a.Partner.Name), num(a.Score), text(a.Quadrant.String()), num(a.Ring),
-			text(a.Partner.Owner), date(a.LastContact), text(a.NextMove), text(why))
+			text(a.Owner), date(a.LastContact), text(a.NextMove), text(why))
 		t.highlight(r, 3, quadrantTone(a.Quadrant))
 		if a.Warning != "" {
 			t.highlight(r, 8, sheets.ToneWarn)

@@ -84,6 +84,11 @@ func TestOwnerLoads(t *testing.T) {
 				if fs[0].Owner != want {
 					t.Errorf("%s: follow-up owner %q, want %q", p, fs[0].Owner, want)
 				}
+				for _, a := range res.Assessments {
+					if a.Partner.Name == p && a.Owner != want {
+						t.Errorf("%s: assessment owner %q, want %q as in its follow-ups", p, a.Owner, want)
+					}
+				}
 			}
 		})
 	}

@@ -78,6 +78,9 @@ type Step struct {
 // Assessment is everything computed for one active partner.
 type Assessment struct {
 	Partner *Partner
+	// Owner is the relationship owner as shown in every tab: the Members tab's spelling when
+	// the member exists, else the first spelling seen.
+	Owner string
 
 	// Activity in window.
 	Touches, Participations, Leadership int

@@ -58,6 +58,9 @@ func Score(recs Records, cfg Config, asOf Date) Result {
 	rank(res.Assessments)
 
 	owners := newOwnerNames(recs, res.Assessments)
+	for i := range res.Assessments {
+		res.Assessments[i].Owner = owners.name(res.Assessments[i].Partner)
+	}
 	res.FollowUps = followUps(res.Assessments, owners, cfg, asOf)
 	res.Owners = ownerLoads(recs, res.Assessments, owners, cfg)
 	res.Connections = connections(recs, cfg, ix, facts, res.Assessments)
