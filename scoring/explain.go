@@ -126,7 +126,7 @@ func writeMembers(b *strings.Builder, paths []*Asset) {
 		}
 		dup := false
 		for _, seen := range names[:n] {
-			if FoldName(seen) == FoldName(m) {
+			if fold(seen) == fold(m) {
 				dup = true
 				break
 			}

@@ -16,6 +16,10 @@ import (
 //   - Meetings and assets whose PartnerKey matches no partner are ignored for partners; such an
 //     asset still counts as an Unused asset, since its partner has had no meeting in window.
 //   - Meetings with no date are ignored entirely.
+//   - Of meetings on the same date, the lower row (larger row number) is the later one: for the
+//     latest past meeting (open next step) and for the first offer of a new lead.
+//   - Owners are shown with their Members-tab spelling, else the first spelling among partners,
+//     in both Owners and Follow-ups.
 func Score(recs Records, cfg Config, asOf Date) Result {
 	ix := buildIndex(recs)
 	facts := gatherFacts(recs, cfg, asOf, ix)
