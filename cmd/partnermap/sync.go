@@ -158,8 +158,9 @@ func printReport(w io.Writer, rep *sync.Report, dryRun bool) {
 	for _, is := range rep.Issues {
 		counts[is.Severity]++
 	}
-	fmt.Fprintf(w, "%s as of %s: %d active partners, %d follow-ups (%d overdue), %d data issues (%d errors, %d warnings).\n",
-		rep.Source, rep.AsOf, len(res.Assessments), len(res.FollowUps), overdue, len(rep.Issues), counts[scoring.SevError], counts[scoring.SevWarning])
+	fmt.Fprintf(w, "%s as of %s: %s, %s (%d overdue), %s (%s, %s).\n",
+		rep.Source, rep.AsOf, plural(len(res.Assessments), "active partner"), plural(len(res.FollowUps), "follow-up"), overdue,
+		plural(len(rep.Issues), "data issue"), plural(counts[scoring.SevError], "error"), plural(counts[scoring.SevWarning], "warning"))
 	switch {
 	case dryRun:
 		fmt.Fprintln(w, "Dry run: nothing was written. What would change:")
@@ -195,4 +196,12 @@ func printReport(w io.Writer, rep *sync.Report, dryRun bool) {
 			}
 		}
 	}
+}
+
+// plural writes "1 error" or "2 errors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
