@@ -118,7 +118,9 @@ const maxTokens = 6
 
 // tokenize splits a text date into runs of digits and letters, separated by spaces,
 // commas, slashes, dashes and dots; ok is false for any other character or too many runs.
-func tokenize(s string) (toks []token, ok bool) {
+// The runs go into buf, so reading a date allocates nothing.
+func tokenize(buf *[maxTokens]token, s string) (toks []token, ok bool) {
+	toks = buf[:0]
 	start, kind := -1, 0 // kind 1 digits, 2 letters
 	flush := func(end int) bool {
 		if start >= 0 {
@@ -262,7 +264,8 @@ func parseDateText(s string, order DateOrder) (scoring.Date, error) {
 	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') && s[4] == '-' && s[7] == '-' && containsByte(s[10:], ':') {
 		s = s[:10]
 	}
-	toks, ok := tokenize(s)
+	var buf [maxTokens]token
+	toks, ok := tokenize(&buf, s)
 	if !ok {
 		return 0, dateError(s, order)
 	}

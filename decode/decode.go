@@ -60,6 +60,7 @@ type decoder struct {
 	res      Result
 	members  *index // nil when there is no Members tab with rows
 	partners *index // nil when the Partners tab is missing or unreadable
+	scratch  []byte // for folding names without allocating
 }
 
 // Decode reads the input tabs into records. It never fails on a volunteer's cell: every
@@ -144,7 +145,8 @@ func (d *decoder) decodeMembers(t *sheets.Table) []scoring.Issue {
 
 // memberRole spells the two roles of §2 canonically and passes any other text through.
 func memberRole(s string) string {
-	switch HeaderKey(s) {
+	var buf keyBuf
+	switch string(foldWord(&buf, s)) {
 	case "leader":
 		return "Leader"
 	case "member":
@@ -185,10 +187,9 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 			continue
 		}
 		p.Type = tb.str(row, pType)
-		p.Owner = tb.str(row, pOwner)
-		if p.Owner != "" {
-			p.OwnerKey = foldKey(p.Owner)
-			d.checkMember(tb, n, pOwner, tb.cell(row, pOwner), p.Owner, p.OwnerKey)
+		if oc := tb.cell(row, pOwner); !isBlank(oc) {
+			p.Owner = text(oc)
+			p.OwnerKey = d.memberRef(tb, n, pOwner, oc, p.Owner)
 		}
 		p.Stance = tb.scale(row, n, pStance, ParseStance)
 		p.Influence = tb.scale(row, n, pInfluence, ParseScale)
@@ -217,7 +218,8 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 
 // assetCategory spells the five asset-mapping categories canonically and passes any other text through.
 func assetCategory(s string) string {
-	switch HeaderKey(s) {
+	var buf keyBuf
+	switch string(foldWord(&buf, s)) {
 	case "organizationalrelationship", "organisationalrelationship":
 		return "Organizational relationship"
 	case "significantindividual":
@@ -256,12 +258,11 @@ func (d *decoder) decodeAssets(t *sheets.Table) []scoring.Issue {
 			continue
 		}
 		a := scoring.Asset{Row: n, Member: tb.str(row, aMember), Asset: tb.str(row, aAsset)}
-		d.checkMember(tb, n, aMember, tb.cell(row, aMember), a.Member, foldKey(a.Member))
+		d.memberRef(tb, n, aMember, tb.cell(row, aMember), a.Member)
 		a.Category = assetCategory(tb.str(row, aCategory))
 		if pc := tb.cell(row, aPartner); !isBlank(pc) {
 			a.Partner = text(pc)
-			a.PartnerKey = foldKey(a.Partner)
-			d.checkPartner(tb, n, aPartner, pc, a.Partner, a.PartnerKey)
+			a.PartnerKey = d.partnerRef(tb, n, aPartner, pc, a.Partner)
 		}
 		a.Strength = 2
 		if s, ok := read(tb, row, n, aStrength, ParseStrength); ok {
@@ -312,11 +313,10 @@ func (d *decoder) decodeMeetings(t *sheets.Table) []scoring.Issue {
 			continue
 		}
 		m := scoring.Meeting{Row: n, Date: date, Partner: text(partnerCell)}
-		m.PartnerKey = foldKey(m.Partner)
-		d.checkPartner(tb, n, mPartner, partnerCell, m.Partner, m.PartnerKey)
+		m.PartnerKey = d.partnerRef(tb, n, mPartner, partnerCell, m.Partner)
 		if mc := tb.cell(row, mMember); !isBlank(mc) {
 			m.Member = text(mc)
-			d.checkMember(tb, n, mMember, mc, m.Member, foldKey(m.Member))
+			d.memberRef(tb, n, mMember, mc, m.Member)
 		}
 		m.Type = scoring.OneToOne
 		if v, ok := read(tb, row, n, mType, ParseMeetingType); ok {
@@ -369,13 +369,17 @@ func (d *decoder) usableMeeting(tb *tab, n int, dateCell, partnerCell sheets.Cel
 	return date, true
 }
 
-// checkPartner warns about a partner reference that matches no partner, suggesting the
+// partnerRef folds a partner reference and warns when it matches no partner, suggesting the
 // closest name. It stays silent when the Partners tab could not be read, so one missing
 // column does not turn into a warning on every meeting.
-func (d *decoder) checkPartner(tb *tab, n, f int, c sheets.Cell, name, key string) {
-	if d.partners == nil || d.partners.has(key) {
-		return
+func (d *decoder) partnerRef(tb *tab, n, f int, c sheets.Cell, name string) (key string) {
+	if d.partners == nil {
+		return foldKey(name)
 	}
+	if key, ok := d.partners.lookup(&d.scratch, name); ok {
+		return key
+	}
+	key = foldKey(name)
 	problem := fmt.Sprintf("no partner named '%s'", quoted(name))
 	if s := d.partners.suggest(key); s != "" {
 		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))
@@ -383,14 +387,19 @@ func (d *decoder) checkPartner(tb *tab, n, f int, c sheets.Cell, name, key strin
 		problem += fmt.Sprintf(" in the %s tab: check the spelling, or add the partner there", d.tabs.Partners)
 	}
 	tb.bad(scoring.SevWarning, n, f, c, problem)
+	return key
 }
 
-// checkMember notes a member name (an owner, an attendee, an asset holder) that is not in
-// the Members tab; only when that tab exists and has rows, since it is optional.
-func (d *decoder) checkMember(tb *tab, n, f int, c sheets.Cell, name, key string) {
-	if d.members == nil || d.members.has(key) {
-		return
+// memberRef folds a member name (an owner, an attendee, an asset holder) and notes when it is
+// not in the Members tab; only when that tab exists and has rows, since it is optional.
+func (d *decoder) memberRef(tb *tab, n, f int, c sheets.Cell, name string) (key string) {
+	if d.members == nil {
+		return foldKey(name)
 	}
+	if key, ok := d.members.lookup(&d.scratch, name); ok {
+		return key
+	}
+	key = foldKey(name)
 	problem := fmt.Sprintf("no member named '%s' in the %s tab", quoted(name), d.tabs.Members)
 	if s := d.members.suggest(key); s != "" {
 		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))
@@ -398,6 +407,7 @@ func (d *decoder) checkMember(tb *tab, n, f int, c sheets.Cell, name, key string
 		problem += ": check the spelling, or add them there"
 	}
 	tb.bad(scoring.SevInfo, n, f, c, problem)
+	return key
 }
 
 // String lists the issues one per line, for logs and `partnermap check`.

@@ -294,6 +294,17 @@ func FuzzFoldKey(f *testing.F) {
 	})
 }
 
+func FuzzAppendFold(f *testing.F) {
+	for _, s := range []string{"Eastside  Tenants\u00a0Union ", "\u200fİstanbul", "ẞ straße", "\xff\xfeX", "\t a \v b\u0085c", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendFold([]byte("prefix"), s)), "prefix"+scoring.FoldName(s); got != want {
+			t.Fatalf("appendFold(%q) = %q, FoldName = %q", s, got, want)
+		}
+	})
+}
+
 // naiveDistance is the textbook Levenshtein distance, the reference for the banded one.
 func naiveDistance(a, b []rune) int {
 	prev := make([]int, len(b)+1)

@@ -3,6 +3,7 @@ package decode
 import (
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/partnermap/partnermap/scoring"
@@ -21,8 +22,41 @@ type index struct {
 	byLen  map[int][]int32    // rune length → positions
 	words  map[string][]int32 // word → positions of keys holding it
 	sorted []int32            // positions in key order, for prefix search
+	hist   []histogram        // position → rune histogram, a cheap bound on edit distance
 	memo   map[string]string  // missed key → suggested name, "" for none
 	a, b   []rune             // scratch for edit distance
+	rows   [2][]int           // scratch rows of the edit-distance table
+}
+
+// histogram counts the runes of a key in a few buckets. One edit changes the counts by at
+// most 2 in total, so keys whose histograms differ by more than 2·limit are skipped
+// before the edit distance is computed.
+type histogram [32]uint8
+
+func histogramOf(s string) histogram {
+	var h histogram
+	for _, r := range s {
+		if b := &h[uint32(r)%uint32(len(h))]; *b < 255 {
+			*b++
+		}
+	}
+	return h
+}
+
+// differ returns the total difference of two histograms, stopping once it passes limit.
+func (h *histogram) differ(o *histogram, limit int) int {
+	d := 0
+	for i := range h {
+		if h[i] > o[i] {
+			d += int(h[i] - o[i])
+		} else {
+			d += int(o[i] - h[i])
+		}
+		if d > limit {
+			break
+		}
+	}
+	return d
 }
 
 func newIndex(capacity int) *index {
@@ -38,12 +72,6 @@ func (x *index) add(name, key string) (first int, dup bool) {
 	x.keys = append(x.keys, key)
 	x.names = append(x.names, name)
 	return len(x.keys) - 1, false
-}
-
-// has reports whether a folded name is present.
-func (x *index) has(key string) bool {
-	_, ok := x.pos[key]
-	return ok
 }
 
 func (x *index) len() int { return len(x.keys) }
@@ -79,7 +107,9 @@ func (x *index) build() {
 	x.byLen = make(map[int][]int32)
 	x.words = make(map[string][]int32)
 	x.sorted = make([]int32, len(x.keys))
+	x.hist = make([]histogram, len(x.keys))
 	for i, k := range x.keys {
+		x.hist[i] = histogramOf(k)
 		p := int32(i)
 		n := utf8.RuneCountInString(k)
 		x.byLen[n] = append(x.byLen[n], p)
@@ -130,12 +160,16 @@ func (x *index) nearest(q string) int {
 	if limit == 0 {
 		return -1
 	}
+	h := histogramOf(q)
 	best, bestD := -1, limit+1
 	for l := n - limit; l <= n+limit; l++ {
 		for _, p := range x.byLen[l] {
 			i := int(p)
+			if h.differ(&x.hist[i], 2*limit) > 2*min(bestD, limit) {
+				continue
+			}
 			x.b = appendRunes(x.b[:0], x.keys[i])
-			d, ok := editDistance(x.a, x.b, min(bestD, limit))
+			d, ok := x.distance(x.a, x.b, min(bestD, limit))
 			if !ok {
 				continue
 			}
@@ -243,15 +277,27 @@ func (x *index) contained(q string) int {
 	return best
 }
 
+// distance is editDistance with the index's scratch rows, so a search does not allocate per candidate.
+func (x *index) distance(a, b []rune, limit int) (int, bool) {
+	return editDistanceIn(&x.rows, a, b, limit)
+}
+
 // editDistance returns the Levenshtein distance of a and b when it is at most limit. Only a
 // band of width 2·limit+1 is computed, so long names cost linear time.
 func editDistance(a, b []rune, limit int) (int, bool) {
+	var rows [2][]int
+	return editDistanceIn(&rows, a, b, limit)
+}
+
+func editDistanceIn(rows *[2][]int, a, b []rune, limit int) (int, bool) {
 	if d := len(a) - len(b); d > limit || -d > limit {
 		return 0, false
 	}
 	const far = 1 << 30
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	for i := range rows {
+		rows[i] = slices.Grow(rows[i][:0], len(b)+1)[:len(b)+1]
+	}
+	prev, cur := rows[0], rows[1]
 	for j := range prev {
 		prev[j] = far
 		if j <= limit {
@@ -290,6 +336,50 @@ func editDistance(a, b []rune, limit int) (int, bool) {
 		return d, true
 	}
 	return 0, false
+}
+
+// lookup finds a name by its folded key without allocating: the key is folded into scratch,
+// and a match returns the index's own copy of it.
+func (x *index) lookup(scratch *[]byte, name string) (key string, ok bool) {
+	*scratch = appendFold((*scratch)[:0], name)
+	if i, ok := x.pos[string(*scratch)]; ok {
+		return x.keys[i], true
+	}
+	return "", false
+}
+
+// appendFold appends scoring.FoldName(s) to dst. It must agree with FoldName exactly
+// (FuzzAppendFold checks); only runes beyond ASCII take FoldName's own lowercasing.
+func appendFold(dst []byte, s string) []byte {
+	start := len(dst)
+	space := false
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if r == ' ' || (r >= '\t' && r <= '\r') {
+				space = len(dst) > start
+				continue
+			}
+		case unicode.IsSpace(r):
+			space = len(dst) > start
+			continue
+		case unicode.Is(unicode.Cf, r):
+			continue
+		}
+		if space {
+			dst = append(dst, ' ')
+			space = false
+		}
+		switch {
+		case r >= 'A' && r <= 'Z':
+			dst = append(dst, byte(r+'a'-'A'))
+		case r < utf8.RuneSelf:
+			dst = append(dst, byte(r))
+		default:
+			dst = append(dst, strings.ToLower(string(r))...)
+		}
+	}
+	return dst
 }
 
 // foldKey is scoring.FoldName with a fast path for names that are already folded (plain

@@ -43,7 +43,13 @@ const maxQuoted = 80
 func isPad(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }
 
 // clean trims padding from typed text.
-func clean(s string) string { return strings.TrimFunc(s, isPad) }
+func clean(s string) string {
+	// Most cells start and end with a printable ASCII character: nothing to trim.
+	if n := len(s); n > 0 && s[0] > ' ' && s[0] < 0x7f && s[n-1] > ' ' && s[n-1] < 0x7f {
+		return s
+	}
+	return strings.TrimFunc(s, isPad)
+}
 
 // isBlank reports whether a cell holds nothing a volunteer meant: empty, or only padding.
 func isBlank(c sheets.Cell) bool {
@@ -110,14 +116,42 @@ func isKeyASCII(s string) bool {
 	return true
 }
 
-// wordKey folds a cell's words for symbol-aware matching (✓, ✔️): case, spacing and
-// invisible characters folded, emoji variation selectors dropped.
-func wordKey(s string) string {
-	k := scoring.FoldName(s)
-	if strings.ContainsAny(k, "\ufe0e\ufe0f") {
-		k = strings.NewReplacer("\ufe0e", "", "\ufe0f", "").Replace(k)
+// keyBuf holds a folded word on the stack, so matching a dropdown value allocates nothing.
+// No accepted word folds longer than this.
+type keyBuf [32]byte
+
+// foldWord folds s as HeaderKey does into buf. A word too long for buf folds to nothing,
+// which matches no case of a switch.
+func foldWord(buf *keyBuf, s string) []byte {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			switch {
+			case r >= 'A' && r <= 'Z':
+				r += 'a' - 'A'
+			case (r < 'a' || r > 'z') && (r < '0' || r > '9'):
+				continue
+			}
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			r = unicode.ToLower(r)
+		default:
+			continue
+		}
+		if n+utf8.RuneLen(r) > len(buf) {
+			return nil
+		}
+		n += utf8.EncodeRune(buf[n:], r)
 	}
-	return k
+	return buf[:n]
+}
+
+// textKey folds a text cell into buf; other kinds fold to nothing.
+func textKey(buf *keyBuf, c sheets.Cell) []byte {
+	if c.Kind != sheets.Text {
+		return nil
+	}
+	return foldWord(buf, c.Text)
 }
 
 // parseDecimal reads a number typed as text: an optional sign (ASCII or the Unicode minus),
@@ -171,15 +205,10 @@ func readNumber(c sheets.Cell) (float64, bool) {
 // formatNum prints a number the way a volunteer would type it.
 func formatNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// ranged reads a number or one of a few words, and checks it lies in [lo, hi].
-func ranged(c sheets.Cell, lo, hi float64, word func(key string) (float64, bool), hint string) (float64, error) {
+// ranged reads a number and checks it lies in [lo, hi]; each parser matches its words first.
+func ranged(c sheets.Cell, lo, hi float64, hint string) (float64, error) {
 	if isBlank(c) {
 		return 0, ErrBlank
-	}
-	if c.Kind == sheets.Text {
-		if v, ok := word(HeaderKey(c.Text)); ok {
-			return v, nil
-		}
 	}
 	v, ok := readNumber(c)
 	if !ok {
@@ -191,9 +220,9 @@ func ranged(c sheets.Cell, lo, hi float64, word func(key string) (float64, bool)
 	return v, nil
 }
 
-// whole reads a whole number in [lo, hi] or one of a few words.
-func whole(c sheets.Cell, lo, hi int, word func(key string) (float64, bool), hint string) (int, error) {
-	v, err := ranged(c, float64(lo), float64(hi), word, hint)
+// whole reads a whole number in [lo, hi].
+func whole(c sheets.Cell, lo, hi int, hint string) (int, error) {
+	v, err := ranged(c, float64(lo), float64(hi), hint)
 	if err != nil {
 		return 0, err
 	}
@@ -203,42 +232,66 @@ func whole(c sheets.Cell, lo, hi int, word func(key string) (float64, bool), hin
 	return int(v), nil
 }
 
-func noWords(string) (float64, bool) { return 0, false }
-
 // ParseScale reads a 1–5 score (Influence, Trust, Impact, Capacity, Alignment): a number in
 // [1, 5], decimals allowed, or Low / Medium / High for 1 / 3 / 5.
 func ParseScale(c sheets.Cell) (float64, error) {
-	return ranged(c, 1, 5, func(k string) (float64, bool) {
-		switch k {
-		case "low":
-			return 1, true
-		case "medium", "med":
-			return 3, true
-		case "high":
-			return 5, true
-		}
-		return 0, false
-	}, scaleHint)
+	var buf keyBuf
+	switch string(textKey(&buf, c)) {
+	case "low":
+		return 1, nil
+	case "medium", "med":
+		return 3, nil
+	case "high":
+		return 5, nil
+	}
+	return ranged(c, 1, 5, scaleHint)
 }
 
 // ParseStance reads where a partner stands on the issue: -2..2, decimals allowed, or the
 // words Strongly opposes / Opposes / Neutral / Supports / Strongly supports.
 func ParseStance(c sheets.Cell) (float64, error) {
-	return ranged(c, -2, 2, func(k string) (float64, bool) {
-		switch k {
-		case "stronglyopposes", "stronglyoppose", "stronglyopposed":
-			return -2, true
-		case "opposes", "oppose", "opposed":
-			return -1, true
-		case "neutral":
-			return 0, true
-		case "supports", "support", "supportive":
-			return 1, true
-		case "stronglysupports", "stronglysupport", "stronglysupportive":
-			return 2, true
+	var buf keyBuf
+	switch string(textKey(&buf, c)) {
+	case "stronglyopposes", "stronglyoppose", "stronglyopposed":
+		return -2, nil
+	case "opposes", "oppose", "opposed":
+		return -1, nil
+	case "neutral":
+		return 0, nil
+	case "supports", "support", "supportive":
+		return 1, nil
+	case "stronglysupports", "stronglysupport", "stronglysupportive":
+		return 2, nil
+	}
+	return ranged(c, -2, 2, stanceHint)
+}
+
+// Words of a yes/no cell, compared case-insensitively after trimming.
+var (
+	yesWords = [...]string{"yes", "y", "true", "x", "✓", "✔", "☑", "✅", "1", "done", "completed", "complete"}
+	noWords  = [...]string{"no", "n", "false", "0", "✗", "✘", "☐", "❌", "not done"}
+)
+
+// boolWord matches s against the yes/no words without allocating for the common spellings.
+func boolWord(s string) (v, ok bool) {
+	s = strings.TrimRight(clean(s), "\ufe0e\ufe0f") // emoji presentation of ✔️
+	for _, w := range yesWords {
+		if strings.EqualFold(s, w) {
+			return true, true
 		}
-		return 0, false
-	}, stanceHint)
+	}
+	for _, w := range noWords {
+		if strings.EqualFold(s, w) {
+			return false, true
+		}
+	}
+	if strings.ContainsFunc(s, isPad) {
+		// Odd spacing ("not  done"): fold it and try once more.
+		if f := scoring.FoldName(s); f != s {
+			return boolWord(f)
+		}
+	}
+	return false, false
 }
 
 // ParseBool reads a yes/no cell (Done, Endorses candidates): yes/no, y/n, TRUE/FALSE, x,
@@ -259,11 +312,8 @@ func ParseBool(c sheets.Cell) (bool, error) {
 		if isBlank(c) {
 			return false, ErrBlank
 		}
-		switch wordKey(c.Text) {
-		case "yes", "y", "true", "x", "✓", "✔", "☑", "✅", "1", "done", "completed", "complete":
-			return true, nil
-		case "no", "n", "false", "0", "✗", "✘", "☐", "❌", "not done":
-			return false, nil
+		if v, ok := boolWord(c.Text); ok {
+			return v, nil
 		}
 		return false, errors.New(boolHint)
 	case sheets.Date:
@@ -274,88 +324,94 @@ func ParseBool(c sheets.Cell) (bool, error) {
 
 // ParseStrength reads how strong an asset's tie is: a whole 1–3 or Weak / Medium / Strong.
 func ParseStrength(c sheets.Cell) (int, error) {
-	return whole(c, 1, 3, func(k string) (float64, bool) {
-		switch k {
-		case "weak":
-			return 1, true
-		case "medium", "med":
-			return 2, true
-		case "strong":
-			return 3, true
-		}
-		return 0, false
-	}, strengthHint)
+	var buf keyBuf
+	switch string(textKey(&buf, c)) {
+	case "weak":
+		return 1, nil
+	case "medium", "med":
+		return 2, nil
+	case "strong":
+		return 3, nil
+	}
+	return whole(c, 1, 3, strengthHint)
 }
 
 // ParseRing reads a Ring override: a whole 1–5, or the ring's name (Core leader … Not yet aligned).
 func ParseRing(c sheets.Cell) (int, error) {
-	return whole(c, 1, 5, func(k string) (float64, bool) {
-		for ring := 1; ring <= 5; ring++ {
-			if k == HeaderKey(scoring.RingName(ring)) {
-				return float64(ring), true
-			}
-		}
-		return 0, false
-	}, ringHint)
+	var buf keyBuf
+	switch string(textKey(&buf, c)) {
+	case "coreleader":
+		return 1, nil
+	case "potentialleader":
+		return 2, nil
+	case "activeparticipant":
+		return 3, nil
+	case "passivesupporter":
+		return 4, nil
+	case "notyetaligned":
+		return 5, nil
+	}
+	return whole(c, 1, 5, ringHint)
 }
 
 // ParseMaxRelationships reads a member's capacity: a positive whole number.
 func ParseMaxRelationships(c sheets.Cell) (int, error) {
-	return whole(c, 1, maxWhole, noWords, maxHint)
+	return whole(c, 1, maxWhole, maxHint)
 }
 
-// word reads a text cell as one of a few words; numbers, dates and checkboxes are refused.
-func word[T any](c sheets.Cell, match func(key string) (T, bool), hint string) (T, error) {
-	var zero T
+// wordCell checks that a cell can hold one of a few words: blank gives ErrBlank, and
+// numbers, dates and checkboxes are refused with the hint.
+func wordCell(c sheets.Cell, hint string) error {
 	if isBlank(c) {
-		return zero, ErrBlank
+		return ErrBlank
 	}
 	if c.Kind != sheets.Text {
-		return zero, errors.New(hint)
+		return errors.New(hint)
 	}
-	if v, ok := match(HeaderKey(c.Text)); ok {
-		return v, nil
-	}
-	return zero, errors.New(hint)
+	return nil
 }
 
 // ParseStage reads how deep a partnership is (Prospect … Merged, or Dormant).
 func ParseStage(c sheets.Cell) (scoring.Stage, error) {
-	return word(c, func(k string) (scoring.Stage, bool) {
-		switch k {
-		case "prospect":
-			return scoring.StageProspect, true
-		case "contacted":
-			return scoring.StageContacted, true
-		case "met":
-			return scoring.StageMet, true
-		case "transactional":
-			return scoring.StageTransactional, true
-		case "collaborating":
-			return scoring.StageCollaborating, true
-		case "coalition":
-			return scoring.StageCoalition, true
-		case "merged":
-			return scoring.StageMerged, true
-		case "dormant":
-			return scoring.StageDormant, true
-		}
-		return scoring.StageNone, false
-	}, stageHint)
+	if err := wordCell(c, stageHint); err != nil {
+		return scoring.StageNone, err
+	}
+	var buf keyBuf
+	switch string(textKey(&buf, c)) {
+	case "prospect":
+		return scoring.StageProspect, nil
+	case "contacted":
+		return scoring.StageContacted, nil
+	case "met":
+		return scoring.StageMet, nil
+	case "transactional":
+		return scoring.StageTransactional, nil
+	case "collaborating":
+		return scoring.StageCollaborating, nil
+	case "coalition":
+		return scoring.StageCoalition, nil
+	case "merged":
+		return scoring.StageMerged, nil
+	case "dormant":
+		return scoring.StageDormant, nil
+	}
+	return scoring.StageNone, errors.New(stageHint)
 }
 
 // ParseStatus reads a partner's Status: Active or Inactive; it reports whether the partner
 // is inactive, because inactive partners are left out of every output but Data Issues.
 func ParseStatus(c sheets.Cell) (inactive bool, err error) {
-	return word(c, func(k string) (bool, bool) {
-		switch k {
-		case "active":
-			return false, true
-		case "inactive":
-			return true, true
-		}
-		return false, false
-	}, statusHint)
+	if err := wordCell(c, statusHint); err != nil {
+		return false, err
+	}
+	var buf keyBuf
+	switch string(textKey(&buf, c)) {
+	case "active":
+		return false, nil
+	case "inactive":
+		return true, nil
+	}
+	return false, errors.New(statusHint)
 }
 
 // ParseMeetingType reads a meeting's Type. Besides the names of §2 it accepts the ways
@@ -365,40 +421,44 @@ func ParseMeetingType(c sheets.Cell) (scoring.MeetingType, error) {
 	if c.Kind == sheets.Date && c.Time.Month() == 1 && c.Time.Day() == 1 {
 		return scoring.OneToOne, nil
 	}
-	return word(c, func(k string) (scoring.MeetingType, bool) {
-		switch k {
-		case "11", "1on1", "1to1", "oneonone", "onetoone", "121":
-			return scoring.OneToOne, true
-		case "event":
-			return scoring.Event, true
-		case "jointaction", "action":
-			return scoring.JointAction, true
-		case "coalitionmeeting", "coalition":
-			return scoring.CoalitionMeeting, true
-		case "call", "phonecall", "phone", "videocall":
-			return scoring.Call, true
-		case "email":
-			return scoring.Email, true
-		}
-		return "", false
-	}, typeHint)
+	if err := wordCell(c, typeHint); err != nil {
+		return "", err
+	}
+	var buf keyBuf
+	switch string(textKey(&buf, c)) {
+	case "11", "1on1", "1to1", "oneonone", "onetoone", "121":
+		return scoring.OneToOne, nil
+	case "event":
+		return scoring.Event, nil
+	case "jointaction", "action":
+		return scoring.JointAction, nil
+	case "coalitionmeeting", "coalition":
+		return scoring.CoalitionMeeting, nil
+	case "call", "phonecall", "phone", "videocall":
+		return scoring.Call, nil
+	case "email":
+		return scoring.Email, nil
+	}
+	return "", errors.New(typeHint)
 }
 
 // ParseRole reads a partner's role in an event, joint action or coalition meeting.
 func ParseRole(c sheets.Cell) (scoring.Role, error) {
-	return word(c, func(k string) (scoring.Role, bool) {
-		switch k {
-		case "attended", "attendee", "attend":
-			return scoring.RoleAttended, true
-		case "cosponsored", "cosponsor", "cosponsoring":
-			return scoring.RoleCoSponsored, true
-		case "coled", "colead", "coleader":
-			return scoring.RoleCoLed, true
-		case "led", "lead", "leader":
-			return scoring.RoleLed, true
-		}
-		return scoring.RoleNone, false
-	}, roleHint)
+	if err := wordCell(c, roleHint); err != nil {
+		return scoring.RoleNone, err
+	}
+	var buf keyBuf
+	switch string(textKey(&buf, c)) {
+	case "attended", "attendee", "attend":
+		return scoring.RoleAttended, nil
+	case "cosponsored", "cosponsor", "cosponsoring":
+		return scoring.RoleCoSponsored, nil
+	case "coled", "colead", "coleader":
+		return scoring.RoleCoLed, nil
+	case "led", "lead", "leader":
+		return scoring.RoleLed, nil
+	}
+	return scoring.RoleNone, errors.New(roleHint)
 }
 
 // ParseAskOutcome reads how a small ask went: Yes, No or Pending (a checkbox reads as Yes/No).
@@ -409,17 +469,19 @@ func ParseAskOutcome(c sheets.Cell) (string, error) {
 		}
 		return "No", nil
 	}
-	return word(c, func(k string) (string, bool) {
-		switch k {
-		case "yes", "y":
-			return "Yes", true
-		case "no", "n":
-			return "No", true
-		case "pending", "waiting":
-			return "Pending", true
-		}
-		return "", false
-	}, outcomeHint)
+	if err := wordCell(c, outcomeHint); err != nil {
+		return "", err
+	}
+	var buf keyBuf
+	switch string(textKey(&buf, c)) {
+	case "yes", "y":
+		return "Yes", nil
+	case "no", "n":
+		return "No", nil
+	case "pending", "waiting":
+		return "Pending", nil
+	}
+	return "", errors.New(outcomeHint)
 }
 
 // SplitNames splits an Introductions cell into names: separated by ';', ',' or line breaks,
