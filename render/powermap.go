@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
@@ -75,30 +76,84 @@ func powerMap(name string, in Input) sheets.Tab {
 
 	header := row(text("Partner"), text("Support"), text("Power"), text("Ring"), text("Quadrant"))
 	bold(header)
+	high := in.scoringConfig().HighPower
 	chart := &sheets.Chart{
 		Title:  "Power map: support against power",
 		XTitle: "Support (opposes −2 … +2 supports)", YTitle: "Power (1 less … 5 more influence)",
 		XMin: -2, XMax: 2, YMin: 1, YMax: 5,
 		AnchorRow: 1, AnchorCol: 6,
 	}
-	for _, q := range []scoring.Quadrant{scoring.Q1Engage, scoring.Q2Persuade, scoring.Q3BuildUp, scoring.Q4Monitor} {
+	// The chart reads hidden helper columns rather than the table above: Google Sheets
+	// plots all series against one shared x column, so each quadrant needs its own y
+	// column (blank on the other quadrants' rows), and the quadrant lines need points.
+	helper := func(r, col int, c sheets.Cell) {
+		for len(tab.Rows[r]) <= helperCol+col {
+			tab.Rows[r] = append(tab.Rows[r], sheets.Cell{})
+		}
+		tab.Rows[r][helperCol+col] = c
+	}
+	helper(header, 0, text("Chart: support"))
+	for i, q := range chartQuadrants {
+		helper(header, 1+i, text(q.String()))
+	}
+	vLine := fmt.Sprintf("Line: support %s", formatNum(0))
+	hLine := fmt.Sprintf("Line: power %s", formatNum(high))
+	helper(header, 5, text(vLine))
+	helper(header, 6, text(hLine))
+	for c := range 7 {
+		tab.HiddenCols = append(tab.HiddenCols, helperCol+c)
+	}
+
+	var series []sheets.Series
+	for i, q := range chartQuadrants {
 		list := byQuadrant[q]
 		if len(list) == 0 {
 			continue
 		}
 		first := len(tab.Rows)
 		for _, a := range list {
-			row(text(a.Partner.Name), sheets.NumberCell(a.Support), sheets.NumberCell(round2(a.Power)), num(a.Ring), text(q.String()))
+			r := row(text(a.Partner.Name), sheets.NumberCell(a.Support), sheets.NumberCell(round2(a.Power)), num(a.Ring), text(q.String()))
+			helper(r, 0, sheets.NumberCell(a.Support))
+			helper(r, 1+i, sheets.NumberCell(round2(a.Power)))
 		}
-		chart.Series = append(chart.Series, sheets.Series{
-			Name: q.String(), XCol: 1, YCol: 2, LabelCol: 0,
+		series = append(series, sheets.Series{
+			Name: q.String(), XCol: helperCol, YCol: helperCol + 1 + i, LabelCol: 0,
 			FirstRow: first, LastRow: len(tab.Rows) - 1, Tone: quadrantTone(q),
 		})
 	}
-	if len(chart.Series) > 0 {
-		tab.Chart = chart
+	if len(series) == 0 {
+		return tab
 	}
+	// Two points per quadrant line, on rows of their own below the points.
+	line := func(col int, name string, x0, y0, x1, y1 float64) {
+		first := len(tab.Rows)
+		for _, p := range [][2]float64{{x0, y0}, {x1, y1}} {
+			r := row()
+			helper(r, 0, sheets.NumberCell(p[0]))
+			helper(r, col, sheets.NumberCell(p[1]))
+		}
+		series = append(series, sheets.Series{
+			Name: name, XCol: helperCol, YCol: helperCol + col, LabelCol: 0,
+			FirstRow: first, LastRow: first + 1, Tone: sheets.ToneMuted, Line: true,
+		})
+	}
+	line(5, vLine, 0, chart.YMin, 0, chart.YMax)
+	line(6, hLine, chart.XMin, high, chart.XMax, high)
+	chart.Series = series
+	tab.Chart = chart
 	return tab
+}
+
+// helperCol is the first hidden column of the chart's helper cells, well right of the
+// chart so that hiding it moves nothing a reader sees.
+const helperCol = 20
+
+// chartQuadrants is the order of the quadrant series, and of their helper columns.
+var chartQuadrants = []scoring.Quadrant{scoring.Q1Engage, scoring.Q2Persuade, scoring.Q3BuildUp, scoring.Q4Monitor}
+
+// formatNum writes a threshold as people write it: 3, not 3.000000.
+func formatNum(f float64) string {
+	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
 func gridName(list []*scoring.Assessment, i int) sheets.Cell {

@@ -42,6 +42,17 @@ type Input struct {
 	Issues []scoring.Issue
 	Status Status
 	Names  Names
+	// Scoring is the configuration the result was scored with, for the thresholds the tabs
+	// draw (the power map's quadrant lines, the due-soon colour); nil means the defaults.
+	Scoring *scoring.Config
+}
+
+// scoringConfig is the configuration the tabs draw thresholds from.
+func (in Input) scoringConfig() scoring.Config {
+	if in.Scoring != nil {
+		return *in.Scoring
+	}
+	return scoring.DefaultConfig()
 }
 
 // Tabs renders every enabled output tab, in the order of Names.
@@ -165,6 +176,14 @@ func followUps(name string, in Input) sheets.Tab {
 			t.highlight(r, 4, sheets.ToneAlert)
 		case scoring.NextStepDueSoon:
 			t.highlight(r, 3, sheets.ToneWarn)
+		}
+	}
+	// The fills above are as of the sync; these rules keep Due current until the next one.
+	if first, last := 2, len(t.tab.Rows)-1; last >= first {
+		t.tab.Rules = []sheets.Rule{
+			{Col: 3, FirstRow: first, LastRow: last, When: sheets.DateBeforeToday, Tone: sheets.ToneAlert},
+			{Col: 3, FirstRow: first, LastRow: last, When: sheets.DateWithinDays, Days: in.scoringConfig().SoonDays, Tone: sheets.ToneWarn},
+			{Col: 4, FirstRow: first, LastRow: last, When: sheets.NumberAboveZero, Tone: sheets.ToneAlert},
 		}
 	}
 	return t.tab

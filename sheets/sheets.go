@@ -151,6 +151,58 @@ type Tab struct {
 	Highlights []Highlight
 	// Chart is an optional scatter chart placed beside the grid.
 	Chart *Chart
+	// HiddenCols are columns (0-based) hidden from view: helper cells a chart reads.
+	HiddenCols []int
+	// Rules colour cells by a condition the spreadsheet program re-checks every day it is
+	// opened, so "overdue" stays true between syncs; backends without them show Highlights only.
+	Rules []Rule
+}
+
+// Condition is when a Rule colours a cell, judged against the day the spreadsheet is viewed.
+type Condition string
+
+// Conditions of Rule.When.
+const (
+	// DateBeforeToday holds for a date earlier than today: overdue.
+	DateBeforeToday Condition = "date before today"
+	// DateWithinDays holds for a date from today to Rule.Days days ahead: due soon.
+	DateWithinDays Condition = "date within days"
+	// NumberAboveZero holds for a number greater than zero: days overdue.
+	NumberAboveZero Condition = "number above zero"
+)
+
+// Rule is a conditional format: cells of column Col in rows FirstRow..LastRow (0-based,
+// inclusive) take Tone's fill while When holds. Blank cells never match.
+type Rule struct {
+	Col, FirstRow, LastRow int
+	When                   Condition
+	Days                   int // for DateWithinDays
+	Tone                   Tone
+}
+
+// Formula is the rule as a formula (without the leading "=") written for the rule's first
+// cell and relative to it, which Excel, LibreOffice and Google Sheets all evaluate alike.
+// It is "" for an unknown condition.
+func (r Rule) Formula() string {
+	ref := ColumnName(r.Col) + strconv.Itoa(r.FirstRow+1)
+	switch r.When {
+	case DateBeforeToday:
+		return fmt.Sprintf("AND(ISNUMBER(%s),%s<TODAY())", ref, ref)
+	case DateWithinDays:
+		return fmt.Sprintf("AND(ISNUMBER(%s),%s>=TODAY(),%s<=TODAY()+%d)", ref, ref, ref, r.Days)
+	case NumberAboveZero:
+		return fmt.Sprintf("AND(ISNUMBER(%s),%s>0)", ref, ref)
+	}
+	return ""
+}
+
+// ColumnName is the A1 name of column col (0-based): 0 is "A", 26 is "AA".
+func ColumnName(col int) string {
+	name := ""
+	for col++; col > 0; col = (col - 1) / 26 {
+		name = string(rune('A'+(col-1)%26)) + name
+	}
+	return name
 }
 
 // Tone is a highlight colour with a meaning; backends map it to a fill colour.
@@ -172,6 +224,11 @@ type Highlight struct {
 }
 
 // Chart is a scatter chart of one series per group, read from cells of the same tab.
+//
+// Google Sheets plots every series of a chart against one shared x range, so a backend may
+// read each series' YCol and LabelCol over the rows of all series together (the first
+// FirstRow to the last LastRow): keep the cells of YCol outside the series' own rows blank,
+// and give every series the same XCol.
 type Chart struct {
 	Title          string
 	XTitle, YTitle string
@@ -190,6 +247,9 @@ type Series struct {
 	XCol, YCol, LabelCol int
 	FirstRow, LastRow    int
 	Tone                 Tone
+	// Line draws the points as a thin line with no markers and no labels (a quadrant
+	// divider); LabelCol is then ignored.
+	Line bool
 }
 
 // Source is a spreadsheet partnermap syncs: read the named input tabs in one go, then

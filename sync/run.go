@@ -172,9 +172,10 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 
 	rep.Tabs = render.Tabs(render.Input{
-		Result: rep.Result,
-		Issues: rep.Issues,
-		Names:  outputs.Names,
+		Result:  rep.Result,
+		Issues:  rep.Issues,
+		Names:   outputs.Names,
+		Scoring: &cfg.Scoring,
 		Status: render.Status{
 			Source:    src.Describe(),
 			SyncedAt:  start.In(loc),
