@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"unicode"
@@ -19,7 +20,11 @@ type index struct {
 	pos   map[string]int
 
 	built  bool
-	byLen  map[int][]int32    // rune length → positions
+	short  map[int][]int32    // rune length → positions of keys too short to cut into parts
+	parts  []part             // the typo index, sorted by hash: see nearest
+	seen   []uint32           // position → the last search that looked at it
+	search uint32             // number of the current search, for seen
+	offs   []int              // scratch: byte offset of each rune of the query, and its end
 	words  map[string][]int32 // word → positions of keys holding it
 	sorted []int32            // positions in key order, for prefix search
 	hist   []histogram        // position → rune histogram, a cheap bound on edit distance
@@ -104,15 +109,24 @@ func (x *index) build() {
 	}
 	x.built = true
 	x.memo = make(map[string]string)
-	x.byLen = make(map[int][]int32)
+	x.short = make(map[int][]int32)
 	x.words = make(map[string][]int32)
 	x.sorted = make([]int32, len(x.keys))
 	x.hist = make([]histogram, len(x.keys))
+	x.seen = make([]uint32, len(x.keys))
+	x.parts = make([]part, 0, cuts*len(x.keys))
 	for i, k := range x.keys {
 		x.hist[i] = histogramOf(k)
 		p := int32(i)
-		n := utf8.RuneCountInString(k)
-		x.byLen[n] = append(x.byLen[n], p)
+		x.offs = runeOffsets(x.offs[:0], k)
+		if n := len(x.offs) - 1; n < cuts {
+			x.short[n] = append(x.short[n], p)
+		} else {
+			for c := range cuts {
+				from, to := cutOf(n, c)
+				x.parts = append(x.parts, part{hash: partHash(n, c, k[x.offs[from]:x.offs[to]]), pos: p})
+			}
+		}
 		for w := range strings.SplitSeq(k, " ") {
 			if list := x.words[w]; len(list) == 0 || list[len(list)-1] != p {
 				x.words[w] = append(list, p)
@@ -121,6 +135,7 @@ func (x *index) build() {
 		x.sorted[i] = p
 	}
 	slices.SortFunc(x.sorted, func(a, b int32) int { return strings.Compare(x.keys[a], x.keys[b]) })
+	slices.SortFunc(x.parts, func(a, b part) int { return cmp.Compare(a.hash, b.hash) })
 }
 
 // closest tries, in order: a small edit distance (typos), a name the key begins (a cut-off
@@ -152,7 +167,49 @@ func (x *index) better(i, best int) bool {
 	return i < best
 }
 
-// nearest finds the key within the edit bound, looking only at keys of nearby length.
+// cuts is how many parts a key is cut into for the typo index: one more than maxEdits, so
+// that a key within maxEdits edits of a query keeps at least one part unedited.
+const cuts = maxEdits + 1
+
+// part is one cut of a key in the typo index: the hash of (key length, cut number, text)
+// and the key's position. Hashes may collide; that only adds a candidate to check.
+type part struct {
+	hash uint64
+	pos  int32
+}
+
+// cutOf returns the runes [from, to) of cut c of a key of n runes.
+func cutOf(n, c int) (from, to int) { return c * n / cuts, (c + 1) * n / cuts }
+
+// partHash hashes a cut with the key length and cut number it was taken at, so a cut is
+// only found where it can line up with the query.
+func partHash(n, c int, s string) uint64 {
+	h := uint64(14695981039346656037) ^ uint64(n)<<8 ^ uint64(c)
+	h *= 1099511628211
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// runeOffsets appends the byte offset of each rune of s, then len(s).
+func runeOffsets(dst []int, s string) []int {
+	for i := range s {
+		dst = append(dst, i)
+	}
+	return append(dst, len(s))
+}
+
+// nearest finds the key within the edit bound: the fewest edits, then the earliest row.
+//
+// Comparing the query with every key of nearby length made a sheet with many misspelt names
+// quadratic (10k typos against 100k partners took seconds). Instead each key is cut into
+// maxEdits+1 parts (the typo index). Edits that turn a key into the query touch at most
+// maxEdits of its parts, so one part is left whole and sits in the query shifted by the
+// difference of insertions and deletions before it, at most limit runes. Looking up every
+// run of the query at those shifts finds every key within limit edits (pigeonhole), and
+// only those keys, and the few that share a part by chance, get their distance computed.
 func (x *index) nearest(q string) int {
 	x.a = appendRunes(x.a[:0], q)
 	n := len(x.a)
@@ -160,21 +217,46 @@ func (x *index) nearest(q string) int {
 	if limit == 0 {
 		return -1
 	}
+	x.search++
+	x.offs = runeOffsets(x.offs[:0], q)
 	h := histogramOf(q)
 	best, bestD := -1, limit+1
+	try := func(p int32) {
+		i := int(p)
+		if x.seen[i] == x.search {
+			return
+		}
+		x.seen[i] = x.search
+		if h.differ(&x.hist[i], 2*limit) > 2*min(bestD, limit) {
+			return
+		}
+		x.b = appendRunes(x.b[:0], x.keys[i])
+		d, ok := x.distance(x.a, x.b, min(bestD, limit))
+		if !ok {
+			return
+		}
+		if d < bestD || (d == bestD && i < best) {
+			best, bestD = i, d
+		}
+	}
 	for l := n - limit; l <= n+limit; l++ {
-		for _, p := range x.byLen[l] {
-			i := int(p)
-			if h.differ(&x.hist[i], 2*limit) > 2*min(bestD, limit) {
-				continue
+		if l < cuts {
+			for _, p := range x.short[l] {
+				try(p)
 			}
-			x.b = appendRunes(x.b[:0], x.keys[i])
-			d, ok := x.distance(x.a, x.b, min(bestD, limit))
-			if !ok {
-				continue
-			}
-			if d < bestD || (d == bestD && i < best) {
-				best, bestD = i, d
+			continue
+		}
+		for c := range cuts {
+			from, to := cutOf(l, c)
+			for shift := -limit; shift <= limit; shift++ {
+				if from+shift < 0 || to+shift > n {
+					continue
+				}
+				hash := partHash(l, c, q[x.offs[from+shift]:x.offs[to+shift]])
+				j, _ := slices.BinarySearchFunc(x.parts, hash, func(p part, h uint64) int { return cmp.Compare(p.hash, h) })
+				for ; j < len(x.parts) && x.parts[j].hash == hash; j++ {
+					try(x.parts[j].pos)
+				}
 			}
 		}
 	}
