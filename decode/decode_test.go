@@ -423,8 +423,9 @@ func TestDecodeMissingTabs(t *testing.T) {
 		tables []*sheets.Table
 		want   []wantIssue
 	}{
-		{"no Partners tab is an error",
-			[]*sheets.Table{table("Assets", row("Member", "Asset")), table("Meetings", row("Date", "Partner"))},
+		{"no Partners tab is an error, and meetings are not each warned about",
+			[]*sheets.Table{table("Assets", row("Member", "Asset", "Partner"), row("Ana", "Van", "Faith")),
+				table("Meetings", row("Date", "Partner"), row("2026-11-23", "Faith"))},
 			[]wantIssue{e("Partners", 0, "", "", "no tab named Partners: run `partnermap init` to add it, or set tabs.partners")}},
 		{"no Assets or Meetings tab is a warning",
 			[]*sheets.Table{table("Partners", row("Name"))},
