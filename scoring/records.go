@@ -18,8 +18,9 @@ type Date int32
 
 // DateOf returns the Date of a calendar day.
 func DateOf(year int, month time.Month, day int) Date {
+	// Whole days of Unix seconds: time.Duration would overflow past the year 2192.
 	t := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)
-	return Date(t.Sub(epoch).Hours()/24 + 0.5)
+	return Date((t.Unix() - epoch.Unix()) / 86400)
 }
 
 // DateFromTime returns the calendar day of t's wall clock (its own zone).

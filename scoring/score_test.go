@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestActivity(t *testing.T) {
@@ -685,4 +686,21 @@ func FuzzFold(f *testing.F) {
 			t.Errorf("fold(%q) = %q, want FoldName's %q", s, got, want)
 		}
 	})
+}
+
+func TestDateOfRoundTripsAcrossCenturies(t *testing.T) {
+	for _, d := range []time.Time{
+		time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
+		time.Date(2193, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC),
+	} {
+		got := DateOf(d.Year(), d.Month(), d.Day())
+		if !got.Time().Equal(d) {
+			t.Errorf("DateOf(%s) = %d → %s", d.Format("2006-01-02"), got, got)
+		}
+	}
+	if got := DateOf(2026, 11, 23); got != 46349 {
+		t.Errorf("2026-11-23 is serial %d, want 46349 as in spreadsheets", got)
+	}
 }
