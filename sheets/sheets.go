@@ -217,6 +217,22 @@ const (
 	ToneMuted Tone = "muted" // not yet aligned, low priority: grey
 )
 
+// Ink is the tone's strong colour, "#RRGGBB", for chart markers and lines, where a cell's
+// pale fill would barely show; the same in every backend and in the power map picture.
+func (t Tone) Ink() string {
+	switch t {
+	case ToneAlert:
+		return "#C5221F"
+	case ToneWarn:
+		return "#E37400"
+	case ToneGood:
+		return "#188038"
+	case ToneInfo:
+		return "#1A73E8"
+	}
+	return "#80868B"
+}
+
 // Highlight colours the cell at (Row, Col), both 0-based.
 type Highlight struct {
 	Row, Col int
@@ -228,7 +244,8 @@ type Highlight struct {
 // Google Sheets plots every series of a chart against one shared x range, so a backend may
 // read each series' YCol and LabelCol over the rows of all series together (the first
 // FirstRow to the last LastRow): keep the cells of YCol outside the series' own rows blank,
-// and give every series the same XCol.
+// and give every series the same XCol. The row just above those rows is a header row that
+// holds each series' Name in its YCol; backends name series by reference to it.
 type Chart struct {
 	Title          string
 	XTitle, YTitle string

@@ -176,8 +176,8 @@ type renderer struct {
 // chartDrawer is the seam for drawing a tab's scatter chart (e.g. with
 // excelize's AddChart, whose series refer to cells of the tab by address).
 // It runs after the tab is created or cleared and before its rows are
-// written. Charts are not drawn yet; a cleared tab loses its previous
-// drawing, so none goes stale meanwhile.
+// written. A cleared tab loses its previous drawing, so charts never pile
+// up. addScatterChart (chart.go) is the one in use.
 type chartDrawer func(f *excelize.File, sheet string, c *sheets.Chart) error
 
 func newRenderer(f *excelize.File) *renderer {
@@ -270,6 +270,9 @@ func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool) error {
 		if err := r.drawChart(r.f, t.Name, t.Chart); err != nil {
 			return fmt.Errorf("draw chart: %w", err)
 		}
+	}
+	if err := r.sheetExtras(t); err != nil {
+		return err
 	}
 	sw, err := r.f.NewStreamWriter(t.Name)
 	if err != nil {

@@ -73,7 +73,7 @@ type Workbook struct {
 	hook func(step string) error
 	// now is the clock used for backup names.
 	now func() time.Time
-	// drawChart renders Tab.Chart; nil until charts are implemented.
+	// drawChart renders Tab.Chart (addScatterChart); tests swap it.
 	drawChart chartDrawer
 }
 
@@ -97,7 +97,7 @@ func New(path string, opts Options) *Workbook {
 	if opts.Backups < 0 {
 		opts.Backups = 0
 	}
-	return &Workbook{path: path, opts: opts, now: time.Now}
+	return &Workbook{path: path, opts: opts, now: time.Now, drawChart: addScatterChart}
 }
 
 // Describe names the workbook by its path.

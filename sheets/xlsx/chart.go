@@ -1,0 +1,208 @@
+package xlsx
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// Chart size in pixels: room for a dozen labelled points without crowding.
+const (
+	chartWidth  = 760
+	chartHeight = 520
+)
+
+// maxLabelledPoints is how many points get a series (and so a name label) of their own.
+// A chart holds at most 255 series; past this, points are grouped one series per
+// quadrant and drawn without names.
+const maxLabelledPoints = 240
+
+// addScatterChart draws c on sheet with excelize. Each point is a series of its own,
+// named by its label cell, because a data label in Excel can show a series name but
+// not text from another column. The quadrant lines are a second scatter chart in the
+// same plot, so the name labels do not repeat on them.
+func addScatterChart(f *excelize.File, sheet string, c *sheets.Chart) error {
+	points, lines := chartSeries(sheet, c)
+	if len(points) == 0 && len(lines) == 0 {
+		return nil
+	}
+	main := &excelize.Chart{
+		Type:      excelize.Scatter,
+		Series:    points,
+		Dimension: excelize.ChartDimension{Width: chartWidth, Height: chartHeight},
+		Format:    excelize.GraphicOptions{OffsetX: 8, OffsetY: 4, PrintObject: boolPtr(true), Locked: boolPtr(true)},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.Title, Font: &excelize.Font{Bold: true, Size: 13}}}},
+		Legend:    excelize.ChartLegend{Position: "none"},
+		XAxis:     axis(c.XTitle, c.XMin, c.XMax),
+		YAxis:     axis(c.YTitle, c.YMin, c.YMax),
+		PlotArea:  excelize.ChartPlotArea{ShowSerName: len(points) > 0 && pointsLabelled(c)},
+	}
+	var combo []*excelize.Chart
+	if len(lines) > 0 {
+		if len(points) == 0 {
+			main.Series, lines = lines, nil
+		} else {
+			combo = append(combo, &excelize.Chart{Type: excelize.Scatter, Series: lines,
+				XAxis: main.XAxis, YAxis: main.YAxis})
+		}
+	}
+	cell := sheets.ColumnName(max(c.AnchorCol, 0)) + strconv.Itoa(max(c.AnchorRow, 0)+1)
+	if err := f.AddChart(sheet, cell, main, combo...); err != nil {
+		return fmt.Errorf("add chart %q: %w", c.Title, err)
+	}
+	return nil
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+// axis is a value axis fixed to [lo, hi] with a tick per unit and its labels at the low
+// end, so the y axis (which crosses at x = 0) does not print over the points.
+func axis(title string, lo, hi float64) excelize.ChartAxis {
+	return excelize.ChartAxis{
+		Minimum: &lo, Maximum: &hi, MajorUnit: 1,
+		TickLabelPosition: excelize.ChartTickLabelLow,
+		Font:              excelize.Font{Size: 9, Color: "5F6368"},
+		Title:             excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title, Font: &excelize.Font{Size: 10}}}},
+	}
+}
+
+// pointsLabelled reports whether every point gets a series, and so a name label, of its own.
+func pointsLabelled(c *sheets.Chart) bool {
+	n := 0
+	for _, s := range c.Series {
+		if !s.Line {
+			n += s.LastRow - s.FirstRow + 1
+		}
+	}
+	return n <= maxLabelledPoints
+}
+
+// chartSeries turns the chart's series into excelize series: the points (one series per
+// point while they fit, else one per group) and the lines.
+func chartSeries(sheet string, c *sheets.Chart) (points, lines []excelize.ChartSeries) {
+	perPoint := pointsLabelled(c)
+	header := -1 // the row of series names, just above the first point
+	for i, s := range c.Series {
+		if i == 0 || s.FirstRow-1 < header {
+			header = s.FirstRow - 1
+		}
+	}
+	name := func(s sheets.Series) string {
+		if header < 0 {
+			return cellRef(sheet, s.LabelCol, s.FirstRow, s.FirstRow)
+		}
+		return cellRef(sheet, s.YCol, header, header)
+	}
+	for _, s := range c.Series {
+		if s.FirstRow < 0 || s.LastRow < s.FirstRow {
+			continue
+		}
+		ink := strings.TrimPrefix(s.Tone.Ink(), "#")
+		if s.Line {
+			lines = append(lines, excelize.ChartSeries{
+				Name:       name(s),
+				Categories: cellRef(sheet, s.XCol, s.FirstRow, s.LastRow),
+				Values:     cellRef(sheet, s.YCol, s.FirstRow, s.LastRow),
+				Fill:       solid(ink), // the line's colour
+				Line:       excelize.LineOptions{Type: excelize.LineSolid, Width: 1.25, Dash: excelize.LineDashDash},
+				Marker:     excelize.ChartMarker{Symbol: "none"},
+			})
+			continue
+		}
+		marker := excelize.ChartMarker{Symbol: "circle", Size: 8, Fill: solid(ink),
+			Border: excelize.LineOptions{Type: excelize.LineSolid, Width: 0.75, Fill: solid("FFFFFF")}}
+		if !perPoint {
+			points = append(points, excelize.ChartSeries{
+				Name:       name(s),
+				Categories: cellRef(sheet, s.XCol, s.FirstRow, s.LastRow),
+				Values:     cellRef(sheet, s.YCol, s.FirstRow, s.LastRow),
+				Marker:     marker,
+			})
+			continue
+		}
+		for r := s.FirstRow; r <= s.LastRow; r++ {
+			points = append(points, excelize.ChartSeries{
+				Name:       cellRef(sheet, s.LabelCol, r, r),
+				Categories: cellRef(sheet, s.XCol, r, r),
+				Values:     cellRef(sheet, s.YCol, r, r),
+				Marker:     marker,
+				DataLabel:  excelize.ChartDataLabel{Font: excelize.Font{Size: 8, Color: "3C4043"}},
+			})
+		}
+	}
+	return points, lines
+}
+
+func solid(hex string) excelize.Fill {
+	return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{hex}}
+}
+
+// cellRef is an absolute reference to rows r0..r1 of column col on sheet, e.g.
+// 'Power Map'!$U$24:$U$26; a quote in the name is doubled.
+func cellRef(sheet string, col, r0, r1 int) string {
+	name := "'" + strings.ReplaceAll(sheet, "'", "''") + "'!"
+	c := "$" + sheets.ColumnName(col) + "$"
+	ref := name + c + strconv.Itoa(max(r0, 0)+1)
+	if r1 != r0 {
+		ref += ":" + c + strconv.Itoa(r1+1)
+	}
+	return ref
+}
+
+// sheetExtras sets what the stream writer copies from the worksheet as it stands when
+// the writer is made: hidden columns and conditional formats. It runs on the new or
+// cleared sheet before its rows are streamed.
+func (r *renderer) sheetExtras(t sheets.Tab) error {
+	for _, col := range t.HiddenCols {
+		if col < 0 || col >= maxColumns {
+			continue
+		}
+		name := sheets.ColumnName(col)
+		if err := r.f.SetColVisible(t.Name, name, false); err != nil {
+			return fmt.Errorf("hide column %s: %w", name, err)
+		}
+	}
+	for _, rule := range t.Rules {
+		formula := rule.Formula()
+		fill, ok := toneFills[rule.Tone]
+		if formula == "" || !ok || rule.Col < 0 || rule.FirstRow < 0 || rule.LastRow < rule.FirstRow {
+			continue
+		}
+		id, err := r.conditionalStyle(fill)
+		if err != nil {
+			return err
+		}
+		col := sheets.ColumnName(rule.Col)
+		ref := col + strconv.Itoa(rule.FirstRow+1) + ":" + col + strconv.Itoa(rule.LastRow+1)
+		err = r.f.SetConditionalFormat(t.Name, ref, []excelize.ConditionalFormatOptions{{Type: "formula", Criteria: formula, Format: &id}})
+		if err != nil {
+			return fmt.Errorf("colour rule on %s: %w", ref, err)
+		}
+	}
+	return nil
+}
+
+// conditionalStyle returns the differential style that fills a cell with fill, reusing
+// one already in the workbook: rules are redrawn on every sync, and a new style each
+// time would grow the file forever.
+func (r *renderer) conditionalStyle(fill string) (int, error) {
+	for i := 0; ; i++ {
+		st, err := r.f.GetConditionalStyle(i)
+		if err != nil {
+			break // past the last one
+		}
+		if st.Font == nil && len(st.Border) == 0 && st.NumFmt == 0 && st.CustomNumFmt == nil &&
+			len(st.Fill.Color) == 1 && strings.EqualFold(strings.TrimPrefix(st.Fill.Color[0], "#"), fill) {
+			return i, nil
+		}
+	}
+	id, err := r.f.NewConditionalStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}})
+	if err != nil {
+		return 0, fmt.Errorf("create colour rule style: %w", err)
+	}
+	return id, nil
+}
