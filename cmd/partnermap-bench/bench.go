@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/sheets"
+	"github.com/partnermap/partnermap/sheets/google/fake"
+	"github.com/partnermap/partnermap/sheets/xlsx"
+)
+
+// measured is one child's result with the resources its process used.
+type measured struct {
+	childResult
+	// FakeCalls and MaxBody come from the Google fake's own record: every request it
+	// received during the child's three syncs, and the largest request body.
+	FakeCalls map[string]int
+	MaxBody   int
+}
+
+// sizeResult is everything measured for one size.
+type sizeResult struct {
+	Size      workload.Size
+	FileBytes int64
+	Syncs     map[string]measured // by backend
+	RawRead   measured
+	RawWrite  measured
+}
+
+func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	dir := o.dir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "partnermap-bench-")
+		if err != nil {
+			return fmt.Errorf("temporary folder: %w", err)
+		}
+		dir = tmp
+		if !o.keep {
+			defer os.RemoveAll(tmp)
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("folder %s: %w", dir, err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find this program to run its measurements: %w", err)
+	}
+	var results []sizeResult
+	for _, n := range o.sizes {
+		res, err := benchSize(ctx, o, exe, dir, n, stderr)
+		if err != nil {
+			return err
+		}
+		results = append(results, res)
+	}
+	printTables(stdout, o, results)
+	return nil
+}
+
+func benchSize(ctx context.Context, o options, exe, dir string, n int, stderr io.Writer) (sizeResult, error) {
+	size := workload.SizeOf(n)
+	res := sizeResult{Size: size, Syncs: map[string]measured{}}
+	fmt.Fprintf(stderr, "generating %d partners, %d assets, %d meetings, %d members...\n", size.Partners, size.Assets, size.Meetings, size.Members)
+	tabs := workload.Tabs(config.Default().Tabs, size, o.asOf, workload.DefaultMess(), o.seed)
+
+	pristine := filepath.Join(dir, fmt.Sprintf("partners-%d.xlsx", n))
+	if _, err := os.Stat(pristine); err != nil {
+		os.Remove(pristine + ".tmp.xlsx")
+		if _, err := xlsx.New(pristine+".tmp.xlsx", xlsx.Options{}).AddInputTabs(ctx, tabs); err != nil {
+			return res, fmt.Errorf("write the generated workbook: %w", err)
+		}
+		if err := os.Rename(pristine+".tmp.xlsx", pristine); err != nil {
+			return res, fmt.Errorf("write the generated workbook: %w", err)
+		}
+	}
+	info, err := os.Stat(pristine)
+	if err != nil {
+		return res, fmt.Errorf("generated workbook: %w", err)
+	}
+	res.FileBytes = info.Size()
+
+	for _, backend := range o.backends {
+		var runs []measured
+		for r := range o.runs {
+			fmt.Fprintf(stderr, "%d partners: %s sync, run %d of %d\n", n, backend, r+1, o.runs)
+			var m measured
+			var err error
+			switch backend {
+			case "xlsx":
+				m, err = xlsxRun(ctx, o, exe, dir, pristine, n)
+			case "google":
+				m, err = googleRun(ctx, o, exe, dir, n, tabs)
+			}
+			if err != nil {
+				return res, err
+			}
+			runs = append(runs, m)
+		}
+		res.Syncs[backend] = median(runs, func(m measured) time.Duration { return m.Syncs[0].Wall })
+	}
+	if o.baseline {
+		var reads, writes []measured
+		for r := range o.runs {
+			fmt.Fprintf(stderr, "%d partners: library baseline, run %d of %d\n", n, r+1, o.runs)
+			m, err := spawn(ctx, exe, dir, []string{"-child", childRawRead, "-path", pristine})
+			if err != nil {
+				return res, err
+			}
+			reads = append(reads, m)
+			m, err = spawn(ctx, exe, dir, []string{"-child", childRawWrite, "-path", pristine, "-as-of", o.asOf.String()})
+			if err != nil {
+				return res, err
+			}
+			writes = append(writes, m)
+		}
+		res.RawRead = median(reads, func(m measured) time.Duration { return m.Raw })
+		res.RawWrite = median(writes, func(m measured) time.Duration { return m.Raw })
+	}
+	return res, nil
+}
+
+// xlsxRun syncs a fresh copy of the generated workbook, so every run starts without outputs.
+func xlsxRun(ctx context.Context, o options, exe, dir, pristine string, n int) (measured, error) {
+	work := filepath.Join(dir, fmt.Sprintf("sync-%d.xlsx", n))
+	if err := copyFile(pristine, work); err != nil {
+		return measured{}, err
+	}
+	defer removeWithBackups(work)
+	args := []string{"-child", childXLSX, "-path", work, "-as-of", o.asOf.String()}
+	if o.profile != "" {
+		args = append(args, "-cpuprofile", fmt.Sprintf("%s.%d.prof", o.profile, n))
+	}
+	return spawn(ctx, exe, dir, args)
+}
+
+// googleRun serves the generated tabs from a fresh Google fake in this process and lets a
+// child sync them; the fake's record of requests is the referee of the call counts.
+func googleRun(ctx context.Context, o options, exe, dir string, n int, tabs []sheets.InputTab) (measured, error) {
+	srv := fake.New()
+	defer srv.Close()
+	const id = "bench-sheet"
+	srv.AddSpreadsheet(id, "America/New_York")
+	srv.AddInputTabs(id, tabs)
+	m, err := spawn(ctx, exe, dir, []string{"-child", childGoogle, "-endpoint", srv.URL(), "-sheet", id, "-as-of", o.asOf.String()})
+	if err != nil {
+		return m, err
+	}
+	m.FakeCalls = map[string]int{}
+	for _, c := range srv.Calls() {
+		m.FakeCalls[c.Kind]++
+		m.MaxBody = max(m.MaxBody, len(c.Body))
+	}
+	return m, nil
+}
+
+// spawn runs this program as a child measurement and reads its result and peak memory.
+func spawn(ctx context.Context, exe, dir string, args []string) (measured, error) {
+	out, err := os.CreateTemp(dir, "result-*.json")
+	if err != nil {
+		return measured{}, fmt.Errorf("result file: %w", err)
+	}
+	out.Close()
+	defer os.Remove(out.Name())
+	cmd := exec.CommandContext(ctx, exe, append(args, "-out", out.Name())...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return measured{}, fmt.Errorf("measurement %v: %w", args, err)
+	}
+	var m measured
+	data, err := os.ReadFile(out.Name())
+	if err != nil {
+		return m, fmt.Errorf("read the result of %v: %w", args, err)
+	}
+	if err := json.Unmarshal(data, &m.childResult); err != nil {
+		return m, fmt.Errorf("decode the result of %v: %w", args, err)
+	}
+	return m, nil
+}
+
+// median returns the run whose key is the median (the lower one of an even count).
+func median(runs []measured, key func(measured) time.Duration) measured {
+	sorted := slices.Clone(runs)
+	slices.SortStableFunc(sorted, func(a, b measured) int { return int(key(a) - key(b)) })
+	return sorted[(len(sorted)-1)/2]
+}
+
+func copyFile(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return fmt.Errorf("copy workbook: %w", err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		return fmt.Errorf("copy workbook: %w", err)
+	}
+	return nil
+}
+
+// removeWithBackups removes a synced workbook and the backups the sync left beside it.
+func removeWithBackups(path string) {
+	os.Remove(path)
+	stem := path[:len(path)-len(filepath.Ext(path))]
+	backups, _ := filepath.Glob(stem + ".*.bak.xlsx")
+	for _, b := range backups {
+		os.Remove(b)
+	}
+}
+
+func mib(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB" }

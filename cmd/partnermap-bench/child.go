@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime/pprof"
+	"sync/atomic"
+	"time"
+
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/sheets"
+	"github.com/partnermap/partnermap/sheets/google"
+	"github.com/partnermap/partnermap/sheets/xlsx"
+	"github.com/partnermap/partnermap/sync"
+)
+
+// Child modes: one measurement each, in a process of its own.
+const (
+	childXLSX     = "xlsx"      // sync a workbook three times (first, unchanged, forced)
+	childGoogle   = "google"    // the same against the Google fake
+	childRawRead  = "raw-read"  // the library's own read of the input tabs
+	childRawWrite = "raw-write" // the library's own write of the sync's output tabs
+)
+
+// syncRun is what one sync.Run did.
+type syncRun struct {
+	Wall      time.Duration
+	Stages    map[string]time.Duration
+	Written   bool
+	Unchanged bool
+	// Calls counts Google API requests (every attempt), by method.
+	Calls map[string]int
+}
+
+// childResult is what a child reports to the parent, as JSON in the -out file.
+type childResult struct {
+	// Syncs are the first sync (outputs created), an unchanged one (nothing to write)
+	// and a forced one (outputs replaced), in that order.
+	Syncs      []syncRun
+	OutputRows int
+	InputRows  int
+	Issues     int
+	// Raw is the library's own time for a raw-read or raw-write child.
+	Raw time.Duration
+	// PeakRSS is the child's resident-memory high-water mark in bytes (VmHWM), and CPU
+	// the processor time it used; the Google fake runs in the parent and counts in neither.
+	PeakRSS int64
+	CPU     time.Duration
+}
+
+func runChild(ctx context.Context, o options) error {
+	var res childResult
+	var err error
+	switch o.child {
+	case childXLSX:
+		cfg := config.Default()
+		src := xlsx.New(o.path, xlsx.Options{Backups: cfg.XLSX.Backups, MaxBytes: int64(cfg.XLSX.MaxMB) << 20})
+		res, err = syncThrice(ctx, o, cfg, src, nil)
+	case childGoogle:
+		var calls atomic.Pointer[map[string]int]
+		src, gerr := google.New(ctx, google.Options{
+			SpreadsheetID: o.sheetID,
+			Endpoint:      o.endpoint,
+			OnRequest: func(method string, _ int) {
+				if m := calls.Load(); m != nil {
+					(*m)[method]++
+				}
+			},
+		})
+		if gerr != nil {
+			return fmt.Errorf("open the fake sheet: %w", gerr)
+		}
+		res, err = syncThrice(ctx, o, config.Default(), src, &calls)
+	case childRawRead:
+		res.Raw, res.InputRows, err = rawRead(o.path)
+	case childRawWrite:
+		res.Raw, err = rawWrite(ctx, o)
+	default:
+		return fmt.Errorf("unknown child mode %q", o.child)
+	}
+	if err != nil {
+		return err
+	}
+	if res.PeakRSS, err = peakRSS(); err != nil {
+		return err
+	}
+	res.CPU = cpuTime()
+	data, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("encode result: %w", err)
+	}
+	if err := os.WriteFile(o.reportOut, data, 0o644); err != nil {
+		return fmt.Errorf("write result: %w", err)
+	}
+	return nil
+}
+
+// syncThrice runs the first sync (profiled when asked), then an unchanged one, then a forced
+// one, recording each. calls, when not nil, is pointed at each run's call counter in turn.
+func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.Source, calls *atomic.Pointer[map[string]int]) (childResult, error) {
+	var res childResult
+	for i, force := range []bool{false, false, true} {
+		counted := map[string]int{}
+		if calls != nil {
+			calls.Store(&counted)
+		}
+		stopProfile := func() {}
+		if i == 0 && o.profile != "" {
+			f, err := os.Create(o.profile)
+			if err != nil {
+				return res, fmt.Errorf("create profile: %w", err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return res, fmt.Errorf("start profile: %w", err)
+			}
+			stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+		}
+		start := time.Now()
+		rep, err := sync.Run(ctx, cfg, src, sync.Options{AsOf: o.asOf, Force: force, Version: "bench"})
+		wall := time.Since(start)
+		stopProfile()
+		if err != nil {
+			return res, fmt.Errorf("sync %d of %s: %w", i+1, src.Describe(), err)
+		}
+		if calls != nil {
+			calls.Store(nil)
+		}
+		res.Syncs = append(res.Syncs, syncRun{Wall: wall, Stages: rep.Stages, Written: rep.Written, Unchanged: rep.Unchanged, Calls: counted})
+		if i == 0 {
+			res.Issues = len(rep.Issues)
+			for _, t := range rep.Tabs {
+				res.OutputRows += len(t.Rows)
+			}
+			for _, r := range rep.Rows {
+				res.InputRows += r.Rows
+			}
+		}
+	}
+	return res, nil
+}

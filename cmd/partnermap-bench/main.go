@@ -1,0 +1,121 @@
+// Command partnermap-bench measures a full sync on generated workbooks of growing size and
+// prints a table: rows, wall time, time per stage, peak memory and Google API calls, next
+// to the limits each figure is measured against (the spreadsheet library's own raw read and
+// write of the same file, and the fewest API calls a sync can make).
+//
+//	go run ./cmd/partnermap-bench                      # 1k and 10k partners, xlsx and Google
+//	go run ./cmd/partnermap-bench -sizes 1000,10000,30000 -runs 3
+//
+// Each measurement runs in a child process of its own, so its peak resident memory is the
+// sync's alone: the parent generates the workbook (and, for Google, serves it from the
+// test fake) and reads the child's report and resource usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/partnermap/partnermap/scoring"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "partnermap-bench:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command's flags.
+type options struct {
+	sizes    []int
+	backends []string
+	runs     int
+	seed     uint64
+	asOf     scoring.Date
+	dir      string
+	keep     bool
+	baseline bool
+	profile  string
+	// child, when set, makes this process one measurement (see child.go).
+	child     string
+	path      string
+	endpoint  string
+	sheetID   string
+	tabsFile  string
+	reportOut string
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("partnermap-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sizes := fs.String("sizes", "1000,10000", "comma-separated partner counts; each has as many assets and ten meetings per partner")
+	backends := fs.String("backends", "xlsx,google", "comma-separated backends to sync: xlsx, google")
+	fs.IntVar(&o.runs, "runs", 1, "measure each size this many times and report the run of median wall time")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated workbooks")
+	asOf := fs.String("as-of", "2026-11-23", "the as-of day D the workbooks are dated around and synced on")
+	fs.StringVar(&o.dir, "dir", "", "folder for the generated workbooks (default: a temporary folder, removed after)")
+	fs.BoolVar(&o.keep, "keep", false, "keep the generated workbooks")
+	fs.BoolVar(&o.baseline, "baseline", true, "also time the spreadsheet library's own raw read and write of each workbook")
+	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of each xlsx sync to FILE.<partners>.prof")
+	fs.StringVar(&o.child, "child", "", "internal: run one measurement in this process")
+	fs.StringVar(&o.path, "path", "", "internal: workbook of the measurement")
+	fs.StringVar(&o.endpoint, "endpoint", "", "internal: Google fake's URL")
+	fs.StringVar(&o.sheetID, "sheet", "", "internal: spreadsheet id on the fake")
+	fs.StringVar(&o.tabsFile, "tabs", "", "internal: output tabs to write, for the baseline")
+	fs.StringVar(&o.reportOut, "out", "", "internal: file the child writes its result to")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("-sizes: %q is not a partner count", s)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	for _, b := range strings.Split(*backends, ",") {
+		switch b = strings.TrimSpace(b); b {
+		case "xlsx", "google":
+			o.backends = append(o.backends, b)
+		default:
+			return o, fmt.Errorf("-backends: unknown backend %q (xlsx, google)", b)
+		}
+	}
+	if o.runs < 1 {
+		return o, errors.New("-runs must be at least 1")
+	}
+	t, err := time.Parse("2006-01-02", *asOf)
+	if err != nil {
+		return o, fmt.Errorf("-as-of %q: use YYYY-MM-DD", *asOf)
+	}
+	o.asOf = scoring.DateFromTime(t)
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if o.child != "" {
+		return runChild(ctx, o)
+	}
+	return bench(ctx, o, stdout, stderr)
+}
