@@ -1,12 +1,103 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/sheets"
+	"github.com/partnermap/partnermap/sync"
 )
 
-// serve runs the scheduled service (issue: run unattended).
+// configQuiet is how long the config file must stay unchanged before a change is reloaded:
+// editors write a file in several steps.
+const configQuiet = time.Second
+
+// serve runs the scheduled service until main's signal context ends (SIGINT, SIGTERM), then
+// lets the running sync finish within the grace period and exits 0. SIGHUP and changes to
+// the config file reload the configuration.
 func (a *app) serve(cmd *cobra.Command) error {
-	return &exitError{code: exitFailed, err: errors.New("the scheduled service is not available in this build yet: run `partnermap sync --now` from cron")}
+	cfg, err := a.loadConfig(nil)
+	if err != nil {
+		return err
+	}
+	log := a.logger(cfg.Log)
+	metrics := sync.NewMetrics()
+	limiter := newLimiter(cfg)
+	open := func(ctx context.Context, cfg config.Config, src config.Source) (sheets.Source, error) {
+		// Every source shares one limiter; a reload may have changed its rate.
+		want := newLimiter(cfg)
+		limiter.SetLimit(want.Limit())
+		limiter.SetBurst(want.Burst())
+		return openSource(ctx, cfg, src, env{Logger: log, Limiter: limiter, OnRequest: metrics.APIRequest(src.Label())})
+	}
+	svc, err := sync.NewService(cfg, sync.ServiceOptions{
+		Run:     sync.Runner(open, sync.Options{Version: version}),
+		Load:    func() (config.Config, error) { return a.loadConfig(nil) },
+		Logger:  log,
+		Metrics: metrics,
+	})
+	if err != nil {
+		return configErrOrFail(err)
+	}
+
+	ctx := cmd.Context()
+	if cfg.HTTP.Listen != "" {
+		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+		if err != nil {
+			return &exitError{code: exitFailed, err: fmt.Errorf("http.listen: %w", err)}
+		}
+		srv := &http.Server{Handler: svc.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error().Err(err).Msg("http listener stopped")
+			}
+		}()
+		defer func() {
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(shutdownCtx)
+		}()
+		log.Info().Str("listen", ln.Addr().String()).Msg("serving /healthz and /metrics")
+	}
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-hup:
+				_ = svc.Reload("SIGHUP")
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	if path := a.configPath(); path != "" {
+		if err := sync.WatchFile(ctx, path, configQuiet, func() { _ = svc.Reload("config file changed") }); err != nil {
+			log.Warn().Err(err).Msg("changes to the config file will not be noticed: send SIGHUP to reload")
+		}
+	}
+	return svc.Run(ctx)
+}
+
+// configPath is the config file loadConfig reads, or "" when there is none.
+func (a *app) configPath() string {
+	if a.configFile != "" {
+		return a.configFile
+	}
+	if _, err := os.Stat("config.yaml"); err == nil {
+		return "config.yaml"
+	}
+	return ""
 }

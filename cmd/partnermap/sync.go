@@ -21,6 +21,7 @@ type syncFlags struct {
 	now, dryRun, strict, force, demo bool
 	asOf                             string
 	adopt                            []string
+	lockWait                         time.Duration
 }
 
 func (a *app) syncCommand() *cobra.Command {
@@ -51,6 +52,7 @@ until SIGINT or SIGTERM. With --now it runs one sync and exits:
 	fl.BoolVar(&f.force, "force", false, "write even when nothing changed since the last sync")
 	fl.BoolVar(&f.demo, "demo", false, "sync a demo workbook ("+demoWorkbook+" in this folder, created if missing); no account or config needed")
 	fl.StringArrayVar(&f.adopt, "adopt", nil, "let partnermap take over an existing tab of this name (repeatable)")
+	fl.DurationVar(&f.lockWait, "lock-wait", sync.DefaultLockWait, "with --now: how long to wait when the service (or another sync) is syncing the same source")
 	return cmd
 }
 
@@ -91,9 +93,26 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 				return configErrOrFail(err)
 			}
 		}
+		// The per-source lock keeps this sync and the service's from writing at the same time;
+		// a dry run writes nothing and needs none.
+		var lock *sync.Lock
+		if !f.dryRun {
+			lock, err = sync.LockSource(ctx, cfg.StateDir, src, f.lockWait, func(holder string) {
+				log.Info().Str("source", src.Label()).Str("holder", holder).Dur("lock_wait", f.lockWait).
+					Msg("another sync of this source is running; waiting for it to finish")
+			})
+			if err != nil {
+				failed++
+				log.Error().Str("source", src.Label()).Err(err).Msg("sync not started")
+				continue
+			}
+		}
 		rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{
 			AsOf: asOf, DryRun: f.dryRun, Adopt: f.adopt, Force: f.force, Version: version,
 		})
+		if uerr := lock.Unlock(); uerr != nil {
+			log.Warn().Err(uerr).Msg("release lock")
+		}
 		if err != nil {
 			failed++
 			var ce *config.Error
