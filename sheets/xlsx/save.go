@@ -90,18 +90,6 @@ func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err e
 		return fmt.Errorf("save workbook %s: %w", w.path, err)
 	}
 
-	// A last look just before replacing: a person may have opened or saved the
-	// workbook while this version was being built.
-	if err := w.checkLocks(); err != nil {
-		return err
-	}
-	if prev != nil {
-		info, err := os.Stat(w.path)
-		if err != nil || info.Size() != prev.size || !info.ModTime().Equal(prev.modTime) {
-			return fmt.Errorf("workbook %s changed while it was being written; the sync is skipped and retried later: %w",
-				w.path, sheets.ErrChanged)
-		}
-	}
 	var backup string
 	if prev != nil && w.opts.Backups > 0 {
 		if backup, err = w.writeBackup(prev); err != nil {
@@ -109,7 +97,20 @@ func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err e
 		}
 	}
 	if err := w.step("rename"); err != nil {
+		if backup != "" {
+			_ = os.Remove(backup)
+		}
 		return fmt.Errorf("save workbook %s: %w", w.path, err)
+	}
+	// A last look just before replacing, after every slow step: a person may have
+	// opened or saved the workbook while this version was being built.
+	if err := w.unchangedSince(prev); err != nil {
+		if backup != "" {
+			// It holds the version that person just replaced; keeping it would
+			// push an older backup out for nothing.
+			_ = os.Remove(backup)
+		}
+		return err
 	}
 	if prev != nil {
 		err = os.Rename(tmpName, w.path)
@@ -123,12 +124,56 @@ func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err e
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("save workbook %s: sync folder: %w", w.path, err)
 	}
+	// The new version is safe; the rest is housekeeping, and a failure there
+	// must not turn a good sync into a failed one.
 	if backup != "" {
-		// The new version is safe; trimming old backups is housekeeping and a
-		// failure there must not turn a good sync into a failed one.
 		_ = w.pruneBackups()
 	}
+	removeStaleTemps(dir, base)
 	return nil
+}
+
+// unchangedSince checks, just before the rename, that no lock file has appeared and
+// that the workbook is still the file prev describes (or still absent when prev is nil).
+func (w *Workbook) unchangedSince(prev *fileState) error {
+	if err := w.checkLocks(); err != nil {
+		return err
+	}
+	if prev == nil {
+		return nil
+	}
+	info, err := os.Stat(w.path)
+	if err != nil || info.Size() != prev.size || !info.ModTime().Equal(prev.modTime) {
+		return fmt.Errorf("workbook %s changed while it was being written; the sync is skipped and retried later: %w",
+			w.path, sheets.ErrChanged)
+	}
+	return nil
+}
+
+// staleTempAge is how old a temporary file of a save must be before a later save
+// removes it: older than any save takes, so it belongs to a process that was killed.
+const staleTempAge = time.Hour
+
+// removeStaleTemps deletes temporary files that saves of this workbook killed
+// midway left in dir.
+func removeStaleTemps(dir, base string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + base + ".partnermap-"
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".tmp") {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		info, err := e.Info()
+		if err != nil || time.Since(info.ModTime()) < staleTempAge {
+			continue
+		}
+		_ = os.Remove(path)
+	}
 }
 
 // writeTemp fills the temporary file and makes it durable.

@@ -199,14 +199,19 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: the file is not a zip archive (%v): %w", w.path, err, ErrNotWorkbook)
 	}
+	limit := w.opts.MaxUnzippedBytes
 	var unzipped uint64
 	for _, zf := range zr.File {
+		// Compared part by part so that sizes adding up past 2^64 cannot wrap around.
+		if zf.UncompressedSize64 > uint64(limit)-unzipped {
+			return nil, fmt.Errorf("open workbook %s: it unpacks to more than the %s limit: %w", w.path, mib(limit), ErrTooBig)
+		}
 		unzipped += zf.UncompressedSize64
 	}
-	limit := w.opts.MaxUnzippedBytes
-	if unzipped > uint64(limit) {
-		return nil, fmt.Errorf("open workbook %s: it unpacks to %s, over the %s limit: %w",
-			w.path, mib(int64(min(unzipped, 1<<62))), mib(limit), ErrTooBig)
+	if !holdWorksheets {
+		if err := w.checkParts(zr); err != nil {
+			return nil, err
+		}
 	}
 	b := &book{zip: zr}
 	pkg := data
@@ -232,6 +237,31 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 	}
 	b.f = f
 	return b, nil
+}
+
+// checkParts unpacks every part once, counting the bytes it really yields. A crafted
+// header can understate a part's size, and excelize ignores read errors, so a bomb or a
+// damaged part (bad checksum, cut short) would otherwise be read as silently truncated
+// data, and written back so by AddInputTabs. Writes skip this: they open only the exact
+// bytes a Read already checked (the version holds their hash).
+func (w *Workbook) checkParts(zr *zip.Reader) error {
+	left := w.opts.MaxUnzippedBytes
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			return fmt.Errorf("open workbook %s: part %s cannot be unpacked (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, left+1))
+		_ = rc.Close()
+		if n > left {
+			return fmt.Errorf("open workbook %s: it unpacks to more than the %s limit: %w", w.path, mib(w.opts.MaxUnzippedBytes), ErrTooBig)
+		}
+		if err != nil {
+			return fmt.Errorf("open workbook %s: part %s is damaged (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
+		}
+		left -= n
+	}
+	return nil
 }
 
 func utf16le(s string) []byte {
