@@ -404,11 +404,128 @@ func widthRequests(id int64, widths []float64, cols int64, fresh bool) []*sheets
 	return reqs
 }
 
-// chartRequests is the seam for t.Chart: it is to return the requests that place or
-// refresh the scatter chart (addChart with a fixed chart id derived from the sheet id, or
-// updateChartSpec when ex.charts already holds it, deleteEmbeddedObject for a chart no
-// longer wanted), so charts never pile up. gridSize already makes room for the anchor.
-// Charts are not drawn yet: it returns nil.
+// Chart size and offset from its anchor cell, in pixels.
+const (
+	chartWidthPixels  = 760
+	chartHeightPixels = 520
+	chartOffsetPixels = 8
+)
+
+// chartID is the fixed id of the chart on the tab with sheet id sheetID, so every sync
+// finds and updates the chart it drew instead of adding another.
+func chartID(sheetID int64) int64 {
+	h := fnv.New32a()
+	_, _ = fmt.Fprintf(h, "partnermap chart %d", sheetID)
+	return int64(h.Sum32()&math.MaxInt32) | 1 // never 0, which asks the API to choose
+}
+
+// chartRequests places or refreshes t.Chart: addChart with the tab's fixed chart id, or
+// updateChartSpec when the tab already holds it; every other chart on the tab, and ours
+// when t has none, is deleted. gridSize already makes room for the anchor.
 func chartRequests(t sheets.Tab, id int64, ex *tabLayout) []*sheetsapi.Request {
-	return nil
+	cid := chartID(id)
+	var spec *sheetsapi.ChartSpec
+	if t.Chart != nil {
+		spec = chartSpec(id, t.Chart)
+	}
+	var reqs []*sheetsapi.Request
+	have := false
+	if ex != nil {
+		for _, c := range ex.charts {
+			if c == cid && spec != nil {
+				have = true
+				continue
+			}
+			reqs = append(reqs, &sheetsapi.Request{DeleteEmbeddedObject: &sheetsapi.DeleteEmbeddedObjectRequest{ObjectId: c}})
+		}
+	}
+	switch {
+	case spec == nil:
+	case have:
+		reqs = append(reqs, &sheetsapi.Request{UpdateChartSpec: &sheetsapi.UpdateChartSpecRequest{ChartId: cid, Spec: spec}})
+	default:
+		reqs = append(reqs, &sheetsapi.Request{AddChart: &sheetsapi.AddChartRequest{Chart: &sheetsapi.EmbeddedChart{
+			ChartId: cid,
+			Spec:    spec,
+			Position: &sheetsapi.EmbeddedObjectPosition{OverlayPosition: &sheetsapi.OverlayPosition{
+				AnchorCell: &sheetsapi.GridCoordinate{SheetId: id, RowIndex: int64(max(t.Chart.AnchorRow, 0)),
+					ColumnIndex: int64(max(t.Chart.AnchorCol, 0)), ForceSendFields: []string{"SheetId", "RowIndex", "ColumnIndex"}},
+				OffsetXPixels: chartOffsetPixels, OffsetYPixels: chartOffsetPixels / 2,
+				WidthPixels: chartWidthPixels, HeightPixels: chartHeightPixels,
+			}},
+		}}})
+	}
+	return reqs
+}
+
+// chartSpec is a scatter chart of c's series. The API plots every series against one
+// domain, so the domain is the shared x column over the rows of all series, and each
+// series is its y column over the same rows (blank outside its own, per sheets.Chart).
+// The row above is the header row: it names the series. Points are labelled from the
+// label column; lines are drawn dashed and unlabelled. Helper columns are hidden, so
+// hidden data must be plotted. Series whose x column is not the first one's cannot share
+// the domain and are left out.
+func chartSpec(id int64, c *sheets.Chart) *sheetsapi.ChartSpec {
+	var series []sheets.Series
+	for _, s := range c.Series {
+		if s.FirstRow >= 0 && s.LastRow >= s.FirstRow && s.XCol == c.Series[0].XCol {
+			series = append(series, s)
+		}
+	}
+	if len(series) == 0 {
+		return nil
+	}
+	first, last := series[0].FirstRow, series[0].LastRow
+	for _, s := range series {
+		first, last = min(first, s.FirstRow), max(last, s.LastRow)
+	}
+	var headers int64
+	if first > 0 {
+		first, headers = first-1, 1
+	}
+	column := func(col int) *sheetsapi.ChartData {
+		return &sheetsapi.ChartData{SourceRange: &sheetsapi.ChartSourceRange{Sources: []*sheetsapi.GridRange{{
+			SheetId: id, StartRowIndex: int64(first), EndRowIndex: int64(last) + 1,
+			StartColumnIndex: int64(col), EndColumnIndex: int64(col) + 1,
+			ForceSendFields: []string{"SheetId", "StartRowIndex", "StartColumnIndex"},
+		}}}}
+	}
+	basic := &sheetsapi.BasicChartSpec{
+		ChartType:      "SCATTER",
+		LegendPosition: "BOTTOM_LEGEND",
+		HeaderCount:    headers,
+		Axis: []*sheetsapi.BasicChartAxis{
+			{Position: "BOTTOM_AXIS", Title: c.XTitle, ViewWindowOptions: window(c.XMin, c.XMax)},
+			{Position: "LEFT_AXIS", Title: c.YTitle, ViewWindowOptions: window(c.YMin, c.YMax)},
+		},
+		Domains: []*sheetsapi.BasicChartDomain{{Domain: column(series[0].XCol)}},
+	}
+	for _, s := range series {
+		bs := &sheetsapi.BasicChartSeries{
+			Series:     column(s.YCol),
+			TargetAxis: "LEFT_AXIS",
+			ColorStyle: &sheetsapi.ColorStyle{RgbColor: color(s.Tone.Ink())},
+		}
+		if s.Line {
+			bs.LineStyle = &sheetsapi.LineStyle{Width: 1, Type: "MEDIUM_DASHED"}
+			bs.PointStyle = &sheetsapi.PointStyle{Shape: "CIRCLE", Size: 1}
+		} else {
+			bs.PointStyle = &sheetsapi.PointStyle{Shape: "CIRCLE", Size: 7}
+			bs.DataLabel = &sheetsapi.DataLabel{Type: "CUSTOM", CustomLabelData: column(s.LabelCol), Placement: "RIGHT",
+				TextFormat: &sheetsapi.TextFormat{FontSize: 8}}
+		}
+		basic.Series = append(basic.Series, bs)
+	}
+	return &sheetsapi.ChartSpec{
+		Title:                   c.Title,
+		TitleTextFormat:         &sheetsapi.TextFormat{Bold: true, FontSize: 13},
+		HiddenDimensionStrategy: "SHOW_ALL",
+		BasicChart:              basic,
+	}
+}
+
+// window fixes an axis to [lo, hi], zeros included.
+func window(lo, hi float64) *sheetsapi.ChartAxisViewWindowOptions {
+	return &sheetsapi.ChartAxisViewWindowOptions{ViewWindowMode: "EXPLICIT", ViewWindowMin: lo, ViewWindowMax: hi,
+		ForceSendFields: []string{"ViewWindowMin", "ViewWindowMax"}}
 }

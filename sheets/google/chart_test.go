@@ -1,0 +1,213 @@
+package google_test
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	sheetsapi "google.golang.org/api/sheets/v4"
+
+	"github.com/partnermap/partnermap/sheets"
+	"github.com/partnermap/partnermap/sheets/google/fake"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// powerMapTab lays out a power map the way render does: three partners in two quadrants,
+// hidden helper columns U.. with one y column per quadrant below a header row naming the
+// series, and the two quadrant lines.
+func powerMapTab(name string) sheets.Tab {
+	const h = 20
+	tab := sheets.Tab{Name: name, FrozenRows: 1, HiddenCols: []int{h, h + 1, h + 2, h + 5, h + 6}}
+	put := func(r, c int, cell sheets.Cell) {
+		for len(tab.Rows) <= r {
+			tab.Rows = append(tab.Rows, nil)
+		}
+		for len(tab.Rows[r]) <= c {
+			tab.Rows[r] = append(tab.Rows[r], sheets.Cell{})
+		}
+		tab.Rows[r][c] = cell
+	}
+	put(0, 0, sheets.TextCell("The power map. As of 2026-11-23."))
+	for c, s := range []string{"Partner", "Support", "Power"} {
+		put(1, c, sheets.TextCell(s))
+	}
+	for c, s := range []string{"Chart: support", "Q1 Engage", "Q2 Persuade", "", "", "Line: support 0", "Line: power 3"} {
+		put(1, h+c, sheets.TextCell(s))
+	}
+	chart := &sheets.Chart{Title: "Power map: support against power", XTitle: "Support", YTitle: "Power",
+		XMin: -2, XMax: 2, YMin: 1, YMax: 5, AnchorRow: 1, AnchorCol: 6}
+	r := 2
+	add := func(q int, tone sheets.Tone, pts [][2]float64, label string) {
+		first := r
+		for i, p := range pts {
+			put(r, 0, sheets.TextCell(fmt.Sprintf("%s %d", label, i+1)))
+			put(r, 1, sheets.NumberCell(p[0]))
+			put(r, 2, sheets.NumberCell(p[1]))
+			put(r, h, sheets.NumberCell(p[0]))
+			put(r, h+q, sheets.NumberCell(p[1]))
+			r++
+		}
+		chart.Series = append(chart.Series, sheets.Series{Name: label, XCol: h, YCol: h + q, LabelCol: 0, FirstRow: first, LastRow: r - 1, Tone: tone})
+	}
+	add(1, sheets.ToneGood, [][2]float64{{2, 4}, {1, 4.4}}, "Q1 Engage")
+	add(2, sheets.ToneWarn, [][2]float64{{-1, 5}}, "Q2 Persuade")
+	line := func(col int, name string, a, b [2]float64) {
+		for _, p := range [][2]float64{a, b} {
+			put(r, h, sheets.NumberCell(p[0]))
+			put(r, h+col, sheets.NumberCell(p[1]))
+			r++
+		}
+		chart.Series = append(chart.Series, sheets.Series{Name: name, XCol: h, YCol: h + col, FirstRow: r - 2, LastRow: r - 1, Tone: sheets.ToneMuted, Line: true})
+	}
+	line(5, "Line: support 0", [2]float64{0, 1}, [2]float64{0, 5})
+	line(6, "Line: power 3", [2]float64{-2, 3}, [2]float64{2, 3})
+	tab.Chart = chart
+	return tab
+}
+
+func charts(t *testing.T, f *fake.Server, tab string) []*sheetsapi.EmbeddedChart {
+	t.Helper()
+	sh, ok := f.Sheet(sheetID, tab)
+	if !ok {
+		t.Fatalf("no tab %q", tab)
+	}
+	return sh.Charts
+}
+
+func TestPowerMapChartMatchesGolden(t *testing.T) {
+	s, f := newFakeSheet(t, inputs)
+	mustWrite(t, s, nil, powerMapTab("Power Map"))
+	cs := charts(t, f, "Power Map")
+	if len(cs) != 1 {
+		t.Fatalf("%d charts, want 1", len(cs))
+	}
+	got, err := json.MarshalIndent(cs[0], "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	golden := filepath.Join("testdata", "powermap-chart.json")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("chart differs from %s (run with -update after an intended change):\n--- got\n%s--- want\n%s", golden, got, want)
+	}
+}
+
+// rangeOf is the one grid range of chart data.
+func rangeOf(t *testing.T, d *sheetsapi.ChartData) *sheetsapi.GridRange {
+	t.Helper()
+	if d == nil || d.SourceRange == nil || len(d.SourceRange.Sources) != 1 {
+		t.Fatalf("chart data %+v is not one range", d)
+	}
+	return d.SourceRange.Sources[0]
+}
+
+func TestChartSharesOneDomainAndNamesSeriesFromTheHeaderRow(t *testing.T) {
+	s, f := newFakeSheet(t, inputs)
+	tab := powerMapTab("Power Map")
+	mustWrite(t, s, nil, tab)
+	spec := charts(t, f, "Power Map")[0].Spec
+	basic := spec.BasicChart
+	if basic.ChartType != "SCATTER" || basic.HeaderCount != 1 {
+		t.Fatalf("chart type %s with %d header rows, want SCATTER with 1", basic.ChartType, basic.HeaderCount)
+	}
+	if spec.HiddenDimensionStrategy != "SHOW_ALL" {
+		t.Errorf("hidden data strategy %q: the helper columns are hidden, so they must be plotted", spec.HiddenDimensionStrategy)
+	}
+	dom := rangeOf(t, basic.Domains[0].Domain)
+	if dom.StartRowIndex != 1 || dom.EndRowIndex != 9 || dom.StartColumnIndex != 20 {
+		t.Errorf("domain rows %d..%d column %d, want the header row 1 through the last line row (9, exclusive) of column 20",
+			dom.StartRowIndex, dom.EndRowIndex, dom.StartColumnIndex)
+	}
+	if len(basic.Series) != len(tab.Chart.Series) {
+		t.Fatalf("%d series, want %d", len(basic.Series), len(tab.Chart.Series))
+	}
+	for i, bs := range basic.Series {
+		want := tab.Chart.Series[i]
+		r := rangeOf(t, bs.Series)
+		if r.StartRowIndex != dom.StartRowIndex || r.EndRowIndex != dom.EndRowIndex || r.StartColumnIndex != int64(want.YCol) {
+			t.Errorf("series %q reads rows %d..%d of column %d, want the domain's rows of column %d",
+				want.Name, r.StartRowIndex, r.EndRowIndex, r.StartColumnIndex, want.YCol)
+		}
+		if name := tab.Rows[r.StartRowIndex][r.StartColumnIndex].Text; name != want.Name {
+			t.Errorf("series %q is named %q by its header cell", want.Name, name)
+		}
+		switch {
+		case want.Line && (bs.LineStyle == nil || bs.DataLabel != nil):
+			t.Errorf("line %q: line style %+v, labels %+v; want a line without labels", want.Name, bs.LineStyle, bs.DataLabel)
+		case !want.Line && (bs.DataLabel == nil || bs.DataLabel.Type != "CUSTOM"):
+			t.Errorf("points %q are not labelled with names: %+v", want.Name, bs.DataLabel)
+		case !want.Line && rangeOf(t, bs.DataLabel.CustomLabelData).StartColumnIndex != 0:
+			t.Errorf("points %q take labels from column %d, want the partner column 0", want.Name,
+				rangeOf(t, bs.DataLabel.CustomLabelData).StartColumnIndex)
+		}
+	}
+	for i, ax := range basic.Axis {
+		lo, hi := []float64{-2, 1}[i], []float64{2, 5}[i]
+		if w := ax.ViewWindowOptions; w == nil || w.ViewWindowMin != lo || w.ViewWindowMax != hi || w.ViewWindowMode != "EXPLICIT" {
+			t.Errorf("axis %s window %+v, want %v..%v", ax.Position, w, lo, hi)
+		}
+	}
+}
+
+func TestChartIsReplacedNotDuplicatedOnEverySync(t *testing.T) {
+	s, f := newFakeSheet(t, inputs)
+	tab := powerMapTab("Power Map")
+	mustWrite(t, s, nil, tab)
+	id := charts(t, f, "Power Map")[0].ChartId
+	tab.Chart.Title = "Renamed"
+	for range 2 {
+		mustWrite(t, s, nil, tab)
+		cs := charts(t, f, "Power Map")
+		if len(cs) != 1 || cs[0].ChartId != id {
+			t.Fatalf("charts after a second sync: %d, ids %v; want the one chart %d", len(cs), chartIDs(cs), id)
+		}
+		if cs[0].Spec.Title != "Renamed" {
+			t.Errorf("chart title %q, want the new spec", cs[0].Spec.Title)
+		}
+	}
+}
+
+func chartIDs(cs []*sheetsapi.EmbeddedChart) []int64 {
+	var ids []int64
+	for _, c := range cs {
+		ids = append(ids, c.ChartId)
+	}
+	return ids
+}
+
+func TestChartsNoLongerWantedAreDeleted(t *testing.T) {
+	s, f := newFakeSheet(t, inputs)
+	tab := powerMapTab("Power Map")
+	mustWrite(t, s, nil, tab)
+	tab.Chart = nil
+	mustWrite(t, s, nil, tab)
+	if cs := charts(t, f, "Power Map"); len(cs) != 0 {
+		t.Errorf("charts %v left on a tab that has none now", chartIDs(cs))
+	}
+}
+
+func TestEachTabGetsAChartIDOfItsOwn(t *testing.T) {
+	s, f := newFakeSheet(t, inputs)
+	mustWrite(t, s, nil, powerMapTab("Power Map"), powerMapTab("Chapter map"))
+	a, b := charts(t, f, "Power Map"), charts(t, f, "Chapter map")
+	if len(a) != 1 || len(b) != 1 || a[0].ChartId == b[0].ChartId {
+		t.Errorf("chart ids %v and %v, want one distinct chart per tab", chartIDs(a), chartIDs(b))
+	}
+}
