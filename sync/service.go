@@ -85,6 +85,10 @@ type Service struct {
 
 	reloadMu gosync.Mutex // one reload at a time
 
+	// idle, when set (by tests), is called at the end of every run of a job, once its source
+	// is free again: whether it synced, skipped or stopped.
+	idle func(label string)
+
 	mu       gosync.Mutex
 	cfg      config.Config
 	jobs     map[string]*job          // by source label
@@ -312,7 +316,6 @@ func (s *Service) apply(cfg config.Config) (map[string][]string, error) {
 		def, opts := j.sched.definition()
 		opts = append(opts,
 			gocron.WithName(j.src.Label()),
-			gocron.WithSingletonMode(gocron.LimitModeReschedule),
 			gocron.WithStartAt(gocron.WithStartImmediately()))
 		gj, err := s.sched.NewJob(def, gocron.NewTask(s.task, j), opts...)
 		if err != nil {
@@ -342,8 +345,11 @@ func sameSync(a config.Config, asrc config.Source, b config.Config, bsrc config.
 	return reflect.DeepEqual(norm(a, asrc), norm(b, bsrc))
 }
 
-// task is what gocron runs for a job: jitter, then one sync when no other sync of the
-// source is running.
+// task is what gocron runs for a job: jitter, then one sync. Only one sync of a source runs at
+// a time (a singleton, like gocron's singleton mode, but per source rather than per job so it
+// also spans a reload that replaced the job): a scheduled run that finds the previous sync
+// still going is skipped, so a slow sync delays the schedule instead of stacking runs behind
+// it; the first run of a replaced job waits for the old job's sync instead.
 func (s *Service) task(j *job) {
 	s.mu.Lock()
 	if s.stopping || s.jobs[j.src.Label()] != j {
@@ -353,21 +359,33 @@ func (s *Service) task(j *job) {
 	s.running.Add(1)
 	s.mu.Unlock()
 	defer s.running.Done()
+	if s.idle != nil {
+		defer s.idle(j.src.Label())
+	}
 
-	if !j.first.Swap(false) {
+	first := j.first.Swap(false)
+	if !first {
 		if upTo := j.sched.maxJitter(s.clock.Now()); upTo > 0 {
 			if d := s.opts.Jitter(upTo); d > 0 && !s.sleep(d) {
 				return
 			}
 		}
+		select {
+		case j.slot <- struct{}{}:
+		default:
+			s.log.Warn().Str("source", j.src.Label()).Str("schedule", j.src.Schedule).
+				Msg("the previous sync of this source is still running: this run is skipped (is the schedule too tight?)")
+			return
+		}
+	} else {
+		select {
+		case j.slot <- struct{}{}:
+		case <-s.stopCtx.Done():
+			return
+		}
 	}
-	select {
-	case j.slot <- struct{}{}:
-	case <-s.stopCtx.Done():
-		return
-	}
-	defer func() { <-j.slot }()
 	s.syncOnce(j)
+	<-j.slot
 }
 
 // sleep waits d on the service's clock; false when the service stops first.
