@@ -2,6 +2,7 @@ package decode
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -19,18 +20,26 @@ type index struct {
 	names []string // as typed
 	pos   map[string]int
 
-	built  bool
-	short  map[int][]int32    // rune length → positions of keys too short to cut into parts
-	parts  []part             // the typo index, sorted by hash: see nearest
-	seen   []uint32           // position → the last search that looked at it
-	search uint32             // number of the current search, for seen
-	offs   []int              // scratch: byte offset of each rune of the query, and its end
-	words  map[string][]int32 // word → positions of keys holding it
-	sorted []int32            // positions in key order, for prefix search
-	hist   []histogram        // position → rune histogram, a cheap bound on edit distance
-	memo   map[string]string  // missed key → suggested name, "" for none
-	a, b   []rune             // scratch for edit distance
-	rows   [2][]int           // scratch rows of the edit-distance table
+	built bool
+	short map[int][]int32 // rune length → positions of keys too short to cut into parts
+	// The typo index (see nearest): hashes of key parts, sorted and unique; the positions
+	// of the keys holding partHashes[j] are partPos[partStarts[j]:partStarts[j+1]].
+	partHashes []uint64
+	partStarts []int32
+	partPos    []int32
+	bucket     []int32                       // partHashes[bucket[b]:bucket[b+1]] are those whose top bits are b
+	bits       uint                          // how many top bits of a hash pick its bucket
+	seen       []uint32                      // position → the last search that made it a candidate
+	search     uint32                        // number of the current search, for seen
+	cands      []int32                       // scratch: the candidates of the current search
+	runs       [cuts][2*maxEdits + 1][]int32 // scratch: positions found per cut and shift
+	offs       []int                         // scratch: byte offset of each rune of the query, and its end
+	words      map[string][]int32            // word → positions of keys holding it
+	sorted     []int32                       // positions in key order, for prefix search
+	hist       []histogram                   // position → rune histogram, a cheap bound on edit distance
+	memo       map[string]string             // missed key → suggested name, "" for none
+	a, b       []rune                        // scratch for edit distance
+	rows       [2][]int                      // scratch rows of the edit-distance table
 }
 
 // histogram counts the runes of a key in a few buckets. One edit changes the counts by at
@@ -114,7 +123,7 @@ func (x *index) build() {
 	x.sorted = make([]int32, len(x.keys))
 	x.hist = make([]histogram, len(x.keys))
 	x.seen = make([]uint32, len(x.keys))
-	x.parts = make([]part, 0, cuts*len(x.keys))
+	parts := make([]part, 0, cuts*len(x.keys))
 	for i, k := range x.keys {
 		x.hist[i] = histogramOf(k)
 		p := int32(i)
@@ -124,7 +133,7 @@ func (x *index) build() {
 		} else {
 			for c := range cuts {
 				from, to := cutOf(n, c)
-				x.parts = append(x.parts, part{hash: partHash(n, c, k[x.offs[from]:x.offs[to]]), pos: p})
+				parts = append(parts, part{hash: partHash(n, c, k[x.offs[from]:x.offs[to]]), pos: p})
 			}
 		}
 		for w := range strings.SplitSeq(k, " ") {
@@ -135,7 +144,57 @@ func (x *index) build() {
 		x.sorted[i] = p
 	}
 	slices.SortFunc(x.sorted, func(a, b int32) int { return strings.Compare(x.keys[a], x.keys[b]) })
-	slices.SortFunc(x.parts, func(a, b part) int { return cmp.Compare(a.hash, b.hash) })
+	x.indexParts(parts)
+}
+
+// indexParts files the parts of every key by hash: sorted, grouped, and bucketed by the
+// top bits of the hash so that a lookup costs O(1) however many keys share a part.
+func (x *index) indexParts(parts []part) {
+	slices.SortFunc(parts, func(a, b part) int {
+		if c := cmp.Compare(a.hash, b.hash); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.pos, b.pos)
+	})
+	unique := 0
+	for j := range parts {
+		if j == 0 || parts[j].hash != parts[j-1].hash {
+			unique++
+		}
+	}
+	x.partPos = make([]int32, len(parts))
+	x.partHashes = make([]uint64, 0, unique)
+	x.partStarts = make([]int32, 0, unique+1)
+	for j, pt := range parts {
+		x.partPos[j] = pt.pos
+		if j == 0 || pt.hash != parts[j-1].hash {
+			x.partHashes = append(x.partHashes, pt.hash)
+			x.partStarts = append(x.partStarts, int32(j))
+		}
+	}
+	x.partStarts = append(x.partStarts, int32(len(parts)))
+	x.bits = uint(max(1, bits.Len(uint(len(x.partHashes)))))
+	x.bucket = make([]int32, 1<<x.bits+1)
+	b := 0
+	for j, h := range x.partHashes {
+		for top := int(h >> (64 - x.bits)); b <= top; b++ {
+			x.bucket[b] = int32(j)
+		}
+	}
+	for ; b < len(x.bucket); b++ {
+		x.bucket[b] = int32(len(x.partHashes))
+	}
+}
+
+// keysWith returns the positions of the keys holding the part with this hash.
+func (x *index) keysWith(hash uint64) []int32 {
+	top := hash >> (64 - x.bits)
+	for j := x.bucket[top]; j < x.bucket[top+1]; j++ {
+		if x.partHashes[j] == hash {
+			return x.partPos[x.partStarts[j]:x.partStarts[j+1]]
+		}
+	}
+	return nil
 }
 
 // closest tries, in order: a small edit distance (typos), a name the key begins (a cut-off
@@ -167,9 +226,11 @@ func (x *index) better(i, best int) bool {
 	return i < best
 }
 
-// cuts is how many parts a key is cut into for the typo index: one more than maxEdits, so
-// that a key within maxEdits edits of a query keeps at least one part unedited.
-const cuts = maxEdits + 1
+// cuts is how many parts a key is cut into for the typo index. A key within L edits of a
+// query keeps at least cuts−L of its parts whole, so any L+1 of its parts include a whole
+// one: nearest looks up the L+1 that fewest keys share. More, shorter parts give more
+// choice of rare ones.
+const cuts = 2*maxEdits + 2
 
 // part is one cut of a key in the typo index: the hash of (key length, cut number, text)
 // and the key's position. Hashes may collide; that only adds a candidate to check.
@@ -204,12 +265,13 @@ func runeOffsets(dst []int, s string) []int {
 // nearest finds the key within the edit bound: the fewest edits, then the earliest row.
 //
 // Comparing the query with every key of nearby length made a sheet with many misspelt names
-// quadratic (10k typos against 100k partners took seconds). Instead each key is cut into
-// maxEdits+1 parts (the typo index). Edits that turn a key into the query touch at most
-// maxEdits of its parts, so one part is left whole and sits in the query shifted by the
-// difference of insertions and deletions before it, at most limit runes. Looking up every
-// run of the query at those shifts finds every key within limit edits (pigeonhole), and
-// only those keys, and the few that share a part by chance, get their distance computed.
+// quadratic (10k typos against 100k partners took seconds). Instead each key of length l
+// is cut into `cuts` parts (the typo index). The at most L edits that turn a key into the
+// query touch at most L of its parts; every other part sits whole in the query, moved by
+// the insertions less the deletions before it. So for each length l near the query's, each
+// cut is looked up at every shift the edit bound allows, and the keys holding one of the
+// L+1 rarest cuts are the candidates: they include every key within L edits (pigeonhole),
+// and only they get the histogram bound and the edit distance.
 func (x *index) nearest(q string) int {
 	x.a = appendRunes(x.a[:0], q)
 	n := len(x.a)
@@ -218,50 +280,61 @@ func (x *index) nearest(q string) int {
 		return -1
 	}
 	x.search++
+	x.cands = x.cands[:0]
 	x.offs = runeOffsets(x.offs[:0], q)
+	for l := n - limit; l <= n+limit; l++ {
+		if l < cuts {
+			x.cands = append(x.cands, x.short[l]...)
+			continue
+		}
+		var shared [cuts]int
+		var order [cuts]int
+		for c := range cuts {
+			order[c] = c
+			from, to := cutOf(l, c)
+			for s := range 2*limit + 1 {
+				// Edits before the part move it by shift, edits after it by n−l−shift.
+				shift := s - limit
+				x.runs[c][s] = nil
+				if from+shift < 0 || to+shift > n || abs(shift)+abs(n-l-shift) > limit {
+					continue
+				}
+				x.runs[c][s] = x.keysWith(partHash(l, c, q[x.offs[from+shift]:x.offs[to+shift]]))
+				shared[c] += len(x.runs[c][s])
+			}
+		}
+		slices.SortFunc(order[:], func(a, b int) int { return cmp.Compare(shared[a], shared[b]) })
+		for _, c := range order[:limit+1] {
+			for _, run := range x.runs[c][:2*limit+1] {
+				for _, p := range run {
+					if x.seen[p] != x.search {
+						x.seen[p] = x.search
+						x.cands = append(x.cands, p)
+					}
+				}
+			}
+		}
+	}
 	h := histogramOf(q)
 	best, bestD := -1, limit+1
-	try := func(p int32) {
+	for _, p := range x.cands {
 		i := int(p)
-		if x.seen[i] == x.search {
-			return
-		}
-		x.seen[i] = x.search
 		if h.differ(&x.hist[i], 2*limit) > 2*min(bestD, limit) {
-			return
+			continue
 		}
 		x.b = appendRunes(x.b[:0], x.keys[i])
 		d, ok := x.distance(x.a, x.b, min(bestD, limit))
 		if !ok {
-			return
+			continue
 		}
 		if d < bestD || (d == bestD && i < best) {
 			best, bestD = i, d
 		}
 	}
-	for l := n - limit; l <= n+limit; l++ {
-		if l < cuts {
-			for _, p := range x.short[l] {
-				try(p)
-			}
-			continue
-		}
-		for c := range cuts {
-			from, to := cutOf(l, c)
-			for shift := -limit; shift <= limit; shift++ {
-				if from+shift < 0 || to+shift > n {
-					continue
-				}
-				hash := partHash(l, c, q[x.offs[from+shift]:x.offs[to+shift]])
-				j, _ := slices.BinarySearchFunc(x.parts, hash, func(p part, h uint64) int { return cmp.Compare(p.hash, h) })
-				for ; j < len(x.parts) && x.parts[j].hash == hash; j++ {
-					try(x.parts[j].pos)
-				}
-			}
-		}
-	}
 	return best
 }
+
+func abs(v int) int { return max(v, -v) }
 
 func appendRunes(dst []rune, s string) []rune {
 	for _, r := range s {

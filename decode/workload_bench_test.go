@@ -2,6 +2,7 @@ package decode
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
@@ -25,6 +26,38 @@ func BenchmarkDecodeWorkbook(b *testing.B) {
 				res := Decode(tables, Options{})
 				if len(res.Records.Partners) < n*99/100 || len(res.Records.Meetings) < size.Meetings*99/100 {
 					b.Fatalf("decoded %d partners and %d meetings of %d and %d", len(res.Records.Partners), len(res.Records.Meetings), n, size.Meetings)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSuggest measures the suggestion search alone: an index of the partner names of
+// a generated workbook and 1,000 distinct misspellings of them (one to three edits), each
+// searched once as in a sync. Names in such workbooks come in numbered chapters, so many
+// keys lie within a few edits of each other: a hard case for any typo index.
+func BenchmarkSuggest(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("partners=%d", n), func(b *testing.B) {
+			tabs := workload.Tabs(config.Default().Tabs, workload.Size{Partners: n}, scoring.DateOf(2026, 11, 23), workload.Mess{}, 1)
+			var names []string
+			for _, row := range tabs[0].Rows {
+				names = append(names, row[0].Text)
+			}
+			r := rand.New(rand.NewPCG(1, 2))
+			queries := make([]string, 1000)
+			for i := range queries {
+				queries[i] = mutate(r, scoring.FoldName(names[r.IntN(len(names))]), 1+i%3)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				x := newIndex(len(names))
+				for _, name := range names {
+					x.add(name, scoring.FoldName(name))
+				}
+				for _, q := range queries {
+					x.suggest(q)
 				}
 			}
 		})

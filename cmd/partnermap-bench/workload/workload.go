@@ -56,7 +56,7 @@ func DefaultMess() Mess {
 func Tabs(names config.Tabs, size Size, asOf scoring.Date, mess Mess, seed uint64) []sheets.InputTab {
 	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), asOf: asOf, mess: mess}
 	layout := demo.Workbook(names, demo.Day(asOf))
-	g.members(size.Members)
+	g.members(max(1, size.Members)) // owners are drawn from the members, even when the tab is left empty
 	g.partnerNames(size.Partners)
 
 	partners := retitle(layout[0], map[string]string{"Owner": "Relationship owner", "Stance": "stance", "Assessed on": "ASSESSED ON"})
