@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/render/svg"
+	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sync"
+)
+
+type renderFlags struct {
+	svg, png, asOf, source, title string
+	demo                          bool
+}
+
+func (a *app) renderCommand() *cobra.Command {
+	var f renderFlags
+	cmd := &cobra.Command{
+		Use:   "render",
+		Short: "Draw the power map as a picture (SVG or PNG) for slides and email",
+		Long: `render reads the configured source as sync --now --dry-run does (nothing is written to the
+spreadsheet) and draws the power map: each active partner by support (x) and power (y),
+coloured by quadrant, with its alignment ring in the marker and its name beside it.
+
+--png needs a program that turns SVG into PNG on the PATH: rsvg-convert (librsvg) or
+ImageMagick (magick or convert). --svg needs nothing.`,
+		Example: `  partnermap render --svg power-map.svg
+  partnermap render --demo --png power-map.png`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.render(cmd, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.svg, "svg", "", "write the power map as SVG to this file")
+	fl.StringVar(&f.png, "png", "", "write the power map as PNG to this file (needs rsvg-convert or ImageMagick)")
+	fl.StringVar(&f.asOf, "as-of", "", "compute as of this day, YYYY-MM-DD (default: today in the spreadsheet's time zone)")
+	fl.StringVar(&f.source, "source", "", "with several sources configured, the name of the one to draw")
+	fl.StringVar(&f.title, "title", "", `title of the picture (default "Power map")`)
+	fl.BoolVar(&f.demo, "demo", false, "draw the demo workbook ("+demoWorkbook+" in this folder, created if missing)")
+	return cmd
+}
+
+func (a *app) render(cmd *cobra.Command, f renderFlags) error {
+	if f.svg == "" && f.png == "" {
+		return &exitError{code: exitConfig, err: errors.New("render: say where to write the picture with --svg FILE or --png FILE")}
+	}
+	var asOf scoring.Date
+	if f.asOf != "" {
+		t, err := time.Parse("2006-01-02", f.asOf)
+		if err != nil {
+			return &exitError{code: exitConfig, err: fmt.Errorf("--as-of %q: use YYYY-MM-DD", f.asOf)}
+		}
+		asOf = scoring.DateFromTime(t)
+	}
+	rasterise := ""
+	if f.png != "" {
+		var err error
+		if rasterise, err = findRasteriser(); err != nil {
+			return &exitError{code: exitConfig, err: err}
+		}
+	}
+	extra := map[string]any{}
+	if f.demo {
+		path := a.xlsxPath
+		if path == "" {
+			path = demoWorkbook
+		}
+		extra["source.xlsx"] = path
+		extra["source.spreadsheet_id"] = ""
+	}
+	cfg, err := a.loadConfig(extra)
+	if err != nil {
+		return err
+	}
+	src, err := pickSource(cfg, f.source)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	source, err := openSource(ctx, cfg, src, env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)})
+	if err != nil {
+		return configErrOrFail(err)
+	}
+	if f.demo {
+		if err := ensureDemo(cmd, source, cfg, asOf); err != nil {
+			return configErrOrFail(err)
+		}
+	}
+	rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{AsOf: asOf, DryRun: true, Version: version})
+	if err != nil {
+		return configErrOrFail(err)
+	}
+	var pic bytes.Buffer
+	if err := svg.PowerMap(&pic, rep.Result, svg.Options{Title: f.title, HighPower: cfg.Scoring.HighPower}); err != nil {
+		return &exitError{code: exitFailed, err: err}
+	}
+	n := len(rep.Result.Assessments)
+	if f.svg != "" {
+		if err := os.WriteFile(f.svg, pic.Bytes(), 0o644); err != nil {
+			return &exitError{code: exitFailed, err: fmt.Errorf("write %s: %w", f.svg, err)}
+		}
+		fmt.Fprintf(a.stdout, "Wrote the power map of %s (%s) to %s.\n", src.Label(), plural(n, "active partner"), f.svg)
+	}
+	if f.png != "" {
+		if err := toPNG(ctx, rasterise, pic.Bytes(), f.png); err != nil {
+			return &exitError{code: exitFailed, err: err}
+		}
+		fmt.Fprintf(a.stdout, "Wrote the power map of %s (%s) to %s.\n", src.Label(), plural(n, "active partner"), f.png)
+	}
+	return nil
+}
+
+// pickSource is the configured source to draw: the only one, or the one named.
+func pickSource(cfg config.Config, name string) (config.Source, error) {
+	list := cfg.SourceList()
+	if len(list) == 0 {
+		return config.Source{}, &config.Error{Err: errors.New("no source: set source.xlsx or source.spreadsheet_id (or use --demo)")}
+	}
+	if name == "" {
+		if len(list) > 1 {
+			return config.Source{}, &config.Error{Err: fmt.Errorf("%d sources are configured: choose one with --source NAME", len(list))}
+		}
+		return list[0], nil
+	}
+	for _, s := range list {
+		if s.Label() == name {
+			return s, nil
+		}
+	}
+	return config.Source{}, &config.Error{Err: fmt.Errorf("--source %q: no source of that name is configured", name)}
+}
+
+// rasteriserArgs are the arguments that make program (one of the names findRasteriser
+// tries) turn the SVG file in into the PNG file out.
+func rasteriserArgs(program, in, out string) []string {
+	if program == "rsvg-convert" {
+		return []string{"--background-color=white", "-o", out, in}
+	}
+	return []string{"-density", "144", in, out} // ImageMagick
+}
+
+// findRasteriser names the first program on the PATH that can turn SVG into PNG.
+func findRasteriser() (string, error) {
+	for _, name := range []string{"rsvg-convert", "magick", "convert"} {
+		if _, err := exec.LookPath(name); err == nil {
+			return name, nil
+		}
+	}
+	return "", errors.New("--png needs rsvg-convert (package librsvg2-bin) or ImageMagick on the PATH to turn the SVG into a PNG; " +
+		"install one, or write --svg FILE, which any browser or slide program opens")
+}
+
+// toPNG rasterises pic with the named program into out.
+func toPNG(ctx context.Context, program string, pic []byte, out string) error {
+	dir, err := os.MkdirTemp("", "partnermap-render-")
+	if err != nil {
+		return fmt.Errorf("png: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "power-map.svg")
+	if err := os.WriteFile(in, pic, 0o600); err != nil {
+		return fmt.Errorf("png: %w", err)
+	}
+	args := rasteriserArgs(program, in, out)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if msg, err := exec.CommandContext(ctx, program, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("png: %s: %w: %s", program, err, bytes.TrimSpace(msg))
+	}
+	return nil
+}

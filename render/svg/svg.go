@@ -1,0 +1,483 @@
+// Package svg draws the power map as a picture for slides and email: each active partner
+// placed by support (x) and power (y), coloured by quadrant, numbered by alignment ring,
+// with the quadrant lines and names, and name labels placed so that they do not overlap.
+//
+// The output is plain SVG 1.1 text, the same bytes for the same result, so it can be
+// kept under version control and compared in tests.
+package svg
+
+import (
+	"bufio"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// Options tune the picture. The zero value draws a 960×680 picture titled "Power map".
+type Options struct {
+	// Title heads the picture; "" means "Power map".
+	Title string
+	// HighPower is where the horizontal quadrant line is drawn: scoring's high_power
+	// threshold. 0 means scoring's default.
+	HighPower float64
+	// Width and Height in pixels; 0 means 960 and 680.
+	Width, Height int
+}
+
+// Point is one partner on the map.
+type Point struct {
+	Name     string
+	Support  float64 // -2..2
+	Power    float64 // 1..5
+	Ring     int     // 1..5, 0 unknown
+	Quadrant scoring.Quadrant
+}
+
+// Points are the active partners of res, in rank order.
+func Points(res scoring.Result) []Point {
+	pts := make([]Point, len(res.Assessments))
+	for i, a := range res.Assessments {
+		name := ""
+		if a.Partner != nil {
+			name = a.Partner.Name
+		}
+		pts[i] = Point{Name: name, Support: a.Support, Power: a.Power, Ring: a.Ring, Quadrant: a.Quadrant}
+	}
+	return pts
+}
+
+// Axis ranges: the scales of §2, padded so that a marker on the edge is drawn whole.
+const (
+	xLo, xHi = -2.0, 2.0
+	yLo, yHi = 1.0, 5.0
+	pad      = 0.18
+)
+
+// Text sizes in pixels.
+const (
+	labelSize = 12.0
+	titleSize = 20.0
+	smallSize = 11.0
+)
+
+// PowerMap writes the power map of res as SVG to w.
+func PowerMap(w io.Writer, res scoring.Result, opts Options) error {
+	bw := bufio.NewWriter(w)
+	draw(bw, Points(res), res.AsOf, opts)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write power map picture: %w", err)
+	}
+	return nil
+}
+
+// frame maps data coordinates to pixels.
+type frame struct {
+	left, top, right, bottom float64 // plot area in pixels
+}
+
+func (f frame) x(support float64) float64 {
+	return f.left + (support-(xLo-pad))/(xHi-xLo+2*pad)*(f.right-f.left)
+}
+
+func (f frame) y(power float64) float64 {
+	return f.bottom - (power-(yLo-pad))/(yHi-yLo+2*pad)*(f.bottom-f.top)
+}
+
+// svgWriter collects the picture's elements; float formatting is fixed so output is stable.
+type svgWriter struct {
+	b *bufio.Writer
+}
+
+func (s svgWriter) printf(format string, args ...any) { fmt.Fprintf(s.b, format, args...) }
+
+// text writes a text element with its content escaped.
+func (s svgWriter) text(x, y float64, attrs, content string) {
+	s.printf(`<text x="%.1f" y="%.1f" %s>`, x, y, attrs)
+	_ = xml.EscapeText(s.b, []byte(content))
+	s.printf("</text>\n")
+}
+
+func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
+	width, height := float64(opts.Width), float64(opts.Height)
+	if width <= 0 {
+		width = 960
+	}
+	if height <= 0 {
+		height = 680
+	}
+	high := opts.HighPower
+	if high <= 0 {
+		high = scoring.DefaultConfig().HighPower
+	}
+	title := opts.Title
+	if title == "" {
+		title = "Power map"
+	}
+	f := frame{left: 78, top: 74, right: width - 24, bottom: height - 92}
+	s := svgWriter{b}
+
+	s.printf(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Helvetica, Arial, sans-serif">`+"\n",
+		width, height, width, height)
+	s.printf(`<rect width="100%%" height="100%%" fill="#FFFFFF"/>` + "\n")
+	sub := fmt.Sprintf("Who supports us (right) and who has power over the decision (up): %d active partners", len(pts))
+	if !asOf.IsZero() {
+		sub += ", as of " + asOf.String()
+	}
+	s.text(f.left, 32, fmt.Sprintf(`font-size="%.0f" font-weight="bold" fill="#202124"`, titleSize), title)
+	s.text(f.left, 54, fmt.Sprintf(`font-size="%.0f" fill="#5F6368"`, smallSize+1), sub)
+
+	// Quadrant backgrounds, tinted by the quadrant's colour.
+	x0, yh := f.x(0), f.y(high)
+	quads := []struct {
+		q          scoring.Quadrant
+		x, y, w, h float64
+	}{
+		{scoring.Q2Persuade, f.left, f.top, x0 - f.left, yh - f.top},
+		{scoring.Q1Engage, x0, f.top, f.right - x0, yh - f.top},
+		{scoring.Q4Monitor, f.left, yh, x0 - f.left, f.bottom - yh},
+		{scoring.Q3BuildUp, x0, yh, f.right - x0, f.bottom - yh},
+	}
+	for _, q := range quads {
+		if q.w > 0 && q.h > 0 {
+			s.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" fill-opacity="0.07"/>`+"\n",
+				q.x, q.y, q.w, q.h, quadrantTone(q.q).Ink())
+		}
+	}
+	s.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#DADCE0"/>`+"\n",
+		f.left, f.top, f.right-f.left, f.bottom-f.top)
+
+	// Axes: a tick per whole number, as the scales are written.
+	for v := xLo; v <= xHi; v++ {
+		x := f.x(v)
+		s.printf(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#DADCE0" stroke-width="0.5"/>`+"\n", x, f.top, x, f.bottom)
+		s.text(x, f.bottom+18, fmt.Sprintf(`font-size="%.0f" fill="#5F6368" text-anchor="middle"`, smallSize), signed(v))
+	}
+	for v := yLo; v <= yHi; v++ {
+		y := f.y(v)
+		s.printf(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#DADCE0" stroke-width="0.5"/>`+"\n", f.left, y, f.right, y)
+		s.text(f.left-10, y+4, fmt.Sprintf(`font-size="%.0f" fill="#5F6368" text-anchor="end"`, smallSize), fmt.Sprintf("%.0f", v))
+	}
+	s.text((f.left+f.right)/2, f.bottom+40, fmt.Sprintf(`font-size="%.0f" fill="#3C4043" text-anchor="middle"`, smallSize+1),
+		"Support: −2 strongly opposes … +2 strongly supports")
+	s.text(24, (f.top+f.bottom)/2, fmt.Sprintf(`font-size="%.0f" fill="#3C4043" text-anchor="middle" transform="rotate(-90 24 %.1f)"`, smallSize+1, (f.top+f.bottom)/2),
+		"Power: 1 less … 5 more influence")
+
+	// Quadrant lines at the thresholds: supportive is S > 0, high power is P ≥ high.
+	dash := `stroke="#5F6368" stroke-width="1.2" stroke-dasharray="6 4"`
+	s.printf(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" %s/>`+"\n", x0, f.top, x0, f.bottom, dash)
+	s.printf(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" %s/>`+"\n", f.left, yh, f.right, yh, dash)
+
+	// Quadrant names in the outer corners, where points are rarest; they are obstacles
+	// for the labels too.
+	var obstacles []box
+	names := []struct {
+		q      scoring.Quadrant
+		x, y   float64
+		anchor string
+		what   string
+	}{
+		{scoring.Q2Persuade, f.left + 8, f.top + 18, "start", "more power, not yet supportive"},
+		{scoring.Q1Engage, f.right - 8, f.top + 18, "end", "more power, supportive"},
+		{scoring.Q4Monitor, f.left + 8, f.bottom - 22, "start", "less power, not supportive"},
+		{scoring.Q3BuildUp, f.right - 8, f.bottom - 22, "end", "less power, supportive"},
+	}
+	for _, n := range names {
+		ink := quadrantTone(n.q).Ink()
+		s.text(n.x, n.y, fmt.Sprintf(`font-size="14" font-weight="bold" fill="%s" text-anchor="%s"`, ink, n.anchor), n.q.String())
+		s.text(n.x, n.y+14, fmt.Sprintf(`font-size="%.0f" fill="%s" text-anchor="%s"`, smallSize, ink, n.anchor), n.what)
+		wd := max(textWidth(n.q.String(), 14), textWidth(n.what, smallSize))
+		bx := box{n.x, n.y - 14, n.x + wd, n.y + 18}
+		if n.anchor == "end" {
+			bx.x0, bx.x1 = n.x-wd, n.x
+		}
+		obstacles = append(obstacles, bx)
+	}
+
+	marks := place(pts, f)
+	for _, m := range marks {
+		obstacles = append(obstacles, m.box())
+	}
+	labels := placeLabels(marks, obstacles, box{f.left, f.top, f.right, f.bottom})
+
+	// Leader lines first, so markers and labels are drawn over them.
+	for _, l := range labels {
+		if l.leader {
+			ex, ey := l.anchorPoint()
+			m := l.mark
+			dx, dy := ex-m.x, ey-m.y
+			d := math.Hypot(dx, dy)
+			if d > m.r {
+				s.printf(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#9AA0A6" stroke-width="0.8"/>`+"\n",
+					m.x+dx/d*m.r, m.y+dy/d*m.r, ex, ey)
+			}
+		}
+	}
+	for _, m := range marks {
+		ink := quadrantTone(m.p.Quadrant).Ink()
+		s.printf(`<circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s" stroke="#FFFFFF" stroke-width="1.5"/>`+"\n", m.x, m.y, m.r, ink)
+		if m.p.Ring > 0 {
+			s.text(m.x, m.y+4, `font-size="11" font-weight="bold" fill="#FFFFFF" text-anchor="middle"`, fmt.Sprint(m.p.Ring))
+		}
+	}
+	for _, l := range labels {
+		// A white halo keeps a label readable where it crosses a line or a tint.
+		s.text(l.b.x0, l.b.y1-3.5, fmt.Sprintf(`font-size="%.0f" fill="#202124" stroke="#FFFFFF" stroke-width="3" paint-order="stroke"`, labelSize), l.mark.p.Name)
+	}
+
+	// The key: what colour and number mean.
+	ky := height - 28
+	s.text(f.left, ky, fmt.Sprintf(`font-size="%.0f" fill="#5F6368"`, smallSize),
+		"The number in each circle is the partner's alignment ring: 1 core leader, 2 potential leader, 3 active participant, 4 passive supporter, 5 not yet aligned.")
+	s.text(f.left, ky+15, fmt.Sprintf(`font-size="%.0f" fill="#5F6368"`, smallSize),
+		fmt.Sprintf("Dashed lines: support 0 and power %s (the quadrant thresholds). Closer rings have larger circles.", trimFloat(high)))
+	s.printf("</svg>\n")
+}
+
+// quadrantTone is the quadrant's colour, the same as in the spreadsheet tabs.
+func quadrantTone(q scoring.Quadrant) sheets.Tone {
+	switch q {
+	case scoring.Q1Engage:
+		return sheets.ToneGood
+	case scoring.Q2Persuade:
+		return sheets.ToneWarn
+	case scoring.Q3BuildUp:
+		return sheets.ToneInfo
+	}
+	return sheets.ToneMuted
+}
+
+// signed writes a support value as the scale does: -2, -1, 0, +1, +2.
+func signed(v float64) string {
+	if v > 0 {
+		return fmt.Sprintf("+%.0f", v)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func trimFloat(f float64) string {
+	s := fmt.Sprintf("%.2f", f)
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// box is an axis-aligned rectangle in pixels.
+type box struct{ x0, y0, x1, y1 float64 }
+
+// overlap is the area two boxes share.
+func (a box) overlap(b box) float64 {
+	w := math.Min(a.x1, b.x1) - math.Max(a.x0, b.x0)
+	h := math.Min(a.y1, b.y1) - math.Max(a.y0, b.y0)
+	if w <= 0 || h <= 0 {
+		return 0
+	}
+	return w * h
+}
+
+// outside is the area of a that lies outside bounds.
+func (a box) outside(bounds box) float64 {
+	return (a.x1-a.x0)*(a.y1-a.y0) - a.overlap(bounds)
+}
+
+// mark is a point placed in pixels.
+type mark struct {
+	p    Point
+	x, y float64
+	r    float64
+}
+
+func (m mark) box() box { return box{m.x - m.r, m.y - m.r, m.x + m.r, m.y + m.r} }
+
+// radius grows with closeness: ring 1 is the largest circle.
+func radius(ring int) float64 {
+	if ring < 1 || ring > 5 {
+		return 8
+	}
+	return 13 - float64(ring)
+}
+
+// place puts each point on the plot. Markers that would cover one another (partners
+// with the same or nearly the same scores) are pushed apart a little so every partner
+// stays visible: partners with the very same scores are set around their spot, and
+// markers that merely touch are nudged, no further than maxNudge pixels.
+func place(pts []Point, f frame) []mark {
+	const gap = 2.0
+	marks := make([]mark, len(pts))
+	home := make([][2]float64, len(pts))
+	allowed := make([]float64, len(pts))
+	for i, p := range pts {
+		marks[i] = mark{p: p, x: f.x(clamp(p.Support, xLo, xHi)), y: f.y(clamp(p.Power, yLo, yHi)), r: radius(p.Ring)}
+		home[i] = [2]float64{marks[i].x, marks[i].y}
+		allowed[i] = maxNudge
+	}
+	grouped := make([]bool, len(marks))
+	for i := range marks {
+		if grouped[i] {
+			continue
+		}
+		group := []int{i}
+		widest := marks[i].r
+		for j := i + 1; j < len(marks); j++ {
+			if !grouped[j] && math.Hypot(home[i][0]-home[j][0], home[i][1]-home[j][1]) < 0.5 {
+				group = append(group, j)
+				widest = max(widest, marks[j].r)
+			}
+		}
+		if len(group) == 1 {
+			continue
+		}
+		// Around a circle on which neighbours are a marker's width apart.
+		ring := (2*widest + gap) / (2 * math.Sin(math.Pi/float64(len(group))))
+		for k, g := range group {
+			grouped[g] = true
+			a := 2*math.Pi*float64(k)/float64(len(group)) + math.Pi
+			marks[g].x, marks[g].y = home[i][0]+ring*math.Cos(a), home[i][1]+ring*math.Sin(a)
+			allowed[g] = max(maxNudge, ring+1)
+		}
+	}
+	for range 40 {
+		moved := false
+		for i := range marks {
+			for j := i + 1; j < len(marks); j++ {
+				a, b := &marks[i], &marks[j]
+				dx, dy := b.x-a.x, b.y-a.y
+				d := math.Hypot(dx, dy)
+				need := a.r + b.r + gap
+				if d >= need-0.01 {
+					continue
+				}
+				if d < 0.01 {
+					dx, dy, d = 1, 0, 1
+				}
+				push := (need - d) / 2
+				a.x, a.y = a.x-dx/d*push, a.y-dy/d*push
+				b.x, b.y = b.x+dx/d*push, b.y+dy/d*push
+				moved = true
+			}
+		}
+		for i := range marks {
+			dx, dy := marks[i].x-home[i][0], marks[i].y-home[i][1]
+			if d := math.Hypot(dx, dy); d > allowed[i] {
+				marks[i].x, marks[i].y = home[i][0]+dx/d*allowed[i], home[i][1]+dy/d*allowed[i]
+			}
+		}
+		if !moved {
+			break
+		}
+	}
+	return marks
+}
+
+// maxNudge is how far, in pixels, a marker may be pushed off its scores to stay visible.
+const maxNudge = 20.0
+
+func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
+
+// label is a name placed next to its mark.
+type label struct {
+	mark   mark
+	b      box
+	leader bool // displaced: a line joins it to its mark
+}
+
+// anchorPoint is where a leader line meets the label: the middle of its nearer side.
+func (l label) anchorPoint() (float64, float64) {
+	cy := (l.b.y0 + l.b.y1) / 2
+	switch {
+	case l.mark.x < l.b.x0:
+		return l.b.x0 - 1, cy
+	case l.mark.x > l.b.x1:
+		return l.b.x1 + 1, cy
+	case l.mark.y < l.b.y0:
+		return (l.b.x0 + l.b.x1) / 2, l.b.y0
+	}
+	return (l.b.x0 + l.b.x1) / 2, l.b.y1
+}
+
+// placeLabels places the names one at a time, the most important partners (first in rank
+// order) first. Each tries positions around its marker, near ones before far ones; the
+// first that overlaps nothing placed so far and stays inside the plot wins. When every
+// position collides, the one with the least overlap is taken. A label set away from its
+// marker gets a leader line.
+func placeLabels(marks []mark, obstacles []box, bounds box) []label {
+	placed := append([]box(nil), obstacles...)
+	var out []label
+	for _, m := range marks {
+		w, h := textWidth(m.p.Name, labelSize), labelSize+4
+		best, bestCost := label{}, math.Inf(1)
+		for ci, c := range candidates(m, w, h) {
+			b := c.b
+			cost := b.outside(bounds) * 50
+			for k, o := range placed {
+				if k < len(obstacles) && o == m.box() {
+					continue // its own marker
+				}
+				cost += b.overlap(o)
+			}
+			// Prefer near and early positions among equally clear ones.
+			cost += float64(ci) * 0.01
+			if cost < bestCost {
+				best, bestCost = label{mark: m, b: b, leader: c.leader}, cost
+			}
+			if cost < 1 {
+				break
+			}
+		}
+		placed = append(placed, best.b)
+		out = append(out, best)
+	}
+	return out
+}
+
+type candidate struct {
+	b      box
+	leader bool
+}
+
+// candidates are label boxes around m: right, left, above, below and the diagonals just
+// beside the marker, then the same directions farther out with a leader line.
+func candidates(m mark, w, h float64) []candidate {
+	var out []candidate
+	for step, dist := range []float64{4, 16, 30, 46, 64} {
+		g := m.r + dist
+		pos := [][2]float64{
+			{m.x + g, m.y - h/2},           // right
+			{m.x - g - w, m.y - h/2},       // left
+			{m.x - w/2, m.y - g - h},       // above
+			{m.x - w/2, m.y + g},           // below
+			{m.x + g*0.7, m.y - g*0.7 - h}, // up right
+			{m.x - g*0.7 - w, m.y - g*0.7 - h},
+			{m.x + g*0.7, m.y + g*0.7},
+			{m.x - g*0.7 - w, m.y + g*0.7},
+		}
+		for _, p := range pos {
+			out = append(out, candidate{b: box{p[0], p[1], p[0] + w, p[1] + h}, leader: step > 0})
+		}
+	}
+	return out
+}
+
+// textWidth estimates the width of s in a sans-serif font of the given size: narrow and
+// wide letters are told apart, which is close enough to keep labels apart.
+func textWidth(s string, size float64) float64 {
+	em := 0.0
+	for _, r := range s {
+		// Widths of DejaVu Sans, the widest common fallback: a label sized for it
+		// fits in Helvetica and Arial too.
+		switch {
+		case strings.ContainsRune("iljtf.,;:'!|()[] ", r):
+			em += 0.34
+		case strings.ContainsRune("mwMW@", r):
+			em += 0.92
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			em += 0.7
+		default:
+			em += 0.61
+		}
+	}
+	return em * size
+}
