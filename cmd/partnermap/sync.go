@@ -82,7 +82,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 	}
 	sources := cfg.SourceList()
 	senv := env{Logger: log, Limiter: newLimiter(cfg)}
-	failed, strictHit := 0, false
+	failed, skipped, strictHit := 0, 0, false
 	for _, src := range sources {
 		source, err := openSource(ctx, cfg, src, senv)
 		if err != nil {
@@ -114,11 +114,17 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 			log.Warn().Err(uerr).Msg("release lock")
 		}
 		if err != nil {
-			failed++
 			var ce *config.Error
 			if errors.As(err, &ce) {
 				return &exitError{code: exitConfig, err: err}
 			}
+			if errors.Is(err, sync.ErrSkipped) {
+				skipped++
+				log.Warn().Str("source", src.Label()).Err(err).
+					Msg("sync skipped and nothing written, so no edit is lost; the next sync (scheduled, or sync --now again) tries again")
+				continue
+			}
+			failed++
 			log.Error().Str("source", src.Label()).Err(err).Msg("sync failed")
 			if rep != nil && rep.Written {
 				printReport(a.stdout, rep, f.dryRun)
@@ -136,8 +142,14 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 		}
 	}
 	switch {
+	case failed > 0 && skipped > 0:
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d sources failed and %d skipped", failed, len(sources), skipped)}
 	case failed > 0:
 		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d sources failed", failed, len(sources))}
+	case skipped > 0:
+		// Not done, so not exit 0; a cron job that runs it again is the retry.
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d sources skipped: the workbook was open in a spreadsheet program "+
+			"or changed during the sync; nothing was written; run it again once it is closed", skipped, len(sources))}
 	case strictHit:
 		return &exitError{code: exitStrict, err: errors.New("--strict: there are error-level data issues (see the Data Issues tab)")}
 	}

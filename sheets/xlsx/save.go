@@ -36,8 +36,8 @@ func lockFiles(path string) []string {
 func (w *Workbook) checkLocks() error {
 	for _, lf := range lockFiles(w.path) {
 		if _, err := os.Lstat(lf); err == nil {
-			return fmt.Errorf("workbook %s is open in a spreadsheet program (lock file %s); the sync is skipped and retried later: %w",
-				w.path, filepath.Base(lf), sheets.ErrBusy)
+			// Callers name the workbook; the sentinel's text says what the file means.
+			return fmt.Errorf("%w (lock file %s)", sheets.ErrBusy, filepath.Base(lf))
 		}
 	}
 	return nil
@@ -50,9 +50,11 @@ func (w *Workbook) checkUnchanged(version string) (fileState, error) {
 	if err != nil {
 		return fileState{}, err
 	}
-	if version == "" || st.version() != version {
-		return fileState{}, fmt.Errorf("workbook %s was saved by someone else since it was read; the sync is skipped and retried later: %w",
-			w.path, sheets.ErrChanged)
+	if version == "" {
+		return fileState{}, fmt.Errorf("%w (the snapshot has no version to compare)", sheets.ErrChanged)
+	}
+	if st.version() != version {
+		return fileState{}, fmt.Errorf("%w (saved again at %s)", sheets.ErrChanged, st.modTime.Format("15:04:05"))
 	}
 	return st, nil
 }
@@ -144,8 +146,7 @@ func (w *Workbook) unchangedSince(prev *fileState) error {
 	}
 	info, err := os.Stat(w.path)
 	if err != nil || info.Size() != prev.size || !info.ModTime().Equal(prev.modTime) {
-		return fmt.Errorf("workbook %s changed while it was being written; the sync is skipped and retried later: %w",
-			w.path, sheets.ErrChanged)
+		return fmt.Errorf("%w (saved again while partnermap was writing it)", sheets.ErrChanged)
 	}
 	return nil
 }
