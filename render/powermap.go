@@ -87,8 +87,12 @@ func powerMap(name string, in Input) sheets.Tab {
 	// plots all series against one shared x column, so each quadrant needs its own y
 	// column (blank on the other quadrants' rows), and the quadrant lines need points.
 	helper := func(r, col int, c sheets.Cell) {
-		for len(tab.Rows[r]) <= helperCol+col {
-			tab.Rows[r] = append(tab.Rows[r], sheets.Cell{})
+		if need := helperCol + col + 1; len(tab.Rows[r]) < need {
+			// One allocation to the new width, not one append per cell: growing cell by
+			// cell was most of rendering at 100k partners.
+			wide := make([]sheets.Cell, need)
+			copy(wide, tab.Rows[r])
+			tab.Rows[r] = wide
 		}
 		tab.Rows[r][helperCol+col] = c
 	}
@@ -112,9 +116,13 @@ func powerMap(name string, in Input) sheets.Tab {
 		}
 		first := len(tab.Rows)
 		for _, a := range list {
-			r := row(text(a.Partner.Name), sheets.NumberCell(a.Support), sheets.NumberCell(round2(a.Power)), num(a.Ring), text(q.String()))
-			helper(r, 0, sheets.NumberCell(a.Support))
-			helper(r, 1+i, sheets.NumberCell(round2(a.Power)))
+			// Each point's row at its final width in one allocation: the table's five cells,
+			// then the helper cells the chart reads.
+			cells := make([]sheets.Cell, helperCol+2+i)
+			copy(cells, []sheets.Cell{text(a.Partner.Name), sheets.NumberCell(a.Support), sheets.NumberCell(round2(a.Power)), num(a.Ring), text(q.String())})
+			cells[helperCol] = sheets.NumberCell(a.Support)
+			cells[helperCol+1+i] = sheets.NumberCell(round2(a.Power))
+			row(cells...)
 		}
 		series = append(series, sheets.Series{
 			Name: q.String(), XCol: helperCol, YCol: helperCol + 1 + i, LabelCol: 0,
