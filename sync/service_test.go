@@ -389,7 +389,7 @@ func TestStopLetsTheRunningSyncFinishWithinTheGracePeriod(t *testing.T) {
 	cfg.Grace = 30 * time.Second
 	h := startService(t, cfg, t0, ServiceOptions{})
 	c := h.fake.next(t)
-	h.cancel() // SIGTERM
+	h.cancel()   // SIGTERM
 	h.waiters(1) // the grace period's timer
 	h.advance(10 * time.Second)
 	if err := c.ctx.Err(); err != nil {
