@@ -55,3 +55,67 @@ func TestSyncNowOnGoogleSheetCostsTwoCallsThenOne(t *testing.T) {
 		t.Errorf("a sync after an edit made %d API calls, want 2", n)
 	}
 }
+
+// TestInitAndCheckOnGoogleSheet: init adds only the missing input tabs of a Google sheet and
+// leaves a volunteer's existing tab as it was; check then reports access and each tab's rows.
+func TestInitAndCheckOnGoogleSheet(t *testing.T) {
+	srv := fake.New()
+	defer srv.Close()
+	srv.AddSpreadsheet("chapter-2", "Europe/Berlin")
+	own := [][]sheets.Cell{
+		{sheets.TextCell("Name"), sheets.TextCell("Type"), sheets.TextCell("Stance")},
+		{sheets.TextCell("Riverside Food Bank"), sheets.TextCell("Nonprofit"), sheets.TextCell("Supports")},
+	}
+	srv.AddTab("chapter-2", "Partners", own)
+	base := []string{"--spreadsheet-id", "chapter-2", "--set", "source.endpoint=" + srv.URL()}
+
+	code, stdout, stderr := partnermap(t, append([]string{"init"}, base...)...)
+	if code != exitOK {
+		t.Fatalf("init: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"Assets", "Meetings", "Members"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("init did not report adding %s: %s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "Partners") {
+		t.Errorf("init claims to have added the existing Partners tab: %s", stdout)
+	}
+	got, ok := srv.Cells("chapter-2", "Partners")
+	if !ok || len(got) != len(own) {
+		t.Fatalf("Partners changed by init: %v", got)
+	}
+	for r := range own {
+		for c := range own[r] {
+			if got[r][c].String() != own[r][c].String() {
+				t.Errorf("Partners row %d col %d: %q, was %q", r+1, c+1, got[r][c].String(), own[r][c].String())
+			}
+		}
+	}
+	header, _ := srv.Cells("chapter-2", "Meetings")
+	if len(header) == 0 || header[0][0].String() != "Date" {
+		t.Errorf("Meetings header not written: %v", header)
+	}
+
+	srv.ResetCalls()
+	code, stdout, _ = partnermap(t, append([]string{"init"}, base...)...)
+	if code != exitOK || !strings.Contains(stdout, "nothing changed") {
+		t.Errorf("second init: exit %d: %s", code, stdout)
+	}
+	if n := len(srv.CallsOf("batchUpdate")); n != 0 {
+		t.Errorf("second init made %d batchUpdate calls, want 0", n)
+	}
+
+	code, stdout, stderr = partnermap(t, append([]string{"check"}, base...)...)
+	if code != exitOK {
+		t.Fatalf("check: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"config: ok", "access: ok", `tab "Partners": 1 rows`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("check output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if n := len(srv.CallsOf("batchUpdate")); n != 0 {
+		t.Errorf("check wrote to the sheet (%d batchUpdate calls)", n)
+	}
+}
