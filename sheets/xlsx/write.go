@@ -198,7 +198,7 @@ func (r *renderer) style(k styleKey) (int, error) {
 	}
 	s := &excelize.Style{}
 	if k.bold {
-		s.Font = &excelize.Font{Bold: true}
+		s.Font = r.boldFont()
 	}
 	if k.format != "" {
 		code := k.format

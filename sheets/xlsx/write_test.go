@@ -239,6 +239,11 @@ func TestWriteFormatsTabs(t *testing.T) {
 		ok   func() bool
 	}{
 		{"header row is bold", func() bool { s := styleOf("B1"); return s.Font != nil && s.Font.Bold }},
+		{"header font names the workbook's typeface and size", func() bool {
+			// Without them LibreOffice shows bold headers in a serif face of its own.
+			s := styleOf("B1")
+			return s.Font != nil && s.Font.Family != "" && s.Font.Size > 0
+		}},
 		{"body rows are not bold", func() bool { s := styleOf("B2"); return s.Font == nil || !s.Font.Bold }},
 		{"alert is red", func() bool { return fillOf(styleOf("A2")) == "F4C7C3" }},
 		{"warn is amber", func() bool { return fillOf(styleOf("B2")) == "FCE8B2" }},
