@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -15,18 +17,19 @@ func main() {
 	in := flag.String("in", "", "workbook to read")
 	tab := flag.String("tab", "", "tab to keep")
 	out := flag.String("out", "", "workbook to write")
+	area := flag.String("area", "", "print only these cells, e.g. A1:S46 (default: the used range)")
 	flag.Parse()
 	if *in == "" || *tab == "" || *out == "" {
 		fmt.Fprintln(os.Stderr, "usage: onetab -in book.xlsx -tab NAME -out one.xlsx")
 		os.Exit(2)
 	}
-	if err := run(*in, *tab, *out); err != nil {
+	if err := run(*in, *tab, *out, *area); err != nil {
 		fmt.Fprintln(os.Stderr, "onetab:", err)
 		os.Exit(1)
 	}
 }
 
-func run(in, tab, out string) error {
+func run(in, tab, out, area string) error {
 	f, err := excelize.OpenFile(in)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", in, err)
@@ -52,8 +55,19 @@ func run(in, tab, out string) error {
 	if err := f.SetSheetProps(tab, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return fmt.Errorf("fit to page: %w", err)
 	}
+	if area != "" {
+		ref := "'" + strings.ReplaceAll(tab, "'", "''") + "'!" + absolute(area)
+		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: ref, Scope: tab}); err != nil {
+			return fmt.Errorf("print area %s: %w", area, err)
+		}
+	}
 	if err := f.SaveAs(out); err != nil {
 		return fmt.Errorf("save %s: %w", out, err)
 	}
 	return nil
+}
+
+// absolute turns A1:S46 into $A$1:$S$46, as a print area is written.
+func absolute(area string) string {
+	return regexp.MustCompile(`([A-Z]+)([0-9]+)`).ReplaceAllString(strings.ToUpper(area), "$$$1$$$2")
 }
