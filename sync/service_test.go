@@ -31,6 +31,7 @@ const waitLimit = 10 * time.Second
 // call is one sync the service asked the fake for; the test answers it.
 type call struct {
 	src   string
+	tabs  config.Tabs // the source's input tab names, as the service passed them
 	at    time.Time
 	ctx   context.Context
 	reply chan outcome
@@ -77,7 +78,7 @@ func (f *fakeSync) run(ctx context.Context, _ config.Config, src config.Source) 
 		f.running[label]--
 		f.mu.Unlock()
 	}()
-	c := call{src: label, at: f.clock.Now(), ctx: ctx, reply: make(chan outcome)}
+	c := call{src: label, tabs: src.Tabs, at: f.clock.Now(), ctx: ctx, reply: make(chan outcome)}
 	select {
 	case f.calls <- c:
 	case <-ctx.Done():
