@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode"
 )
 
 // Kind says what a cell holds.
@@ -324,4 +325,61 @@ type Validation struct {
 // it does not exist yet, and returns the names of the tabs it added.
 type Initializer interface {
 	AddInputTabs(ctx context.Context, tabs []InputTab) ([]string, error)
+}
+
+// ValidationAdder is implemented by sources that can add the dropdown lists and header
+// notes of InputTabs to input tabs that already exist (`partnermap init --add-validation`).
+// Each tab is laid onto the existing tab's header row with OnHeader. It must change no cell
+// value: it only sets the dropdowns of the matched columns below the header and the notes
+// of matched header cells that have none. Tabs that do not exist, and tabs partnermap
+// manages, are left alone. It returns the names of the tabs it changed.
+type ValidationAdder interface {
+	AddValidation(ctx context.Context, tabs []InputTab) ([]string, error)
+}
+
+// OnHeader lays t's notes and dropdowns onto an existing tab whose row 1 is header: each of
+// t's columns goes to the column with the same header, compared by letters and digits
+// regardless of case (a volunteer may have moved, renamed the case of, or added columns).
+// Columns of t that header lacks are dropped. The result has header as its Header, a note
+// slot per header column, and no rows or widths: it describes help to add, not cells.
+func (t InputTab) OnHeader(header []string) InputTab {
+	at := make(map[string]int, len(header))
+	for i, h := range header {
+		k := headerKey(h)
+		if _, dup := at[k]; k != "" && !dup {
+			at[k] = i // the first of two same headers is the one a read uses
+		}
+	}
+	out := InputTab{Name: t.Name, Header: header, Notes: make([]string, len(header))}
+	col := func(i int) int {
+		if i < 0 || i >= len(t.Header) {
+			return -1
+		}
+		if j, ok := at[headerKey(t.Header[i])]; ok {
+			return j
+		}
+		return -1
+	}
+	for i, note := range t.Notes {
+		if j := col(i); j >= 0 {
+			out.Notes[j] = note
+		}
+	}
+	for _, v := range t.Validations {
+		if j := col(v.Col); j >= 0 {
+			out.Validations = append(out.Validations, Validation{Col: j, Values: v.Values})
+		}
+	}
+	return out
+}
+
+// headerKey folds a header for matching: lowercase letters and digits only.
+func headerKey(s string) string {
+	b := make([]rune, 0, len(s))
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b = append(b, unicode.ToLower(r))
+		}
+	}
+	return string(b)
 }

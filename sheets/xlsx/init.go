@@ -172,6 +172,11 @@ func (r *renderer) inputTab(t sheets.InputTab) error {
 
 // dropdown adds a list validation over rows 2..validationLastRow of one column.
 func (r *renderer) dropdown(sheet string, v sheets.Validation) error {
+	return r.dropdownTo(sheet, v, validationLastRow)
+}
+
+// dropdownTo adds a list validation over rows 2..last of one column.
+func (r *renderer) dropdownTo(sheet string, v sheets.Validation, last int) error {
 	if v.Col < 0 || v.Col >= maxColumns || len(v.Values) == 0 {
 		return fmt.Errorf("dropdown for column %d: no values or no such column", v.Col+1)
 	}
@@ -182,7 +187,7 @@ func (r *renderer) dropdown(sheet string, v sheets.Validation) error {
 	}
 	col, _ := excelize.ColumnNumberToName(v.Col + 1)
 	dv := excelize.NewDataValidation(true)
-	dv.SetSqref(col + "2:" + col + strconv.Itoa(validationLastRow))
+	dv.SetSqref(col + "2:" + col + strconv.Itoa(min(last, maxRows)))
 	if err := dv.SetDropList(v.Values); err != nil {
 		return fmt.Errorf("dropdown for column %s: %w", col, err)
 	}
