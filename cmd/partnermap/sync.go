@@ -82,7 +82,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 	}
 	sources := cfg.SourceList()
 	senv := env{Logger: log, Limiter: newLimiter(cfg)}
-	failed, skipped, strictHit := 0, 0, false
+	failed, skipped, busy, strictHit := 0, 0, 0, false
 	for _, src := range sources {
 		source, err := openSource(ctx, cfg, src, senv)
 		if err != nil {
@@ -101,6 +101,11 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 				log.Info().Str("source", src.Label()).Str("holder", holder).Dur("lock_wait", f.lockWait).
 					Msg("another sync of this source is running; waiting for it to finish")
 			})
+			if sync.IsLocked(err) {
+				busy++
+				log.Error().Str("source", src.Label()).Err(err).Msg("sync not started: another sync of this source is running")
+				continue
+			}
 			if err != nil {
 				failed++
 				log.Error().Str("source", src.Label()).Err(err).Msg("sync not started")
@@ -131,8 +136,12 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 			}
 			continue
 		}
+		rows := 0
+		for _, r := range rep.Rows {
+			rows += r.Rows
+		}
 		log.Info().Str("source", src.Label()).Str("as_of", rep.AsOf.String()).Dur("duration", rep.Duration).
-			Int("issues", len(rep.Issues)).Bool("written", rep.Written).Msg("sync done")
+			Int("rows", rows).Int("issues", len(rep.Issues)).Bool("written", rep.Written).Msg("sync done")
 		printReport(a.stdout, rep, f.dryRun)
 		if f.demo {
 			fmt.Fprintf(a.stdout, "\nOpen %s in a spreadsheet program and look at the Priorities, Follow-ups and Power Map tabs.\n", source.Describe())
@@ -141,6 +150,12 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 			strictHit = true
 		}
 	}
+	if busy > 0 && failed+skipped == 0 {
+		// Said apart from failures: nothing is wrong, the service (or another admin) got there first.
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d sources not synced: another sync of them was still running after --lock-wait %s; "+
+			"run again when it is done, or wait longer with --lock-wait", busy, len(sources), f.lockWait)}
+	}
+	failed += busy
 	switch {
 	case failed > 0 && skipped > 0:
 		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d sources failed and %d skipped", failed, len(sources), skipped)}
