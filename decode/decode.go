@@ -51,6 +51,23 @@ type Result struct {
 	Issues []scoring.Issue
 	// Rows counts the non-blank rows below the header, per tab name that exists.
 	Rows map[string]int
+
+	partnersTab  string
+	partnerHeads map[string]string // the spec's column name → header as typed on Partners
+}
+
+// Place puts an issue that scoring found in a partner's row where the volunteer will look
+// for it: scoring knows the Partners tab and its columns only by the spec's names, while
+// the sheet may call them something else ("Position" for Stance, a renamed tab).
+func (r Result) Place(is scoring.Issue) scoring.Issue {
+	if is.Tab != "Partners" {
+		return is
+	}
+	is.Tab = r.partnersTab
+	if h, ok := r.partnerHeads[is.Column]; ok {
+		is.Column = h
+	}
+	return is
 }
 
 // decoder carries one Decode call: cross-tab indexes are built from one tab and used by the next.
@@ -67,6 +84,7 @@ type decoder struct {
 // problem becomes an Issue and the row is kept unless it lacks its required value.
 func Decode(tables map[string]*sheets.Table, opts Options) Result {
 	d := &decoder{opts: opts, tabs: opts.Tabs.WithDefaults(), res: Result{Rows: make(map[string]int, 4)}}
+	d.res.partnersTab = d.tabs.Partners
 	// Members first: owners and attendees are checked against them.
 	memberIssues := d.decodeMembers(tables[d.tabs.Members])
 	partnerIssues := d.decodePartners(tables[d.tabs.Partners])
@@ -161,6 +179,12 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 		return d.missingTab(name, "partners", scoring.SevError)
 	}
 	tb, ok := openTab(name, t, partnerColumns())
+	d.res.partnerHeads = make(map[string]string, len(tb.spec))
+	for f, c := range tb.spec {
+		if tb.head[f] != "" {
+			d.res.partnerHeads[c.name] = tb.head[f]
+		}
+	}
 	if !ok {
 		d.res.Rows[name] = countRows(t)
 		return tb.sorted()

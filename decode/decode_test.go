@@ -628,3 +628,24 @@ func TestColumnLetter(t *testing.T) {
 		}
 	}
 }
+
+func TestPlacePutsScoringIssuesUnderTheSheetsOwnNames(t *testing.T) {
+	tables := map[string]*sheets.Table{
+		"Our partners": table("Our partners", row("Partner", "Position", "power"), row("Green Streets", "", "")),
+	}
+	res := Decode(tables, Options{Tabs: TabNames{Partners: "Our partners"}})
+	tests := []struct {
+		in, want scoring.Issue
+	}{
+		{scoring.Issue{Tab: "Partners", Row: 2, Column: "Stance"}, scoring.Issue{Tab: "Our partners", Row: 2, Column: "Position"}},
+		{scoring.Issue{Tab: "Partners", Row: 2, Column: "Influence"}, scoring.Issue{Tab: "Our partners", Row: 2, Column: "power"}},
+		// A column the sheet lacks keeps the spec's name, so the volunteer knows what to add.
+		{scoring.Issue{Tab: "Partners", Row: 2, Column: "Endorses candidates"}, scoring.Issue{Tab: "Our partners", Row: 2, Column: "Endorses candidates"}},
+		{scoring.Issue{Tab: "Meetings", Row: 3, Column: "Date"}, scoring.Issue{Tab: "Meetings", Row: 3, Column: "Date"}},
+	}
+	for _, tc := range tests {
+		if got := res.Place(tc.in); got != tc.want {
+			t.Errorf("Place(%+v) = %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}

@@ -152,6 +152,9 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	t = stage(StageDecode, t)
 
 	rep.Result = scoring.Score(dec.Records, cfg.Scoring, rep.AsOf)
+	for i, is := range rep.Result.Issues {
+		rep.Result.Issues[i] = dec.Place(is)
+	}
 	rep.Issues = append(append([]scoring.Issue(nil), dec.Issues...), rep.Result.Issues...)
 	t = stage(StageScore, t)
 
