@@ -63,15 +63,42 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		}
 		results = append(results, res)
 	}
-	printTables(stdout, o, results)
+	var idle []idleResult
+	for _, n := range o.idle {
+		var runs []idleResult
+		for r := range o.runs {
+			fmt.Fprintf(stderr, "idle service on %s, run %d of %d\n", idleBook(n), r+1, o.runs)
+			res, err := measureIdle(ctx, o, dir, n, stderr)
+			if err != nil {
+				return err
+			}
+			runs = append(runs, res)
+		}
+		slices.SortFunc(runs, func(a, b idleResult) int { return int(a.RSS - b.RSS) })
+		idle = append(idle, runs[(len(runs)-1)/2])
+	}
+	if len(results) > 0 {
+		printTables(stdout, o, results)
+	}
+	if len(idle) > 0 {
+		if len(results) > 0 {
+			fmt.Fprintln(stdout)
+		}
+		printIdle(stdout, o, idle)
+	}
 	return nil
+}
+
+// benchTabs generates the input tabs of n partners the benchmark syncs.
+func benchTabs(o options, n int) []sheets.InputTab {
+	return workload.Tabs(config.Default().Tabs, workload.SizeOf(n), o.asOf, workload.DefaultMess(), o.seed)
 }
 
 func benchSize(ctx context.Context, o options, exe, dir string, n int, stderr io.Writer) (sizeResult, error) {
 	size := workload.SizeOf(n)
 	res := sizeResult{Size: size, Syncs: map[string]measured{}}
 	fmt.Fprintf(stderr, "generating %d partners, %d assets, %d meetings, %d members...\n", size.Partners, size.Assets, size.Meetings, size.Members)
-	tabs := workload.Tabs(config.Default().Tabs, size, o.asOf, workload.DefaultMess(), o.seed)
+	tabs := benchTabs(o, n)
 
 	pristine := filepath.Join(dir, fmt.Sprintf("partners-%d.xlsx", n))
 	if _, err := os.Stat(pristine); err != nil {
@@ -136,11 +163,7 @@ func xlsxRun(ctx context.Context, o options, exe, dir, pristine string, n int) (
 		return measured{}, err
 	}
 	defer removeWithBackups(work)
-	args := []string{"-child", childXLSX, "-path", work, "-as-of", o.asOf.String()}
-	if o.profile != "" {
-		args = append(args, "-cpuprofile", fmt.Sprintf("%s.%d.prof", o.profile, n))
-	}
-	return spawn(ctx, exe, dir, args)
+	return spawn(ctx, exe, dir, withProfile(o, n, "xlsx", []string{"-child", childXLSX, "-path", work, "-as-of", o.asOf.String()}))
 }
 
 // googleRun serves the generated tabs from a fresh Google fake in this process and lets a
@@ -151,7 +174,7 @@ func googleRun(ctx context.Context, o options, exe, dir string, n int, tabs []sh
 	const id = "bench-sheet"
 	srv.AddSpreadsheet(id, "America/New_York")
 	srv.AddInputTabs(id, tabs)
-	m, err := spawn(ctx, exe, dir, []string{"-child", childGoogle, "-endpoint", srv.URL(), "-sheet", id, "-as-of", o.asOf.String()})
+	m, err := spawn(ctx, exe, dir, withProfile(o, n, "google", []string{"-child", childGoogle, "-endpoint", srv.URL(), "-sheet", id, "-as-of", o.asOf.String()}))
 	if err != nil {
 		return m, err
 	}
@@ -161,6 +184,14 @@ func googleRun(ctx context.Context, o options, exe, dir string, n int, tabs []sh
 		m.MaxBody = max(m.MaxBody, len(c.Body))
 	}
 	return m, nil
+}
+
+// withProfile asks the child for a CPU profile of its first sync when -cpuprofile is set.
+func withProfile(o options, n int, backend string, args []string) []string {
+	if o.profile == "" {
+		return args
+	}
+	return append(args, "-cpuprofile", fmt.Sprintf("%s.%s.%d.prof", o.profile, backend, n))
 }
 
 // spawn runs this program as a child measurement and reads its result and peak memory.

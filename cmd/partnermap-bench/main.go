@@ -49,6 +49,10 @@ type options struct {
 	keep     bool
 	baseline bool
 	profile  string
+	// idle lists workbook sizes (0: the demo workbook) on which to measure the resident
+	// memory of an idle `partnermap sync` service, settle after its first sync.
+	idle   []int
+	settle time.Duration
 	// child, when set, makes this process one measurement (see child.go).
 	child     string
 	path      string
@@ -62,7 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("partnermap-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	sizes := fs.String("sizes", "1000,10000", "comma-separated partner counts; each has as many assets and ten meetings per partner")
+	sizes := fs.String("sizes", "1000,10000", "comma-separated partner counts; each has as many assets and ten meetings per partner (\"\": no syncs, e.g. with -idle)")
 	backends := fs.String("backends", "xlsx,google", "comma-separated backends to sync: xlsx, google")
 	fs.IntVar(&o.runs, "runs", 1, "measure each size this many times and report the run of median wall time")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated workbooks")
@@ -70,7 +74,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.dir, "dir", "", "folder for the generated workbooks (default: a temporary folder, removed after)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the generated workbooks")
 	fs.BoolVar(&o.baseline, "baseline", true, "also time the spreadsheet library's own raw read and write of each workbook")
-	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of each xlsx sync to FILE.<partners>.prof")
+	idle := fs.String("idle", "", "comma-separated partner counts (0: the demo workbook) on which to measure an idle `partnermap sync` service's resident memory")
+	fs.DurationVar(&o.settle, "settle", 5*time.Second, "with -idle: how long the service idles after its first sync before its memory is read")
+	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of each first sync to FILE.<backend>.<partners>.prof")
 	fs.StringVar(&o.child, "child", "", "internal: run one measurement in this process")
 	fs.StringVar(&o.path, "path", "", "internal: workbook of the measurement")
 	fs.StringVar(&o.endpoint, "endpoint", "", "internal: Google fake's URL")
@@ -83,12 +89,15 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	for _, s := range strings.Split(*sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return o, fmt.Errorf("-sizes: %q is not a partner count", s)
-		}
-		o.sizes = append(o.sizes, n)
+	var err error
+	if o.sizes, err = counts("-sizes", *sizes, 1); err != nil {
+		return o, err
+	}
+	if o.idle, err = counts("-idle", *idle, 0); err != nil {
+		return o, err
+	}
+	if o.settle < 0 {
+		return o, errors.New("-settle must not be negative")
 	}
 	for _, b := range strings.Split(*backends, ",") {
 		switch b = strings.TrimSpace(b); b {
@@ -118,4 +127,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runChild(ctx, o)
 	}
 	return bench(ctx, o, stdout, stderr)
+}
+
+// counts parses a comma-separated list of partner counts of at least least; "" is none.
+func counts(flagName, list string, least int) ([]int, error) {
+	if strings.TrimSpace(list) == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < least {
+			return nil, fmt.Errorf("%s: %q is not a partner count", flagName, s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

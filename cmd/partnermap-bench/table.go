@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
 	"github.com/partnermap/partnermap/sync"
 )
 
@@ -61,6 +62,25 @@ func printTables(w io.Writer, o options, results []sizeResult) {
 			dur(m.Syncs[0].Wall-r.RawRead.Raw-r.RawWrite.Raw), pct(m.Syncs[0].Wall-r.RawRead.Raw-r.RawWrite.Raw, m.Syncs[0].Wall),
 			mib(r.RawRead.PeakRSS))
 	}
+}
+
+// printIdle writes the idle service's memory, against the issue's 30 MB.
+func printIdle(w io.Writer, o options, idle []idleResult) {
+	fmt.Fprintf(w, "Idle service (`partnermap sync`, one source, schedule @every 24h): resident memory %s after its first sync, median of %d.\n\n", o.settle, o.runs)
+	fmt.Fprintln(w, "| workbook | idle RSS (VmRSS) | of which heap and runtime (RssAnon) | of which program code (RssFile) | target | peak RSS during the first sync (VmHWM) |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
+	for _, r := range idle {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | < 30 MB (28.6 MiB) | %s |\n", idleBook(r.Partners), mib(r.RSS), mib(r.Anon), mib(r.File), mib(r.HWM))
+	}
+}
+
+// idleBook names the workbook of an idle measurement.
+func idleBook(n int) string {
+	if n == 0 {
+		return "demo workbook"
+	}
+	s := workload.SizeOf(n)
+	return fmt.Sprintf("%d partners, %d assets, %d meetings", s.Partners, s.Assets, s.Meetings)
 }
 
 func dur(d time.Duration) string {
