@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
+	"runtime/debug"
 	gosync "sync"
 	"sync/atomic"
 	"time"
@@ -386,6 +388,20 @@ func (s *Service) task(j *job) {
 	}
 	s.syncOnce(j)
 	<-j.slot
+	s.releaseMemory()
+}
+
+// releaseMemory returns the last sync's garbage to the operating system once no sync is
+// running. Without it an idle service keeps the heap its last sync grew (71 MiB of heap
+// resident after syncing 10k partners, still so minutes later), because nothing allocates
+// between syncs to make the runtime collect and scavenge. Two collections: the first only
+// moves pooled buffers (the zip writer's 8 MiB at 10k partners) to sync.Pool's victim
+// cache, the second frees them. Both cost far less than the sync before them.
+func (s *Service) releaseMemory() {
+	if s.syncing.Load() == 0 {
+		runtime.GC()
+		debug.FreeOSMemory()
+	}
 }
 
 // sleep waits d on the service's clock; false when the service stops first.
