@@ -44,8 +44,8 @@ func (e *LockedError) Error() string {
 		holder = " (" + e.Holder + ")"
 	}
 	waited := ""
-	if e.Waited > 0 {
-		waited = ", still after waiting " + e.Waited.Round(time.Second).String()
+	if w := e.Waited.Round(time.Second); w > 0 {
+		waited = ", still after waiting " + w.String()
 	}
 	return fmt.Sprintf("another partnermap sync of %s is running%s%s; try again when it is done (lock file %s)",
 		e.Source, holder, waited, e.Path)
