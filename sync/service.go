@@ -97,6 +97,7 @@ type Service struct {
 	slots    map[string]chan struct{} // one sync at a time per lock file, kept across reloads
 	started  bool
 	stopping bool
+	aborted  bool // Abort was called: a stop does not wait out the grace period
 }
 
 // job is one source's schedule; it is replaced, never changed, when a reload changes the source.
@@ -164,6 +165,9 @@ func (s *Service) shutdown() {
 	s.mu.Lock()
 	s.stopping = true
 	grace := s.cfg.Grace
+	if s.aborted {
+		s.cancelRun()
+	}
 	s.mu.Unlock()
 	s.stop()
 
@@ -189,6 +193,25 @@ func (s *Service) shutdown() {
 		s.log.Warn().Err(err).Msg("stop scheduler")
 	}
 	s.log.Info().Msg("service stopped")
+}
+
+// Abort makes a stop cancel the running sync at once instead of waiting out the grace
+// period: the answer to a second SIGINT/SIGTERM from someone who does not want to wait. It
+// may come just before the stop it hurries; the service goes on syncing until that stop.
+// Writes are atomic, so a canceled sync leaves the previous outputs whole.
+func (s *Service) Abort() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.aborted {
+		return
+	}
+	s.aborted = true
+	if s.stopping {
+		if s.syncing.Load() > 0 {
+			s.log.Warn().Msg("asked again to stop: canceling the running sync now")
+		}
+		s.cancelRun()
+	}
 }
 
 // wait reports whether done closed within d on the service's clock.

@@ -215,3 +215,24 @@ func TestLockWaitsForTheHolderThenProceeds(t *testing.T) {
 		t.Errorf("a canceled wait returned %v", err)
 	}
 }
+
+func TestASecondStopCancelsTheRunningSyncWithoutWaitingOutTheGrace(t *testing.T) {
+	cfg := serviceConfig(t, "@every 15m", "north")
+	cfg.Grace = 30 * time.Second
+	h := startService(t, cfg, t0, ServiceOptions{})
+	c := h.fake.next(t)
+	h.cancel()   // SIGTERM
+	h.waiters(1) // the grace period's timer runs; the clock does not move from here
+	h.svc.Abort()
+	select {
+	case <-c.ctx.Done():
+	case <-time.After(waitLimit):
+		t.Fatal("the running sync was not canceled by the second stop")
+	}
+	if err := h.stopped(); err != nil {
+		t.Errorf("Run returned %v, want nil (exit 0)", err)
+	}
+	if n := len(h.logs.lines("asked again to stop: canceling the running sync now")); n != 1 {
+		t.Errorf("%d 'asked again' lines, want 1:\n%s", n, h.logs)
+	}
+}

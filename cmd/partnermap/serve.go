@@ -23,8 +23,8 @@ import (
 const configQuiet = time.Second
 
 // serve runs the scheduled service until main's signal context ends (SIGINT, SIGTERM), then
-// lets the running sync finish within the grace period and exits 0. SIGHUP and changes to
-// the config file reload the configuration.
+// lets the running sync finish within the grace period (a second signal cuts it short) and
+// exits 0. SIGHUP and changes to the config file reload the configuration.
 func (a *app) serve(cmd *cobra.Command) error {
 	cfg, err := a.loadConfig(nil)
 	if err != nil {
@@ -88,6 +88,24 @@ func (a *app) serve(cmd *cobra.Command) error {
 			log.Warn().Err(err).Msg("changes to the config file will not be noticed: send SIGHUP to reload")
 		}
 	}
+	// A second SIGINT/SIGTERM (Ctrl-C again) cancels the running sync instead of waiting out the grace period.
+	served := make(chan struct{})
+	defer close(served)
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-served:
+			return
+		}
+		again := make(chan os.Signal, 1)
+		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(again)
+		select {
+		case <-again:
+			svc.Abort()
+		case <-served:
+		}
+	}()
 	return svc.Run(ctx)
 }
 
