@@ -95,16 +95,10 @@ func inputRequests(in sheets.InputTab, id int64) []*sheetsapi.Request {
 		if v.Col < 0 || len(v.Values) == 0 {
 			continue
 		}
-		cond := &sheetsapi.BooleanCondition{Type: "ONE_OF_LIST"}
-		for _, val := range v.Values {
-			cond.Values = append(cond.Values, &sheetsapi.ConditionValue{UserEnteredValue: val})
-		}
 		reqs = append(reqs, &sheetsapi.Request{SetDataValidation: &sheetsapi.SetDataValidationRequest{
 			Range: &sheetsapi.GridRange{SheetId: id, StartRowIndex: 1, EndRowIndex: rows,
 				StartColumnIndex: int64(v.Col), EndColumnIndex: int64(v.Col) + 1, ForceSendFields: []string{"SheetId"}},
-			// Not strict: an unlisted value is flagged in the sheet and becomes a data issue,
-			// rather than being refused while a volunteer types.
-			Rule: &sheetsapi.DataValidationRule{Condition: cond, ShowCustomUi: true},
+			Rule: listRule(v.Values),
 		}})
 	}
 	reqs = append(reqs, widthRequests(id, in.Widths, cols, true)...)
