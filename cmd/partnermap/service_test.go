@@ -444,6 +444,32 @@ http:
 		}
 	}
 
+	// Reloads: a broken config saved or sent with SIGHUP is logged and the running one kept;
+	// a valid one that drops a source applies.
+	const refused = "config reload failed; keeping the running configuration"
+	if err := os.WriteFile(cfgPath, []byte(strings.Replace(cfg, `"@every 1h"`, `"every tuesday"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	svc.waitLines(refused, 1)
+	svc.signal(syscall.SIGHUP)
+	if l := svc.waitLines(refused, 2)[1]; l["reason"] != "SIGHUP" || !strings.Contains(fmt.Sprint(l["error"]), "every tuesday") {
+		t.Errorf("the refused reload on SIGHUP: %v", l)
+	}
+	if code, _ := fetch("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz after a refused reload: %d", code)
+	}
+	north, _, _ := strings.Cut(cfg, "  - name: south")
+	_, rest, _ := strings.Cut(cfg, `schedule: "0 6 * * *"`+"\n")
+	if err := os.WriteFile(cfgPath, []byte(north+rest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if l := svc.waitLines("config reloaded", 1)[0]; fmt.Sprint(l["removed"]) != "[south]" {
+		t.Errorf("the reload without south: %v", l)
+	}
+	if _, body := fetch("/healthz"); strings.Contains(body, `"south"`) || !strings.Contains(body, `"north"`) {
+		t.Errorf("/healthz after south was removed:\n%s", body)
+	}
+
 	svc.signal(syscall.SIGTERM)
 	if code := svc.exit(); code != exitOK {
 		t.Errorf("exit %d after SIGTERM\n%s", code, svc.log.String())
