@@ -73,14 +73,18 @@ func (a *app) checkSource(cmd *cobra.Command, cfg config.Config, src config.Sour
 }
 
 func (a *app) initCommand() *cobra.Command {
-	var withDemo bool
+	var withDemo, addValidation bool
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Create the input tabs that are missing (or a new workbook), never touching existing tabs",
 		Long: `init adds the Partners, Assets, Meetings and Members tabs that the spreadsheet lacks,
 with headers, a note on each header, dropdown lists and one example row each. For a local
 workbook that does not exist yet it creates it. With --demo the new tabs are filled with a
-demo coalition instead of one example row. Existing tabs are never changed.`,
+demo coalition instead of one example row. Existing tabs are never changed, unless
+--add-validation is given: then the tabs that already exist get the dropdown lists (Stance,
+Type, Role, Stage, Status, Ask outcome, Done) and header notes too, on the columns whose
+header names them, without any cell value changing. A header that already has a note, and a
+column that already has a dropdown, keep theirs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := a.loadConfig(nil)
@@ -106,6 +110,12 @@ demo coalition instead of one example row. Existing tabs are never changed.`,
 				if err != nil {
 					return &exitError{code: exitFailed, err: fmt.Errorf("%s: %w", src.Label(), err)}
 				}
+				if addValidation {
+					if err := a.addValidation(cmd, source, src, demo.Templates(src.Tabs, day), added); err != nil {
+						return err
+					}
+					continue
+				}
 				if len(added) == 0 {
 					fmt.Fprintf(a.stdout, "%s: every input tab is already there; nothing changed.\n", src.Label())
 					continue
@@ -116,5 +126,30 @@ demo coalition instead of one example row. Existing tabs are never changed.`,
 		},
 	}
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "fill new tabs with a demo coalition")
+	cmd.Flags().BoolVar(&addValidation, "add-validation", false,
+		"also add dropdown lists and header notes to input tabs that already exist (no cell value changes)")
 	return cmd
+}
+
+// addValidation is init --add-validation after the missing tabs were added: it gives the
+// tabs that were already there the dropdowns and notes new tabs get, and says what changed.
+func (a *app) addValidation(cmd *cobra.Command, source sheets.Source, src config.Source, tabs []sheets.InputTab, added []string) error {
+	adder, ok := source.(sheets.ValidationAdder)
+	if !ok {
+		return &exitError{code: exitFailed, err: fmt.Errorf("%s: this source cannot add dropdowns to existing tabs", src.Label())}
+	}
+	helped, err := adder.AddValidation(cmd.Context(), tabs)
+	if err != nil {
+		return &exitError{code: exitFailed, err: fmt.Errorf("%s: %w", src.Label(), err)}
+	}
+	if len(added) > 0 {
+		fmt.Fprintf(a.stdout, "%s: added %v.\n", src.Label(), added)
+	}
+	if len(helped) > 0 {
+		fmt.Fprintf(a.stdout, "%s: added dropdowns and header notes to %v; no cell value changed.\n", src.Label(), helped)
+	}
+	if len(added) == 0 && len(helped) == 0 {
+		fmt.Fprintf(a.stdout, "%s: every input tab is there with its dropdowns and notes; nothing changed.\n", src.Label())
+	}
+	return nil
 }
