@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
@@ -26,6 +29,9 @@ type measured struct {
 	// received during the child's three syncs, and the largest request body.
 	FakeCalls map[string]int
 	MaxBody   int
+	// Failed is why a Google sync could not be done (e.g. a size whose outputs exceed the
+	// API's request limit): the table shows it in place of figures.
+	Failed string
 }
 
 // sizeResult is everything measured for one size.
@@ -128,12 +134,24 @@ func benchSize(ctx context.Context, o options, exe, dir string, n int, stderr io
 			case "google":
 				m, err = googleRun(ctx, o, exe, dir, n, tabs)
 			}
+			var failed *childFailure
+			if err != nil && backend == "google" && errors.As(err, &failed) {
+				// A size the API refuses is a finding, not a reason to lose the other figures.
+				fmt.Fprintf(stderr, "%d partners: the google sync failed; noted in the table\n", n)
+				runs = []measured{{Failed: failed.reason}}
+				break
+			}
 			if err != nil {
 				return res, err
 			}
 			runs = append(runs, m)
 		}
-		res.Syncs[backend] = median(runs, func(m measured) time.Duration { return m.Syncs[0].Wall })
+		res.Syncs[backend] = median(runs, func(m measured) time.Duration {
+			if len(m.Syncs) == 0 {
+				return 0
+			}
+			return m.Syncs[0].Wall
+		})
 	}
 	if o.baseline {
 		var reads, writes []measured
@@ -203,8 +221,13 @@ func spawn(ctx context.Context, exe, dir string, args []string) (measured, error
 	out.Close()
 	defer os.Remove(out.Name())
 	cmd := exec.CommandContext(ctx, exe, append(args, "-out", out.Name())...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	var tail lastLine
+	cmd.Stdout, cmd.Stderr = os.Stderr, io.MultiWriter(os.Stderr, &tail)
 	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return measured{}, &childFailure{args: args, reason: strings.TrimPrefix(tail.String(), "partnermap-bench: "), err: err}
+		}
 		return measured{}, fmt.Errorf("measurement %v: %w", args, err)
 	}
 	var m measured
@@ -216,6 +239,45 @@ func spawn(ctx context.Context, exe, dir string, args []string) (measured, error
 		return m, fmt.Errorf("decode the result of %v: %w", args, err)
 	}
 	return m, nil
+}
+
+// childFailure is a measurement whose child exited with an error; reason is the last line
+// it wrote, its error message.
+type childFailure struct {
+	args   []string
+	reason string
+	err    error
+}
+
+func (f *childFailure) Error() string {
+	return fmt.Sprintf("measurement %v: %v: %s", f.args, f.err, f.reason)
+}
+
+func (f *childFailure) Unwrap() error { return f.err }
+
+// lastLine keeps the last non-empty line written to it.
+type lastLine struct{ buf, last []byte }
+
+func (l *lastLine) Write(p []byte) (int, error) {
+	l.buf = append(l.buf, p...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			break
+		}
+		if line := bytes.TrimSpace(l.buf[:i]); len(line) > 0 {
+			l.last = append(l.last[:0], line...)
+		}
+		l.buf = l.buf[i+1:]
+	}
+	return len(p), nil
+}
+
+func (l *lastLine) String() string {
+	if line := bytes.TrimSpace(l.buf); len(line) > 0 {
+		return string(line)
+	}
+	return string(l.last)
 }
 
 // median returns the run whose key is the median (the lower one of an even count).

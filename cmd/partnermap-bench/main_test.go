@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
 )
 
 // TestMain lets the test binary stand in for the command when the benchmark starts its
@@ -141,5 +143,48 @@ func TestIdleServiceGivesBackItsMemory(t *testing.T) {
 	}
 	if res.RSS >= 30_000_000 {
 		t.Errorf("idle service resident %s, want under 30 MB", mib(res.RSS))
+	}
+}
+
+func TestLastLineKeepsTheChildsError(t *testing.T) {
+	var l lastLine
+	for _, chunk := range []string{"generating...\npartnermap-bench: sync 1 of", " Google Sheet: too big\n", "\n  \n"} {
+		l.Write([]byte(chunk))
+	}
+	if got, want := l.String(), "partnermap-bench: sync 1 of Google Sheet: too big"; got != want {
+		t.Fatalf("last line %q, want %q", got, want)
+	}
+}
+
+// TestFailedSyncIsARowOfTheTable: a Google sync the API refuses shows why, in a row as wide
+// as the others, and the xlsx figures of the same size stay.
+func TestFailedSyncIsARowOfTheTable(t *testing.T) {
+	o, err := parseFlags([]string{"-baseline=false"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := measured{childResult: childResult{Syncs: make([]syncRun, 3)}}
+	for i := range ok.Syncs {
+		ok.Syncs[i].Stages = map[string]time.Duration{}
+	}
+	res := sizeResult{Size: workload.SizeOf(10), Syncs: map[string]measured{"xlsx": ok, "google": {Failed: "request over 10 MiB | limit"}}}
+	var out bytes.Buffer
+	printTables(&out, o, []sizeResult{res})
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	header := lines[2]
+	var failed string
+	for _, l := range lines[3:] {
+		if strings.Contains(l, "| google |") {
+			failed = l
+		}
+	}
+	if !strings.Contains(failed, `failed: request over 10 MiB \| limit`) {
+		t.Fatalf("no failed google row in\n%s", out.String())
+	}
+	if cells, want := strings.Count(failed, " |"), strings.Count(header, " |"); cells != want {
+		t.Fatalf("failed row has %d cells, header %d:\n%s", cells, want, out.String())
+	}
+	if len(lines) != 6 {
+		t.Fatalf("want a title, the header, separator, xlsx row and google row:\n%s", out.String())
 	}
 }

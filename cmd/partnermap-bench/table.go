@@ -18,6 +18,11 @@ func printTables(w io.Writer, o options, results []sizeResult) {
 	for _, r := range results {
 		for _, backend := range o.backends {
 			m, ok := r.Syncs[backend]
+			if ok && m.Failed != "" {
+				fmt.Fprintf(w, "| %d | %d | %d | %d | %s | failed: %s |%s\n", r.Size.Partners, r.Size.Assets, r.Size.Meetings, r.Size.Rows(), backend,
+					strings.ReplaceAll(m.Failed, "|", "\\|"), strings.Repeat(" – |", 12))
+				continue
+			}
 			if !ok || len(m.Syncs) < 3 {
 				continue
 			}
