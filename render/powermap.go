@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 
@@ -108,6 +109,7 @@ func powerMap(name string, in Input) sheets.Tab {
 		tab.HiddenCols = append(tab.HiddenCols, helperCol+c)
 	}
 
+	lift := stackOffsets(assessments)
 	var series []sheets.Series
 	for i, q := range chartQuadrants {
 		list := byQuadrant[q]
@@ -121,7 +123,7 @@ func powerMap(name string, in Input) sheets.Tab {
 			cells := make([]sheets.Cell, helperCol+2+i)
 			copy(cells, []sheets.Cell{text(a.Partner.Name), sheets.NumberCell(a.Support), sheets.NumberCell(round2(a.Power)), num(a.Ring), text(q.String())})
 			cells[helperCol] = sheets.NumberCell(a.Support)
-			cells[helperCol+1+i] = sheets.NumberCell(round2(a.Power))
+			cells[helperCol+1+i] = sheets.NumberCell(math.Round((round2(a.Power)+lift[a])*100) / 100)
 			row(cells...)
 		}
 		series = append(series, sheets.Series{
@@ -174,4 +176,33 @@ func gridName(list []*scoring.Assessment, i int) sheets.Cell {
 
 func round2(f float64) float64 {
 	return float64(int(f*100+0.5)) / 100
+}
+
+// stackStep is how far apart, in power units, the chart draws partners with the very same
+// scores: about a label's height, so each name can be read (the table keeps the true values).
+const stackStep = 0.14
+
+// stackOffsets spreads partners that would sit on the very same spot of the chart into a
+// small vertical stack centred on it; a spreadsheet chart puts every label on the same
+// side of its point, so without this their names print over one another.
+func stackOffsets(list []scoring.Assessment) map[*scoring.Assessment]float64 {
+	type spot struct{ support, power float64 }
+	at := map[spot][]*scoring.Assessment{}
+	for i := range list {
+		a := &list[i]
+		k := spot{a.Support, round2(a.Power)}
+		at[k] = append(at[k], a)
+	}
+	lift := map[*scoring.Assessment]float64{}
+	for _, group := range at {
+		if len(group) < 2 {
+			continue
+		}
+		// Top to bottom in the order of names, as a reader scans them.
+		sort.SliceStable(group, func(i, j int) bool { return group[i].Partner.Key < group[j].Partner.Key })
+		for k, a := range group {
+			lift[a] = math.Round((float64(len(group)-1)/2-float64(k))*stackStep*100) / 100
+		}
+	}
+	return lift
 }
