@@ -12,8 +12,8 @@ import (
 
 // Chart size in pixels: room for a dozen labelled points without crowding.
 const (
-	chartWidth  = 760
-	chartHeight = 520
+	chartWidth  = 840
+	chartHeight = 600
 )
 
 // maxLabelledPoints is how many points get a series (and so a name label) of their own.
