@@ -492,7 +492,7 @@ func (s *Service) finish(log zerolog.Logger, label, result string, took time.Dur
 		log.Warn().Err(err).Msg("sync skipped; the next run tries again")
 		return
 	case ResultFailed:
-		log.Error().Err(err).Dur("duration", took).Msg("sync failed")
+		log.Error().Err(err).Str("duration", took.Round(time.Millisecond).String()).Msg("sync failed")
 		return
 	}
 	if rep == nil {
@@ -502,7 +502,7 @@ func (s *Service) finish(log zerolog.Logger, label, result string, took time.Dur
 	for _, r := range rep.Rows {
 		rows += r.Rows
 	}
-	log.Info().Dur("duration", took).Int("rows", rows).Int("issues", len(rep.Issues)).Int("errors", rep.Errors()).
+	log.Info().Str("duration", took.Round(time.Millisecond).String()).Int("rows", rows).Int("issues", len(rep.Issues)).Int("errors", rep.Errors()).
 		Bool("written", rep.Written).Bool("unchanged", rep.Unchanged).Msg("sync done")
 }
 

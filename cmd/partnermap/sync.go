@@ -140,7 +140,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 		for _, r := range rep.Rows {
 			rows += r.Rows
 		}
-		log.Info().Str("source", src.Label()).Str("as_of", rep.AsOf.String()).Dur("duration", rep.Duration).
+		log.Info().Str("source", src.Label()).Str("as_of", rep.AsOf.String()).Str("duration", rep.Duration.Round(time.Millisecond).String()).
 			Int("rows", rows).Int("issues", len(rep.Issues)).Bool("written", rep.Written).Msg("sync done")
 		printReport(a.stdout, rep, f.dryRun)
 		if f.demo {
