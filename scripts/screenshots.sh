@@ -37,8 +37,8 @@ shot() {
 }
 
 # Power Map: the legend, quadrant grid, ring counts and points table (A:E) and the chart
-# beside them (G:S); the chart's hidden helper columns are further right.
-shot "Power Map" "A1:S46" power-map
+# beside them (G:T); the chart's hidden helper columns start at U.
+shot "Power Map" "A1:T40" power-map
 # Priorities: the legend, header and top twelve partners, Rank to Next move.
 shot "Priorities" "A1:H14" priorities
 echo "wrote $out/power-map.svg"
