@@ -26,6 +26,11 @@ const configQuiet = time.Second
 // lets the running sync finish within the grace period (a second signal cuts it short) and
 // exits 0. SIGHUP and changes to the config file reload the configuration.
 func (a *app) serve(cmd *cobra.Command) error {
+	// Caught from the start: SIGHUP's default action ends the process, and systemd counts that
+	// as a clean stop it does not restart after, so a reload sent while we start must not kill us.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	cfg, err := a.loadConfig(nil)
 	if err != nil {
 		return err
@@ -70,9 +75,6 @@ func (a *app) serve(cmd *cobra.Command) error {
 		log.Info().Str("listen", ln.Addr().String()).Msg("serving /healthz and /metrics")
 	}
 
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	go func() {
 		for {
 			select {
