@@ -60,7 +60,9 @@ func Tabs(in Input) []sheets.Tab {
 	var tabs []sheets.Tab
 	add := func(name string, build func(string, Input) sheets.Tab) {
 		if name != "" {
-			tabs = append(tabs, build(name, in))
+			tab := build(name, in)
+			fitWidths(&tab)
+			tabs = append(tabs, tab)
 		}
 	}
 	add(in.Names.Priorities, priorities)
