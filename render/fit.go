@@ -36,9 +36,11 @@ func fitWidths(t *sheets.Tab) {
 			if hidden[c] || cell.IsBlank() {
 				continue
 			}
+			// A width counts digit-wide characters; most letters are narrower, bold ones
+			// about as wide.
 			need := cellWidth(cell)
-			if bold[r] {
-				need *= 1.1 // bold glyphs are wider
+			if cell.Kind == sheets.Text && !bold[r] {
+				need *= 0.9
 			}
 			need = math.Min(math.Ceil(need)+2, maxFitWidth)
 			for len(t.Widths) <= c {

@@ -37,7 +37,7 @@ func TestFitWidthsWidensToTheLongestCellOnly(t *testing.T) {
 	tab.Rows = tab.Rows[:3]
 	tab.Widths = []float64{16, 30, 60}
 	fitWidths(&tab)
-	if got := tab.Widths[2]; got != 89 {
-		t.Errorf("detail width %v, want 89 (87 characters and a margin)", got)
+	if got := tab.Widths[2]; got != 81 {
+		t.Errorf("detail width %v, want 81 (87 characters, most narrower than a digit, and a margin)", got)
 	}
 }
