@@ -39,6 +39,7 @@ shot() {
 # Power Map: the legend, quadrant grid, ring counts and points table (A:E) and the chart
 # beside them (G:T); the chart's hidden helper columns start at U.
 shot "Power Map" "A1:T40" power-map
-# Priorities: the legend, header and top twelve partners, Rank to Next move.
-shot "Priorities" "A1:H14" priorities
+# Priorities: the header and top twelve partners, Rank to Next move (the legend above them
+# runs on past Next move, so it is left out rather than cut).
+shot "Priorities" "A2:H14" priorities
 echo "wrote $out/power-map.svg"
