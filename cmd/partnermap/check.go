@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/decode"
 	"github.com/partnermap/partnermap/demo"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
@@ -138,6 +140,10 @@ func (a *app) addValidation(cmd *cobra.Command, source sheets.Source, src config
 	if !ok {
 		return &exitError{code: exitFailed, err: fmt.Errorf("%s: this source cannot add dropdowns to existing tabs", src.Label())}
 	}
+	tabs, err := spelledAsInTheSheet(cmd, source, src, tabs)
+	if err != nil {
+		return &exitError{code: exitFailed, err: fmt.Errorf("%s: %w", src.Label(), err)}
+	}
 	helped, err := adder.AddValidation(cmd.Context(), tabs)
 	if err != nil {
 		return &exitError{code: exitFailed, err: fmt.Errorf("%s: %w", src.Label(), err)}
@@ -152,4 +158,33 @@ func (a *app) addValidation(cmd *cobra.Command, source sheets.Source, src config
 		fmt.Fprintf(a.stdout, "%s: every input tab is there with its dropdowns and notes; nothing changed.\n", src.Label())
 	}
 	return nil
+}
+
+// spelledAsInTheSheet renames the templates' columns to the headers the sheet's own tabs
+// give them, aliases included ("Support" for Stance), as a sync reads them, so that the
+// dropdowns land on the columns a sync will read.
+func spelledAsInTheSheet(cmd *cobra.Command, source sheets.Source, src config.Source, tabs []sheets.InputTab) ([]sheets.InputTab, error) {
+	names := make([]string, len(tabs))
+	for i, t := range tabs {
+		names[i] = t.Name
+	}
+	snap, err := source.Read(cmd.Context(), names)
+	if err != nil {
+		return nil, err
+	}
+	tabNames := decode.TabNames{Partners: src.Tabs.Partners, Assets: src.Tabs.Assets, Meetings: src.Tabs.Meetings, Members: src.Tabs.Members}
+	out := make([]sheets.InputTab, len(tabs))
+	for i, t := range tabs {
+		out[i] = t
+		table := snap.Tables[t.Name]
+		if table == nil || len(table.Rows) == 0 {
+			continue
+		}
+		spelled := decode.HeaderNames(tabNames, t.Name, table.Rows[0])
+		out[i].Header = make([]string, len(t.Header))
+		for j, h := range t.Header {
+			out[i].Header[j] = cmp.Or(spelled[h], h)
+		}
+	}
+	return out, nil
 }

@@ -14,10 +14,10 @@ import (
 	"github.com/partnermap/partnermap/sheets/google/fake"
 )
 
-// volunteerPartners is a Partners tab a group made by hand: its own column order, no
-// dropdowns, no notes.
+// volunteerPartners is a Partners tab a group made by hand: its own column order, "Support"
+// for Stance (an alias a sync reads), no dropdowns, no notes.
 var volunteerPartners = [][]any{
-	{"Name", "Notes", "Stance", "Influence", "Status"},
+	{"Name", "Notes", "Support", "Influence", "Status"},
 	{"Riverside Food Bank", "met at the fair", "Supports", 4, "Active"},
 	{"=not a formula", "", "Opposes", 2.5, "Inactive"},
 }
@@ -60,7 +60,7 @@ func TestInitAddValidationOnAWorkbook(t *testing.T) {
 		t.Errorf("Partners values changed:\nbefore %v\nafter  %v", before.Rows, after.Rows)
 	}
 	want := []string{
-		`C2:C1003 "Strongly opposes,Opposes,Neutral,Supports,Strongly supports"`, // Stance, where it is
+		`C2:C1003 "Strongly opposes,Opposes,Neutral,Supports,Strongly supports"`, // Stance, called Support
 		`E2:E1003 "Active,Inactive"`, // Status
 	}
 	if got := dropdowns(t, path, "Partners"); !reflect.DeepEqual(got, want) {
@@ -133,7 +133,7 @@ func TestInitAddValidationOnAGoogleSheet(t *testing.T) {
 	sh, _ := srv.Sheet("chapter-3", "Partners")
 	rows := sh.Data[0].RowData
 	if v := rows[1].Values[2].DataValidation; v == nil || len(v.Condition.Values) != 5 {
-		t.Errorf("Stance (column C) has no five-value dropdown: %+v", v)
+		t.Errorf("Support (column C, Stance by another name) has no five-value dropdown: %+v", v)
 	}
 	if n := rows[0].Values[2].Note; !strings.Contains(n, "Where they stand") {
 		t.Errorf("Stance header note %q", n)
