@@ -2,11 +2,14 @@ package xlsx
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -205,5 +208,34 @@ func TestHasDropdownReadsEveryReferenceForm(t *testing.T) {
 		if got := hasDropdown(dv(tc.sqref), tc.col, 1000); got != tc.want {
 			t.Errorf("hasDropdown(%q, col %d) = %v, want %v", tc.sqref, tc.col, got, tc.want)
 		}
+	}
+}
+
+// TestLibreOfficeOpensAWorkbookGivenDropdowns: the volunteers' own tabs, rewritten with
+// notes and dropdowns added, still open in a spreadsheet program.
+func TestLibreOfficeOpensAWorkbookGivenDropdowns(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("LibreOffice (soffice) is not installed; CI installs it")
+	}
+	if testing.Short() {
+		t.Skip("starts LibreOffice: skipped with -short")
+	}
+	path := helpFixture(t)
+	if _, err := New(path, Options{}).AddValidation(ctx, helpTabs()); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(path)
+	// A profile of its own, so a LibreOffice already running elsewhere is not reused.
+	profile := "file://" + filepath.ToSlash(filepath.Join(t.TempDir(), "profile"))
+	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(cctx, soffice, "-env:UserInstallation="+profile, "--headless", "--norestore",
+		"--convert-to", "pdf", "--outdir", dir, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("soffice --convert-to pdf: %v\n%s", err, out)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "partners.pdf")); err != nil || info.Size() == 0 {
+		t.Fatalf("LibreOffice made no PDF of the workbook (%v)\n%s", err, out)
 	}
 }
