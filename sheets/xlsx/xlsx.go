@@ -147,7 +147,7 @@ func (w *Workbook) load() (fileState, error) {
 	if info.Size() > w.opts.MaxBytes {
 		return fileState{}, w.tooBig(info.Size())
 	}
-	data, err := io.ReadAll(io.LimitReader(file, w.opts.MaxBytes+1))
+	data, err := readAllSized(io.LimitReader(file, w.opts.MaxBytes+1), info.Size())
 	if err != nil {
 		return fileState{}, fmt.Errorf("read workbook %s: %w", w.path, err)
 	}
@@ -161,6 +161,26 @@ func (w *Workbook) load() (fileState, error) {
 		mode:    info.Mode().Perm(),
 		hash:    sha256.Sum256(data),
 	}, nil
+}
+
+// readAllSized is io.ReadAll starting from room for size bytes, the file's length when it
+// was opened (it may have changed since). Growing from 512 bytes by doubling allocated
+// 21 MB to read a 4.3 MB workbook (profile of a 10k-partner sync), all of it new pages.
+func readAllSized(r io.Reader, size int64) ([]byte, error) {
+	b := make([]byte, 0, size+bytes.MinRead)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 func (w *Workbook) tooBig(size int64) error {
