@@ -248,16 +248,18 @@ func TestAddInputTabsLayout(t *testing.T) {
 
 func TestOversizedWriteIsRefusedWithoutACall(t *testing.T) {
 	s, f := newFakeSheet(t, inputs)
-	big := sheets.Tab{Name: "Data Issues"}
+	// A staged write splits between rows (TestWriteOverTheRequestLimitIsStaged): one row
+	// over the limit cannot be sent.
+	big := sheets.Tab{Name: "Data Issues", Rows: [][]sheets.Cell{nil}}
 	long := sheets.TextCell(strings.Repeat("x", 1<<20))
 	for range 11 {
-		big.Rows = append(big.Rows, []sheets.Cell{long})
+		big.Rows[0] = append(big.Rows[0], long)
 	}
 	snap := mustRead(t, s)
 	f.ResetCalls()
 	err := s.Write(context.Background(), snap, []sheets.Tab{big}, nil)
-	if err == nil || !strings.Contains(err.Error(), "10 MiB") {
-		t.Errorf("Write of an 11 MiB tab = %v; want a refusal naming the 10 MiB limit", err)
+	if err == nil || !strings.Contains(err.Error(), "8.0 MiB a call may carry") {
+		t.Errorf("Write of an 11 MiB row = %v; want a refusal naming the 8 MiB limit", err)
 	}
 	if n := len(f.Calls()); n != 0 {
 		t.Errorf("%d calls made for a batch the API would refuse", n)

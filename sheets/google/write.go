@@ -39,10 +39,16 @@ var tones = map[sheets.Tone]string{
 	sheets.ToneMuted: "#E7E6E6",
 }
 
-// Write replaces the given output tabs in one all-or-nothing batchUpdate. It refuses, before
-// any call, a tab whose name is taken by a tab without partnermap's marker unless adopt
-// names it; adopting adds the marker.
+// Write replaces the given output tabs in one all-or-nothing batchUpdate, or, when that
+// would be over stageBodyBytes, in a staged write whose visible changes are all made by its
+// final batchUpdate (writeStaged). It refuses, before any call, a tab whose name is taken by
+// a tab without partnermap's marker unless adopt names it; adopting adds the marker.
 func (s *Sheet) Write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.Tab, adopt []string) error {
+	return s.write(ctx, snap, tabs, adopt, stageBodyBytes)
+}
+
+// write is Write staging any batch over stageAbove bytes; tests lower it.
+func (s *Sheet) write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.Tab, adopt []string, stageAbove int) error {
 	if snap == nil {
 		return fmt.Errorf("write %s: no snapshot: Read first", s.Describe())
 	}
@@ -84,9 +90,14 @@ func (s *Sheet) Write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.
 		reqs = append(reqs, outputRequests(t, id, exp)...)
 	}
 
-	if err := s.checkSize(reqs); err != nil {
+	n, err := s.checkSize(reqs)
+	if err != nil {
 		return err
 	}
+	if n > stageAbove {
+		return s.writeStaged(ctx, lay, ids, reqs, created, n, stageAbove)
+	}
+	reqs = append(reqs, dropStaging(lay, reqs)...)
 	_, st, err := call(ctx, s, "batchUpdate", func(ctx context.Context) (*sheetsapi.BatchUpdateSpreadsheetResponse, int, error) {
 		r, err := s.srv.Spreadsheets.BatchUpdate(s.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs}).
 			Context(ctx).Do()
@@ -122,27 +133,20 @@ func contains(list []string, name string) bool {
 	return false
 }
 
-// Request body sizes: the API refuses bodies over 10 MiB and gets slow well before that.
-const (
-	maxBodyBytes  = 10 << 20
-	warnBodyBytes = 2 << 20
-)
+// warnBodyBytes: the API refuses bodies over 10 MiB and gets slow well before that.
+const warnBodyBytes = 2 << 20
 
-// checkSize refuses a batch the API would refuse anyway, before spending a call on it, and
-// warns when one grows large enough to be slow.
-func (s *Sheet) checkSize(reqs []*sheetsapi.Request) error {
+// checkSize measures the batch's body, which decides whether the write is staged, and warns
+// when it grows large enough to be slow.
+func (s *Sheet) checkSize(reqs []*sheetsapi.Request) (int, error) {
 	body, err := json.Marshal(&sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs})
 	if err != nil {
-		return fmt.Errorf("write %s: encode the batch: %w", s.Describe(), err)
+		return 0, fmt.Errorf("write %s: encode the batch: %w", s.Describe(), err)
 	}
-	switch n := len(body); {
-	case n > maxBodyBytes:
-		return fmt.Errorf("write %s: the output tabs need a %d MiB request, over the API's 10 MiB limit: "+
-			"write fewer rows (e.g. a shorter activity window)", s.Describe(), n>>20)
-	case n > warnBodyBytes:
+	if n := len(body); n > warnBodyBytes {
 		s.log.Warn().Int("bytes", n).Msg("large write to Google Sheets; it may be slow")
 	}
-	return nil
+	return len(body), nil
 }
 
 // alreadyExists reports the API's refusal of an addSheet whose title or id is taken.

@@ -35,6 +35,9 @@ func (s *Server) handleBatchUpdate(w *recorder, id string, body []byte) {
 		}
 		for kind, raw := range r {
 			reply, err := s.apply(work, kind, raw)
+			if err == nil {
+				err = work.checkVisible()
+			}
 			if err == nil && work.cellCount() > maxCells {
 				err = failf("This action would increase the number of cells in the workbook above the limit of %d cells.", maxCells)
 			}
@@ -127,6 +130,12 @@ func (s *Server) apply(b *book, kind string, raw json.RawMessage) (*sheetsapi.Re
 			return nil, err
 		}
 		return nil, updateChartSpec(b, &r)
+	case "copyPaste":
+		var r sheetsapi.CopyPasteRequest
+		if err := decode(&r); err != nil {
+			return nil, err
+		}
+		return nil, copyPaste(b, &r)
 	case "deleteEmbeddedObject":
 		var r sheetsapi.DeleteEmbeddedObjectRequest
 		if err := decode(&r); err != nil {
