@@ -126,9 +126,9 @@ func TestStagedWriteMatchesOneBatch(t *testing.T) {
 		name string
 		tabs []sheets.Tab
 	}{
-		{"new output tabs", bigOutputs(400)},
-		{"a rewrite that grows them", bigOutputs(700)},
-		{"a rewrite that shrinks them", bigOutputs(250)},
+		{"new output tabs", bigOutputs(300)},
+		{"a rewrite that grows them", bigOutputs(500)},
+		{"a rewrite that shrinks them", bigOutputs(150)},
 	}
 	for _, round := range rounds {
 		t.Run(round.name, func(t *testing.T) {
@@ -201,14 +201,25 @@ type failingTransport struct {
 	done  int
 	fault fake.Fault
 	once  bool // fail one attempt only
+	// giveUp cancels the write's context once this many attempts have failed, as a
+	// deadline would while a fault outlasts the retries.
+	giveUp int
+	failed int
+	cancel context.CancelFunc
 }
 
 func (ft *failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	batch := r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, ":batchUpdate")
 	ft.mu.Lock()
-	if batch && ft.armed && ft.done >= ft.after {
+	injected := batch && ft.armed && ft.done >= ft.after
+	if injected {
 		ft.f.FailNext(1, ft.fault)
 		ft.armed = !ft.once
+		ft.failed++
+		if ft.giveUp > 0 && ft.failed >= ft.giveUp {
+			// The sync gives up (its deadline) while the fault lasts.
+			defer ft.cancel()
+		}
 	}
 	ft.mu.Unlock()
 	resp, err := http.DefaultTransport.RoundTrip(r)
@@ -223,7 +234,7 @@ func (ft *failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func (ft *failingTransport) arm(after int, fault fake.Fault) {
 	ft.mu.Lock()
 	defer ft.mu.Unlock()
-	ft.armed, ft.after, ft.done, ft.fault = true, after, 0, fault
+	ft.armed, ft.after, ft.done, ft.fault, ft.failed = true, after, 0, fault, 0
 }
 
 func (ft *failingTransport) disarm() {
@@ -266,14 +277,13 @@ func TestStagedWriteFailureLeavesOldOutputsWhole(t *testing.T) {
 		{"a 5xx outlasting retries on the final call", -1, unavailable, true},
 		{"a 400 on the final call", -1, refused, true},
 	}
-	// The staged write of these outputs takes this many calls (checked below).
-	next := bigOutputs(600)
+	next := bigOutputs(250)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			s, f, ft := newFailingSheet(t)
 			staged := google.StagedAbove(s, stageLimit)
-			mustWrite(t, s, nil, bigOutputs(300)...)
+			mustWrite(t, s, nil, bigOutputs(100)...)
 			before := stored(t, f)
 
 			snap := mustRead(t, s)
@@ -281,11 +291,17 @@ func TestStagedWriteFailureLeavesOldOutputsWhole(t *testing.T) {
 			if tc.final {
 				after = stagedCalls(t, next) - 1
 			}
+			wctx, cancel := context.WithCancel(ctx)
 			ft.arm(after, tc.fault)
-			wctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			ft.mu.Lock()
+			ft.giveUp, ft.cancel = 3, cancel
+			ft.mu.Unlock()
 			err := staged.Write(wctx, snap, next, nil)
 			cancel()
 			ft.disarm()
+			if n := f.PendingFaults(); n != 0 {
+				t.Fatalf("%d injected faults not taken: the write failed before reaching them: %v", n, err)
+			}
 			if err == nil {
 				t.Fatal("staged Write succeeded through the fault")
 			}
@@ -318,18 +334,19 @@ func TestStagedWriteFailureLeavesOldOutputsWhole(t *testing.T) {
 				t.Errorf("staging tabs %q left after the next sync", left)
 			}
 			want, wantFake := newFakeSheet(t, inputs)
-			mustWrite(t, want, nil, bigOutputs(300)...)
+			mustWrite(t, want, nil, bigOutputs(100)...)
 			mustWrite(t, want, nil, next...)
 			sameTabs(t, stored(t, f), stored(t, wantFake))
 		})
 	}
 }
 
-// stagedCalls is how many calls a staged write of tabs takes over new output tabs.
+// stagedCalls is how many calls a staged write of tabs takes over the outputs of
+// bigOutputs(100).
 func stagedCalls(t *testing.T, tabs []sheets.Tab) int {
 	t.Helper()
 	s, f := newFakeSheet(t, inputs)
-	mustWrite(t, s, nil, bigOutputs(300)...)
+	mustWrite(t, s, nil, bigOutputs(100)...)
 	f.ResetCalls()
 	mustWriteTo(t, google.StagedAbove(s, stageLimit), tabs)
 	return len(f.CallsOf(fake.KindBatchUpdate))
@@ -350,7 +367,7 @@ func TestOneBatchWriteClearsLeftStagingTabs(t *testing.T) {
 	s, f, ft := newFailingSheet(t)
 	snap := mustRead(t, s)
 	ft.arm(1, fake.Fault{Kind: fake.KindBatchUpdate, Status: http.StatusBadRequest})
-	if err := google.StagedAbove(s, stageLimit).Write(context.Background(), snap, bigOutputs(500), nil); err == nil {
+	if err := google.StagedAbove(s, stageLimit).Write(context.Background(), snap, bigOutputs(250), nil); err == nil {
 		t.Fatal("staged Write succeeded through the fault")
 	}
 	ft.disarm()
@@ -365,7 +382,7 @@ func TestOneBatchWriteClearsLeftStagingTabs(t *testing.T) {
 
 func TestStagedWriteSurvivesLostAnswers(t *testing.T) {
 	lost := fake.Fault{Kind: fake.KindBatchUpdate, Status: http.StatusServiceUnavailable, AfterApply: true}
-	next := bigOutputs(600)
+	next := bigOutputs(250)
 	cases := []struct {
 		name  string
 		after int
@@ -377,7 +394,7 @@ func TestStagedWriteSurvivesLostAnswers(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s, f, ft := newFailingSheet(t)
-			mustWrite(t, s, nil, bigOutputs(300)...)
+			mustWrite(t, s, nil, bigOutputs(100)...)
 			snap := mustRead(t, s)
 			ft.arm(tc.after, lost)
 			ft.mu.Lock()
@@ -388,7 +405,7 @@ func TestStagedWriteSurvivesLostAnswers(t *testing.T) {
 				t.Fatalf("staged Write after a lost answer: %v", err)
 			}
 			want, wantFake := newFakeSheet(t, inputs)
-			mustWrite(t, want, nil, bigOutputs(300)...)
+			mustWrite(t, want, nil, bigOutputs(100)...)
 			mustWrite(t, want, nil, next...)
 			sameTabs(t, stored(t, f), stored(t, wantFake))
 		})
@@ -411,20 +428,23 @@ func TestStagedWriteOverTheCellLimitIsRefusedWithoutACall(t *testing.T) {
 }
 
 func TestWriteOverTheRequestLimitIsStaged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends 9 MiB through the fake (half a minute under -race); the staged tests above use a small limit")
+	}
 	s, f := newFakeSheet(t, inputs)
 	big := sheets.Tab{Name: "Data Issues"}
 	long := sheets.TextCell(strings.Repeat("x", 1<<20))
-	for range 11 {
+	for range 9 {
 		big.Rows = append(big.Rows, []sheets.Cell{long})
 	}
 	snap := mustRead(t, s)
 	f.ResetCalls()
 	if err := s.Write(context.Background(), snap, []sheets.Tab{big}, nil); err != nil {
-		t.Fatalf("Write of an 11 MiB tab: %v", err)
+		t.Fatalf("Write of a 9 MiB tab: %v", err)
 	}
 	bodies := batchBodies(f)
 	if len(bodies) != 2 {
-		t.Errorf("%d calls for an 11 MiB write; want 2 (one staging call, the final one)", len(bodies))
+		t.Errorf("%d calls for a 9 MiB write; want 2 (one staging call, the final one)", len(bodies))
 	}
 	for i, b := range bodies {
 		if len(b) > 8<<20 {
@@ -432,8 +452,8 @@ func TestWriteOverTheRequestLimitIsStaged(t *testing.T) {
 		}
 	}
 	rows, _ := f.Cells(sheetID, "Data Issues")
-	if len(rows) != 11 || rows[10][0].Text != long.Text {
-		t.Errorf("the tab holds %d rows; want the 11 written", len(rows))
+	if len(rows) != 9 || rows[8][0].Text != long.Text {
+		t.Errorf("the tab holds %d rows; want the 9 written", len(rows))
 	}
 }
 
