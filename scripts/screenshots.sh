@@ -4,7 +4,8 @@
 #   docs/images/priorities.png  the top of the Priorities tab, in LibreOffice
 #   docs/images/power-map.svg   `partnermap render --svg` of the same data
 # Needs Go, LibreOffice (soffice) and pdftoppm (poppler-utils). The demo is computed as of a
-# fixed day so the pictures only change when the output does.
+# fixed day, so a new run changes the pictures only where the output changed (and in the
+# "computed" time of the Power Map's legend).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
