@@ -106,3 +106,47 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		})
 	}
 }
+
+// TestDamagedKeyIsRefusedBeforeAnyCall: the library reads a private key only when it first
+// signs, and reports a bad one as a network error that would be retried until the deadline;
+// New refuses it at once, naming where the key came from and not showing it.
+func TestDamagedKeyIsRefusedBeforeAnyCall(t *testing.T) {
+	path, privateKey := keyFile(t, "service_account", 0o600)
+	body, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Split(privateKey, "\n")[1]
+	damaged := []byte(strings.Replace(string(body), line, "bm90IGEga2V5", 1))
+	damagedFile := filepath.Join(t.TempDir(), "damaged.json")
+	if err := os.WriteFile(damagedFile, damaged, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		opts google.Options
+		want string
+	}{
+		{"as content", google.Options{CredentialsJSON: damaged}, "PARTNERMAP_SOURCE_CREDENTIALS_JSON"},
+		{"as a file", google.Options{CredentialsFile: damagedFile}, "source.credentials_file"},
+		{"as content, through an endpoint", google.Options{CredentialsJSON: damaged, Endpoint: "http://127.0.0.1:9"}, "PARTNERMAP_SOURCE_CREDENTIALS_JSON"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.SpreadsheetID = "abc"
+			_, err := google.New(context.Background(), tc.opts)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "private_key is damaged") {
+				t.Fatalf("New = %v; want an error naming %s and the damaged private_key", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "PRIVATE KEY") || strings.Contains(err.Error(), "bm90IGEga2V5") {
+				t.Errorf("the error shows the key: %v", err)
+			}
+		})
+	}
+	t.Run("both a file and content", func(t *testing.T) {
+		_, err := google.New(context.Background(), google.Options{SpreadsheetID: "abc", CredentialsFile: path, CredentialsJSON: body})
+		if err == nil || !strings.Contains(err.Error(), "not both") {
+			t.Fatalf("New = %v; want an error saying to set only one", err)
+		}
+	})
+}

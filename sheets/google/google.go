@@ -10,7 +10,9 @@ package google
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -46,10 +48,16 @@ const (
 type Options struct {
 	// SpreadsheetID is the id in the sheet's URL, between /d/ and /edit.
 	SpreadsheetID string
-	// CredentialsFile is a service-account JSON key; "" means Application Default Credentials.
+	// CredentialsFile is a service-account JSON key; "" (and no CredentialsJSON) means
+	// Application Default Credentials.
 	CredentialsFile string
-	// Endpoint is the base URL of another server (an emulator or the test fake); no
-	// credentials are used then.
+	// CredentialsJSON is the content of a service-account JSON key, for keys kept in the
+	// environment (PARTNERMAP_SOURCE_CREDENTIALS_JSON) rather than in a file. It goes through
+	// the same type check as a file and is never logged.
+	CredentialsJSON []byte
+	// Endpoint is the base URL of another server (an emulator, a private endpoint or the
+	// test fake). Credentials are sent to it only when CredentialsFile or CredentialsJSON
+	// is set; otherwise none are used.
 	Endpoint string
 	// HTTPClient replaces the HTTP client; only together with Endpoint (tests), because the
 	// client would otherwise carry no credentials.
@@ -116,10 +124,19 @@ func New(ctx context.Context, opts Options) (*Sheet, error) {
 	switch {
 	case opts.Endpoint != "":
 		// The generated client wants the host root with a trailing slash; see GOOGLE.md.
-		clientOpts = append(clientOpts, option.WithEndpoint(strings.TrimRight(opts.Endpoint, "/")+"/"),
-			option.WithoutAuthentication())
-		if opts.HTTPClient != nil {
+		clientOpts = append(clientOpts, option.WithEndpoint(strings.TrimRight(opts.Endpoint, "/")+"/"))
+		switch {
+		case opts.HTTPClient != nil:
 			clientOpts = append(clientOpts, option.WithHTTPClient(opts.HTTPClient))
+		case opts.CredentialsFile != "" || len(opts.CredentialsJSON) > 0:
+			creds, err := s.credentials()
+			if err != nil {
+				return nil, err
+			}
+			s.account = clientEmail(creds.JSON())
+			clientOpts = append(clientOpts, option.WithAuthCredentials(creds))
+		default:
+			clientOpts = append(clientOpts, option.WithoutAuthentication())
 		}
 	case opts.HTTPClient != nil:
 		return nil, errors.New("google sheet: an HTTP client can only be given together with an endpoint")
@@ -144,6 +161,22 @@ func New(ctx context.Context, opts Options) (*Sheet, error) {
 func (s *Sheet) credentials() (*auth.Credentials, error) {
 	detect := &credentials.DetectOptions{Scopes: []string{sheetsapi.SpreadsheetsScope}}
 	path := s.opts.CredentialsFile
+	if len(s.opts.CredentialsJSON) > 0 {
+		if path != "" {
+			return nil, errors.New("google sheet: set source.credentials_file or source.credentials_json " +
+				"(PARTNERMAP_SOURCE_CREDENTIALS_JSON), not both")
+		}
+		c, err := credentials.NewCredentialsFromJSON(credentials.ServiceAccount, s.opts.CredentialsJSON, detect)
+		if err == nil {
+			err = checkPrivateKey(s.opts.CredentialsJSON)
+		}
+		if err != nil {
+			// The library's messages and ours name the problem, never the key's content.
+			return nil, fmt.Errorf("google sheet: source.credentials_json (PARTNERMAP_SOURCE_CREDENTIALS_JSON) is not "+
+				"a usable service-account key: paste the whole JSON key file: %w", err)
+		}
+		return c, nil
+	}
 	if path == "" {
 		c, err := credentials.DetectDefault(detect)
 		if err != nil {
@@ -161,11 +194,40 @@ func (s *Sheet) credentials() (*auth.Credentials, error) {
 			Msg("credentials file is readable by other users; restrict it with chmod 600")
 	}
 	c, err := credentials.NewCredentialsFromFile(credentials.ServiceAccount, path, detect)
+	if err == nil {
+		err = checkPrivateKey(c.JSON())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("google sheet: credentials file %s (source.credentials_file) is not a usable "+
 			"service-account key: %w", path, err)
 	}
 	return c, nil
+}
+
+// checkPrivateKey reads the key's private_key as the token signer will. The library only
+// parses it when it first signs, and that failure comes back wrapped as a network error, so
+// every sync would retry it until its deadline instead of saying the key is broken.
+func checkPrivateKey(keyJSON []byte) error {
+	var k struct {
+		PrivateKey string `json:"private_key"`
+	}
+	if err := json.Unmarshal(keyJSON, &k); err != nil {
+		return errors.New("the key is not JSON")
+	}
+	block, _ := pem.Decode([]byte(k.PrivateKey))
+	if block == nil {
+		return errors.New("its private_key is not a PEM block (-----BEGIN PRIVATE KEY----- ...)")
+	}
+	if _, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
+		return nil
+	}
+	if _, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+		return nil
+	}
+	if _, err := x509.ParseECPrivateKey(block.Bytes); err == nil {
+		return nil
+	}
+	return errors.New("its private_key is damaged: it reads as neither an RSA nor an EC key")
 }
 
 // clientEmail pulls the service account's address out of a key file; "" when absent.

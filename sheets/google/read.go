@@ -10,6 +10,7 @@ import (
 	"time"
 	"weak"
 
+	"cloud.google.com/go/auth"
 	"google.golang.org/api/googleapi"
 	sheetsapi "google.golang.org/api/sheets/v4"
 
@@ -263,6 +264,16 @@ func errorText(t string) string {
 
 // explain turns an API failure into a message that says what to fix.
 func (s *Sheet) explain(op string, err error) error {
+	var ae *auth.Error
+	if errors.As(err, &ae) {
+		if ae.Temporary() {
+			return fmt.Errorf("%s %s: Google's token service kept failing, so no access token could be had; "+
+				"the next sync tries again: %w", op, s.Describe(), err)
+		}
+		return fmt.Errorf("%s %s: Google's token service refused the service-account key%s: it may have been deleted "+
+			"or disabled, or this machine's clock is wrong: create a new key and set it in source.credentials_file or "+
+			"PARTNERMAP_SOURCE_CREDENTIALS_JSON: %w", op, s.Describe(), s.accountSuffix(), err)
+	}
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
 		return fmt.Errorf("%s %s: %w", op, s.Describe(), err)
@@ -279,11 +290,19 @@ func (s *Sheet) explain(op string, err error) error {
 		return fmt.Errorf("%s %s: spreadsheet not found: check source.spreadsheet_id (the id between /d/ "+
 			"and /edit in the sheet's URL), and %s: %w", op, s.Describe(), s.shareHint(), err)
 	case http.StatusUnauthorized:
-		return fmt.Errorf("%s %s: the credentials were rejected: check source.credentials_file "+
-			"(a current service-account key): %w", op, s.Describe(), err)
+		return fmt.Errorf("%s %s: the credentials were rejected: check source.credentials_file or "+
+			"PARTNERMAP_SOURCE_CREDENTIALS_JSON (a current service-account key%s): %w", op, s.Describe(), s.accountSuffix(), err)
 	case http.StatusTooManyRequests:
 		return fmt.Errorf("%s %s: over the Sheets API quota until the deadline: sync less often or spread "+
 			"sheets over more service accounts: %w", op, s.Describe(), err)
 	}
 	return fmt.Errorf("%s %s: %w", op, s.Describe(), err)
+}
+
+// accountSuffix names the service account in a message, when known.
+func (s *Sheet) accountSuffix() string {
+	if s.account == "" {
+		return ""
+	}
+	return " of " + s.account
 }

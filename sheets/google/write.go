@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"net/http"
 	"strings"
 
 	"google.golang.org/api/googleapi"
@@ -110,7 +111,7 @@ func (s *Sheet) write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.
 		s.log.Debug().Int("tabs", len(tabs)).Int("created", len(created)).Int("requests", len(reqs)).Msg("wrote output tabs")
 		return nil
 	}
-	if st.ambiguous && len(created) > 0 && alreadyExists(err) {
+	if st.ambiguous && len(created) > 0 && refused(err) {
 		// An earlier attempt's answer was lost but it may have landed; the retry then trips
 		// over the tabs it created. The batch is atomic, so our chosen ids with our marker
 		// prove it did.
@@ -149,10 +150,12 @@ func (s *Sheet) checkSize(reqs []*sheetsapi.Request) (int, error) {
 	return len(body), nil
 }
 
-// alreadyExists reports the API's refusal of an addSheet whose title or id is taken.
-func alreadyExists(err error) bool {
+// refused reports a 400: after a lost answer, the refusal of an addSheet whose title or id
+// the landed attempt took. Any 400 counts, because the answer carrying the reason may itself
+// have been cut short; landed then decides.
+func refused(err error) bool {
 	var ge *googleapi.Error
-	return errors.As(err, &ge) && ge.Code == 400 && strings.Contains(ge.Message, "already exists")
+	return errors.As(err, &ge) && ge.Code == http.StatusBadRequest
 }
 
 // landed checks, with one read, that every tab the write was to create exists with the

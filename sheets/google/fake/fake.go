@@ -81,6 +81,21 @@ func New() *Server {
 	return s
 }
 
+// Clone starts another server holding a copy of every spreadsheet (not the calls or the
+// pending faults), so many tests can start from one expensively prepared state.
+func (s *Server) Clone() *Server {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := New()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq = s.seq
+	for id, b := range s.books {
+		c.books[id] = b.clone()
+	}
+	return c
+}
+
 // URL is the server's base URL, for the adapter's Options.Endpoint.
 func (s *Server) URL() string { return s.srv.URL }
 
@@ -175,6 +190,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	rec := &recorder{header: http.Header{}}
+	if r.Context().Err() != nil {
+		// The client gave up while the call waited for the lock: doing the work anyway
+		// only delays its retry, and on a busy machine the abandoned calls pile up.
+		s.setStatus(idx, 0, faulted)
+		return
+	}
 	if faulted && fault.Delay > 0 {
 		select {
 		case <-time.After(fault.Delay):

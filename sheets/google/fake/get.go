@@ -218,6 +218,16 @@ func (s *Server) handleGet(w *recorder, r *http.Request, id string) {
 	}
 	mask := q.Get("fields")
 	withData := mask != "" || q.Get("includeGridData") == "true"
+	// Cells carry only what the mask asks for, as the real API's do; building whole cells
+	// (dropdown rules on every row of an input tab) and pruning them after was most of a get.
+	var keep map[string]*maskNode
+	if tree, err := parseMask(mask); mask != "" && err == nil {
+		data := tree.path("sheets", "data")
+		withData = data != nil
+		if cells := data.path("rowData", "values"); cells != nil {
+			keep = cells.children
+		}
+	}
 
 	// With ranges, only the tabs they touch come back, each with the data of its ranges.
 	type pick struct {
@@ -267,12 +277,58 @@ func (s *Server) handleGet(w *recorder, r *http.Request, id string) {
 			ProtectedRanges: p.t.Protected, Charts: p.t.Charts}
 		if withData {
 			for _, rc := range p.rects {
-				sh.Data = append(sh.Data, gridData(p.t, rc))
+				gd := gridData(p.t, rc)
+				trimCells(gd, keep)
+				sh.Data = append(sh.Data, gd)
 			}
 		}
 		ss.Sheets = append(ss.Sheets, sh)
 	}
 	writeMasked(w, ss, mask)
+}
+
+// trimCells drops the cell fields a mask leaves out; nil keep (or "*") keeps them all.
+func trimCells(gd *sheetsapi.GridData, keep map[string]*maskNode) {
+	if keep == nil || keep["*"] != nil {
+		return
+	}
+	last := -1
+	for i, rd := range gd.RowData {
+		for _, d := range rd.Values {
+			*d = sheetsapi.CellData{
+				UserEnteredValue:  pick(keep, "userEnteredValue", d.UserEnteredValue),
+				EffectiveValue:    pick(keep, "effectiveValue", d.EffectiveValue),
+				FormattedValue:    pick(keep, "formattedValue", d.FormattedValue),
+				UserEnteredFormat: pick(keep, "userEnteredFormat", d.UserEnteredFormat),
+				EffectiveFormat:   pick(keep, "effectiveFormat", d.EffectiveFormat),
+				Note:              pick(keep, "note", d.Note),
+				DataValidation:    pick(keep, "dataValidation", d.DataValidation),
+			}
+		}
+		// Like the API, cells and rows left empty at the end are not sent.
+		n := len(rd.Values)
+		for n > 0 && emptyCell(rd.Values[n-1]) {
+			n--
+		}
+		rd.Values = rd.Values[:n]
+		if n > 0 {
+			last = i
+		}
+	}
+	gd.RowData = gd.RowData[:last+1]
+}
+
+func emptyCell(d *sheetsapi.CellData) bool {
+	return d.UserEnteredValue == nil && d.EffectiveValue == nil && d.FormattedValue == "" &&
+		d.UserEnteredFormat == nil && d.EffectiveFormat == nil && d.Note == "" && d.DataValidation == nil
+}
+
+func pick[T any](keep map[string]*maskNode, name string, v T) T {
+	if _, ok := keep[name]; ok {
+		return v
+	}
+	var zero T
+	return zero
 }
 
 // writeMasked answers v as JSON keeping only the fields the mask names ("" keeps all).

@@ -91,6 +91,21 @@ func (n *maskNode) child(name string) *maskNode {
 	return c
 }
 
+// path follows names down the mask: nil when the mask leaves that field out, a node
+// without children when it keeps all of it.
+func (n *maskNode) path(names ...string) *maskNode {
+	for _, name := range names {
+		if n == nil {
+			return nil
+		}
+		if n.children == nil || n.children["*"] != nil {
+			return &maskNode{}
+		}
+		n = n.children[name]
+	}
+	return n
+}
+
 // prune keeps only the fields the mask names; arrays apply the mask to each element.
 func (n *maskNode) prune(v any) any {
 	if n == nil || n.children == nil {

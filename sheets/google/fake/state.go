@@ -2,10 +2,9 @@ package fake
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	sheetsapi "google.golang.org/api/sheets/v4"
@@ -14,8 +13,7 @@ import (
 // maxCells is the real API's limit of cells per spreadsheet.
 const maxCells = 10_000_000
 
-// book is one stored spreadsheet. Fields are exported only so clone can round-trip
-// them through JSON.
+// book is one stored spreadsheet.
 type book struct {
 	ID       string
 	TimeZone string
@@ -96,15 +94,12 @@ func (b *book) cellCount() int64 {
 }
 
 // clone deep-copies the book so a batchUpdate can be applied to a copy and committed whole.
+// It copies by reflection: a JSON round trip of the API's types re-compacts every nested
+// value once per level and made a get or batchUpdate of a seeded workbook take ~0.3 s.
 func (b *book) clone() *book {
-	data, err := json.Marshal(b)
-	if err != nil {
-		panic(fmt.Sprintf("fake: clone spreadsheet: %v", err))
-	}
 	var c book
-	if err := json.Unmarshal(data, &c); err != nil {
-		panic(fmt.Sprintf("fake: clone spreadsheet: %v", err))
-	}
+	cp := copier{seen: map[ptrKey]reflect.Value{}}
+	cp.copy(reflect.ValueOf(&c).Elem(), reflect.ValueOf(b).Elem())
 	for _, t := range c.Tabs {
 		if t.ColWidths == nil {
 			t.ColWidths = map[int64]int64{}
@@ -114,6 +109,74 @@ func (b *book) clone() *book {
 		}
 	}
 	return &c
+}
+
+// copier deep-copies values. A pointer shared in the source (one dropdown rule on every
+// row of a column) stays shared in the copy, so the copy costs what the original does;
+// the handlers replace shared values, never change them in place.
+type copier struct {
+	seen map[ptrKey]reflect.Value
+}
+
+// ptrKey names a source pointer; the source outlives the copy, so its address is stable.
+type ptrKey struct {
+	t reflect.Type
+	p uintptr
+}
+
+// copy copies src into dst (settable, same type) sharing nothing with src.
+func (cp *copier) copy(dst, src reflect.Value) {
+	switch src.Kind() {
+	case reflect.Pointer:
+		if src.IsNil() {
+			return
+		}
+		key := ptrKey{src.Type(), src.Pointer()}
+		if p, ok := cp.seen[key]; ok {
+			dst.Set(p)
+			return
+		}
+		p := reflect.New(src.Type().Elem())
+		cp.seen[key] = p
+		cp.copy(p.Elem(), src.Elem())
+		dst.Set(p)
+	case reflect.Struct:
+		for i := range src.NumField() {
+			if f := dst.Field(i); f.CanSet() {
+				cp.copy(f, src.Field(i))
+			}
+		}
+	case reflect.Slice:
+		if src.IsNil() {
+			return
+		}
+		s := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
+		for i := range src.Len() {
+			cp.copy(s.Index(i), src.Index(i))
+		}
+		dst.Set(s)
+	case reflect.Map:
+		if src.IsNil() {
+			return
+		}
+		m := reflect.MakeMapWithSize(src.Type(), src.Len())
+		it := src.MapRange()
+		for it.Next() {
+			v := reflect.New(src.Type().Elem()).Elem()
+			cp.copy(v, it.Value())
+			m.SetMapIndex(it.Key(), v)
+		}
+		dst.Set(m)
+	case reflect.Interface:
+		if src.IsNil() {
+			return
+		}
+		v := reflect.New(src.Elem().Type()).Elem()
+		cp.copy(v, src.Elem())
+		dst.Set(v)
+	default:
+		dst.Set(src)
+	}
 }
 
 // nextID returns a fresh positive id that looks like the real API's random ones.
