@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -53,8 +54,12 @@ type Source struct {
 	XLSX string `mapstructure:"xlsx"`
 	// SpreadsheetID is a Google Sheet's id (from its URL).
 	SpreadsheetID string `mapstructure:"spreadsheet_id"`
-	// CredentialsFile is a service-account JSON key; "" means Application Default Credentials.
+	// CredentialsFile is a service-account JSON key; "" (and no CredentialsJSON) means
+	// Application Default Credentials.
 	CredentialsFile string `mapstructure:"credentials_file"`
+	// CredentialsJSON is the content of a service-account JSON key, for keys kept in the
+	// environment (PARTNERMAP_SOURCE_CREDENTIALS_JSON) or a secret store rather than a file.
+	CredentialsJSON Secret `mapstructure:"credentials_json"`
 	// Endpoint points the Google client at another server (an emulator or test fake).
 	Endpoint string `mapstructure:"endpoint"`
 	// Schedule overrides the top-level schedule for this source.
@@ -63,6 +68,32 @@ type Source struct {
 	Tabs    Tabs    `mapstructure:"tabs"`
 	Outputs Outputs `mapstructure:"outputs"`
 }
+
+// Secret is a configuration value that must never be shown: printed with fmt, encoded as
+// JSON or text, or logged, it reads "[redacted]", so a dumped Config or Source cannot leak
+// it. Reveal gives the value to the code that needs it.
+type Secret string
+
+const redacted = "[redacted]"
+
+// Reveal returns the secret itself.
+func (s Secret) Reveal() string { return string(s) }
+
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// GoString keeps %#v from printing the value.
+func (s Secret) GoString() string { return fmt.Sprintf("config.Secret(%q)", s.String()) }
+
+// MarshalJSON keeps JSON encoders (zerolog's Interface among them) from printing the value.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// MarshalText keeps text encoders (YAML, TOML) from printing the value.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // Label names the source for people: its Name, else its path or sheet id.
 func (s Source) Label() string {
@@ -185,6 +216,7 @@ func Load(path string, overrides map[string]any) (Config, error) {
 		mapstructure.StringToTimeDurationHookFunc(),
 		mapstructure.StringToSliceHookFunc(","),
 		splitListHook,
+		secretHook,
 	)))
 	if err != nil {
 		return Config{}, &Error{fmt.Errorf("%s: %w", describe(path), err)}
@@ -194,6 +226,26 @@ func Load(path string, overrides map[string]any) (Config, error) {
 		return Config{}, &Error{err}
 	}
 	return cfg, nil
+}
+
+// secretHook decodes a Secret. A JSON key pasted into YAML without quotes is a YAML
+// mapping (JSON is YAML), so a mapping becomes its JSON text again; any other type is
+// refused without echoing the value, which mapstructure's own message would do.
+func secretHook(from, to reflect.Type, data any) (any, error) {
+	if to != reflect.TypeOf(Secret("")) {
+		return data, nil
+	}
+	switch d := data.(type) {
+	case string, Secret:
+		return data, nil
+	case map[string]any:
+		b, err := json.Marshal(d)
+		if err != nil {
+			return nil, errors.New("could not turn the mapping back into JSON text: put the key in quotes")
+		}
+		return string(b), nil
+	}
+	return nil, fmt.Errorf("must be text (the whole JSON key), got a %s", from.Kind())
 }
 
 // splitListHook splits "14,30,60" from an environment variable or flag into a list of any
@@ -250,6 +302,10 @@ func setDefaults(v *viper.Viper, cfg Config) {
 				walk(key, fv)
 				continue
 			}
+			if sec, ok := fv.Interface().(Secret); ok {
+				v.SetDefault(key, sec.Reveal()) // viper's casts would print "[redacted]"
+				continue
+			}
 			v.SetDefault(key, fv.Interface())
 		}
 	}
@@ -297,6 +353,11 @@ func (c Config) SourceList() []Source {
 	for i, s := range list {
 		if s.Schedule == "" {
 			s.Schedule = c.Schedule
+		}
+		if s.CredentialsFile == "" && s.CredentialsJSON == "" {
+			// source.credentials_* (and so PARTNERMAP_SOURCE_CREDENTIALS_JSON) serve every
+			// listed source that names no key of its own.
+			s.CredentialsFile, s.CredentialsJSON = c.Source.CredentialsFile, c.Source.CredentialsJSON
 		}
 		s.Tabs = inheritTabs(s.Tabs, c.Tabs)
 		s.Outputs = inheritOutputs(s.Outputs, c.Outputs)
@@ -358,6 +419,11 @@ func (c Config) Validate() error {
 		if s.XLSX != "" && !strings.HasSuffix(strings.ToLower(s.XLSX), ".xlsx") {
 			bad(key+".xlsx", "%q is not an .xlsx file", s.XLSX)
 		}
+		if s.SpreadsheetID != "" {
+			if err := checkCredentials(s); err != nil {
+				bad(key+".credentials_json", "%v", err)
+			}
+		}
 		if s.Schedule != c.Schedule {
 			if err := checkSchedule(s.Schedule); err != nil {
 				bad(key+".schedule", "%v", err)
@@ -417,6 +483,34 @@ func (c Config) Validate() error {
 		bad("grace", "must not be negative, got %s", c.Grace)
 	}
 	return errors.Join(errs...)
+}
+
+// checkCredentials looks at a key given as content without ever quoting it: a JSON error
+// would show the character it stopped at.
+func checkCredentials(s Source) error {
+	if s.CredentialsJSON == "" {
+		return nil
+	}
+	if s.CredentialsFile != "" {
+		return errors.New("credentials_file is set too: keep one of the two")
+	}
+	var key struct {
+		Type        string `json:"type"`
+		ClientEmail string `json:"client_email"`
+		PrivateKey  string `json:"private_key"`
+	}
+	const fix = "set it to the whole content of the service-account key file, " +
+		`e.g. PARTNERMAP_SOURCE_CREDENTIALS_JSON="$(cat key.json)"`
+	if json.Unmarshal([]byte(s.CredentialsJSON.Reveal()), &key) != nil {
+		return errors.New("not JSON (its content is not shown): " + fix)
+	}
+	switch {
+	case key.Type != "service_account":
+		return fmt.Errorf("a key of type %q, not a service-account key: %s", key.Type, fix)
+	case key.ClientEmail == "" || key.PrivateKey == "":
+		return errors.New("no client_email or private_key in the key (its content is not shown): " + fix)
+	}
+	return nil
 }
 
 func checkSchedule(s string) error {

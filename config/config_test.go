@@ -1,9 +1,12 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +68,17 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"output clashes with input", "source:\n  xlsx: a.xlsx\noutputs:\n  priorities: Partners\n", "outputs.priorities"},
 		{"not an xlsx", "source:\n  xlsx: a.csv\n", "source.xlsx"},
 		{"short cadence", "source:\n  xlsx: a.xlsx\nscoring:\n  cadence: [14, 30]\n", "scoring.cadence"},
+		{"unknown top-level key", "source:\n  xlsx: a.xlsx\nschedual: \"@every 1h\"\n", "schedual"},
+		{"unknown key in a listed source", "sources:\n  - name: north\n    xlsx: a.xlsx\n    spreadsheet: abc\n", "spreadsheet"},
+		{"wrong type in a listed source", "sources:\n  - name: north\n    xlsx: [a.xlsx]\n", "xlsx"},
+		{"negative weight", "source:\n  xlsx: a.xlsx\nscoring:\n  trust_weight: -1\n", "scoring.trust_weight"},
+		{"weight over 100", "source:\n  xlsx: a.xlsx\nscoring:\n  impact_weight: 250\n", "scoring.impact_weight"},
+		{"threshold off the 1-5 scale", "source:\n  xlsx: a.xlsx\nscoring:\n  high_power: 7\n", "scoring.high_power"},
+		{"threshold off the stance scale", "source:\n  xlsx: a.xlsx\nscoring:\n  supportive_above: 3\n", "scoring.supportive_above"},
+		{"urgency over 1", "source:\n  xlsx: a.xlsx\nscoring:\n  overdue_urgency: 1.5\n", "scoring.overdue_urgency"},
+		{"wrong type of duration", "source:\n  xlsx: a.xlsx\nsync_timeout: soon\n", "sync_timeout"},
+		{"negative backups", "source:\n  xlsx: a.xlsx\nxlsx:\n  backups: -1\n", "xlsx.backups"},
+		{"no size cap", "source:\n  xlsx: a.xlsx\nxlsx:\n  max_mb: 0\n", "xlsx.max_mb"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,6 +93,16 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 				t.Errorf("error %q does not mention %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestWrongTypeFromTheEnvironmentNamesTheKey(t *testing.T) {
+	t.Setenv("PARTNERMAP_SOURCE_XLSX", "a.xlsx")
+	t.Setenv("PARTNERMAP_SCORING_HIGH_POWER", "high")
+	_, err := Load("", nil)
+	var cerr *Error
+	if !errors.As(err, &cerr) || !strings.Contains(err.Error(), "high_power") {
+		t.Fatalf("want a *config.Error naming high_power, got %v", err)
 	}
 }
 
@@ -136,5 +160,183 @@ func write(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// keyJSON is a service-account key shaped like Google's; privateKey is the part that must
+// never be shown.
+const privateKey = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7kLSecretBody\n-----END PRIVATE KEY-----\n"
+
+func keyJSON(t *testing.T) string {
+	t.Helper()
+	b, err := json.Marshal(map[string]string{"type": "service_account", "project_id": "chapter-123",
+		"private_key_id": "0123456789abcdef", "private_key": privateKey,
+		"client_email": "partnermap@chapter-123.iam.gserviceaccount.com", "token_uri": "https://oauth2.googleapis.com/token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// shown renders cfg every way a program might print or log it.
+func shown(t *testing.T, v any) string {
+	t.Helper()
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%v\n%+v\n%#v\n%s", v, v, v, j)
+}
+
+func TestCredentialsJSONComesFromTheEnvironmentAndIsNeverShown(t *testing.T) {
+	key := keyJSON(t)
+	t.Setenv("PARTNERMAP_SOURCE_SPREADSHEET_ID", "abc123")
+	t.Setenv("PARTNERMAP_SOURCE_CREDENTIALS_JSON", key)
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Source.CredentialsJSON.Reveal() != key {
+		t.Errorf("source.credentials_json did not come from the environment")
+	}
+	list := cfg.SourceList()
+	if len(list) != 1 || list[0].CredentialsJSON.Reveal() != key {
+		t.Fatalf("the source to sync lost its key: %d sources", len(list))
+	}
+	for _, v := range []any{cfg, list[0], cfg.Source.CredentialsJSON} {
+		if out := shown(t, v); strings.Contains(out, "SecretBody") || strings.Contains(out, "PRIVATE KEY") {
+			t.Errorf("the key shows when the config is printed:\n%s", out)
+		}
+	}
+	if got := fmt.Sprint(cfg.Source.CredentialsJSON); got != "[redacted]" {
+		t.Errorf("a set secret prints as %q; want [redacted]", got)
+	}
+}
+
+func TestListedSourcesUseTheKeyFromTheEnvironment(t *testing.T) {
+	key := keyJSON(t)
+	t.Setenv("PARTNERMAP_SOURCE_CREDENTIALS_JSON", key)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	write(t, path, `sources:
+  - name: north
+    spreadsheet_id: north123
+  - name: south
+    spreadsheet_id: south123
+    credentials_file: /etc/partnermap/south-key.json
+  - name: west
+    xlsx: west.xlsx
+`)
+	cfg, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := cfg.SourceList()
+	if list[0].CredentialsJSON.Reveal() != key || list[0].CredentialsFile != "" {
+		t.Errorf("north does not use the key from the environment")
+	}
+	if list[1].CredentialsJSON != "" || list[1].CredentialsFile != "/etc/partnermap/south-key.json" {
+		t.Errorf("south's own key file was replaced")
+	}
+}
+
+func TestKeyPastedIntoYAMLIsUsed(t *testing.T) {
+	key := keyJSON(t)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	// Unquoted JSON is a YAML mapping; it must still reach the client as the JSON text.
+	write(t, path, "source:\n  spreadsheet_id: abc123\n  credentials_json: "+key+"\n")
+	cfg, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want map[string]string
+	if err := json.Unmarshal([]byte(cfg.Source.CredentialsJSON.Reveal()), &got); err != nil {
+		t.Fatalf("credentials_json is not JSON any more: %v", err)
+	}
+	_ = json.Unmarshal([]byte(key), &want)
+	if got["private_key"] != want["private_key"] || got["client_email"] != want["client_email"] {
+		t.Errorf("the pasted key changed on the way")
+	}
+}
+
+func TestBadKeyInTheEnvironmentIsNamedNotShown(t *testing.T) {
+	key := keyJSON(t)
+	tests := []struct {
+		name, value, want string
+	}{
+		{"cut short", key[:len(key)/2], "not JSON"},
+		{"a file name instead of the content", "/etc/partnermap/key.json", "not JSON"},
+		{"another type of key", strings.Replace(key, "service_account", "authorized_user", 1), `"authorized_user"`},
+		{"no private key", strings.Replace(key, `"private_key"`, `"private_kee"`, 1), "private_key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("PARTNERMAP_SOURCE_SPREADSHEET_ID", "abc123")
+			t.Setenv("PARTNERMAP_SOURCE_CREDENTIALS_JSON", tt.value)
+			_, err := Load("", nil)
+			var cerr *Error
+			if !errors.As(err, &cerr) {
+				t.Fatalf("want a *config.Error, got %v", err)
+			}
+			msg := err.Error()
+			for _, want := range []string{"source.credentials_json", "PARTNERMAP_SOURCE_CREDENTIALS_JSON", tt.want} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("error does not say %q: %s", want, msg)
+				}
+			}
+			for _, secret := range []string{"SecretBody", "PRIVATE KEY", "/etc/partnermap/key.json"} {
+				if strings.Contains(msg, secret) {
+					t.Errorf("error shows the value (%q): %s", secret, msg)
+				}
+			}
+		})
+	}
+}
+
+func TestCredentialsJSONOfTheWrongTypeIsRefusedWithoutItsValue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	write(t, path, "source:\n  spreadsheet_id: abc123\n  credentials_json: [4815162342]\n")
+	_, err := Load(path, nil)
+	if err == nil || !strings.Contains(err.Error(), "credentials_json") || strings.Contains(err.Error(), "4815162342") {
+		t.Fatalf("want an error naming credentials_json without its value, got %v", err)
+	}
+}
+
+func TestKeyFileAndKeyContentTogetherAreRefused(t *testing.T) {
+	t.Setenv("PARTNERMAP_SOURCE_SPREADSHEET_ID", "abc123")
+	t.Setenv("PARTNERMAP_SOURCE_CREDENTIALS_FILE", "/etc/partnermap/key.json")
+	t.Setenv("PARTNERMAP_SOURCE_CREDENTIALS_JSON", keyJSON(t))
+	_, err := Load("", nil)
+	if err == nil || !strings.Contains(err.Error(), "source.credentials_json") || !strings.Contains(err.Error(), "credentials_file") {
+		t.Fatalf("want an error naming both keys, got %v", err)
+	}
+}
+
+// TestSecretLikeKeysAreSecrets keeps the rule for keys added later: anything named like a
+// secret is a Secret, so it prints redacted and can be set from the environment.
+func TestSecretLikeKeysAreSecrets(t *testing.T) {
+	secretish := []string{"json", "token", "password", "secret", "api_key", "private"}
+	var walk func(prefix string, typ reflect.Type)
+	walk = func(prefix string, typ reflect.Type) {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			key := prefix + f.Tag.Get("mapstructure")
+			ft := f.Type
+			if ft.Kind() == reflect.Slice {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct && ft != reflect.TypeOf(time.Duration(0)) {
+				walk(key+".", ft)
+				continue
+			}
+			for _, word := range secretish {
+				if strings.Contains(strings.ToLower(key), word) && f.Type != reflect.TypeOf(Secret("")) {
+					t.Errorf("%s looks secret but is a %s, not a config.Secret", key, f.Type)
+				}
+			}
+		}
+	}
+	walk("", reflect.TypeOf(Config{}))
+	if _, ok := reflect.TypeOf(Source{}).FieldByName("CredentialsJSON"); !ok {
+		t.Fatal("Source.CredentialsJSON is gone; this test no longer sees the secret it guards")
 	}
 }

@@ -3,11 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -185,5 +193,125 @@ func TestFormulaLookingTextStaysTextInEveryOutputAndBackend(t *testing.T) {
 		}
 		rows, _ := srv.Cells("chapter-1", "Priorities")
 		checkLiteral(t, "Google Sheets", rows)
+	})
+}
+
+// serviceAccountKey is a service-account key whose token endpoint is tokenURL, and a piece
+// of its private key to look for in output.
+func serviceAccountKey(t *testing.T, tokenURL string) (key, secret string) {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemKey := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	b, _ := json.Marshal(map[string]string{"type": "service_account", "project_id": "chapter-123",
+		"private_key_id": "0123456789abcdef", "private_key": pemKey, "client_email": serviceAccount,
+		"client_id": "1", "token_uri": tokenURL})
+	return string(b), strings.Split(pemKey, "\n")[1]
+}
+
+const (
+	serviceAccount = "partnermap@chapter-123.iam.gserviceaccount.com"
+	accessToken    = "ya29.c.partnermap-cmd-test-token-77e1"
+)
+
+// TestKeyFromTheEnvironmentIsUsedAndNeverShown passes a service-account key as
+// PARTNERMAP_SOURCE_CREDENTIALS_JSON to check and sync on the fake Sheets server (through a
+// fake token service), then breaks it in the ways an admin might: each time the output says
+// what to fix, names the variable or the account, and never shows the key or a token.
+func TestKeyFromTheEnvironmentIsUsedAndNeverShown(t *testing.T) {
+	var tokenStatus atomic.Int32
+	var tokenCalls atomic.Int32
+	tokens := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tokenCalls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		if st := int(tokenStatus.Load()); st != 0 {
+			w.WriteHeader(st)
+			_, _ = w.Write([]byte(`{"error":"invalid_grant","error_description":"Invalid JWT Signature."}`))
+			return
+		}
+		_, _ = fmt.Fprintf(w, `{"access_token":%q,"token_type":"Bearer","expires_in":3600}`, accessToken)
+	}))
+	defer tokens.Close()
+	srv := fake.New()
+	defer srv.Close()
+	srv.AddSpreadsheet("chapter-9", "America/Chicago")
+	srv.AddInputTabs("chapter-9", demo.Workbook(config.Default().Tabs, demo.Day(scoring.DateOf(2026, 11, 23))))
+	key, secret := serviceAccountKey(t, tokens.URL+"/token")
+	base := []string{"--spreadsheet-id", "chapter-9", "--set", "source.endpoint=" + srv.URL(), "--log-level", "debug"}
+
+	noSecrets := func(t *testing.T, outs ...string) {
+		t.Helper()
+		for _, out := range outs {
+			for _, s := range []string{secret, accessToken, "PRIVATE KEY", "0123456789abcdef"} {
+				if strings.Contains(out, s) {
+					t.Errorf("output shows a secret (%.20q...):\n%s", s, out)
+				}
+			}
+		}
+	}
+
+	t.Run("a good key is used", func(t *testing.T) {
+		t.Setenv("PARTNERMAP_SOURCE_CREDENTIALS_JSON", key)
+		code, stdout, stderr := partnermap(t, append([]string{"check"}, base...)...)
+		if code != exitOK || !strings.Contains(stdout, "credentials: "+serviceAccount) || !strings.Contains(stdout, "access: ok") {
+			t.Fatalf("check: exit %d\n%s\n%s", code, stdout, stderr)
+		}
+		noSecrets(t, stdout, stderr)
+		code, stdout, stderr = partnermap(t, append([]string{"sync", "--now", "--as-of", "2026-11-23"}, base...)...)
+		if code != exitOK {
+			t.Fatalf("sync: exit %d\n%s\n%s", code, stdout, stderr)
+		}
+		noSecrets(t, stdout, stderr)
+		if tokenCalls.Load() == 0 {
+			t.Error("no access token was asked for: the key was not used")
+		}
+	})
+
+	t.Run("a key cut short is refused naming the variable", func(t *testing.T) {
+		t.Setenv("PARTNERMAP_SOURCE_CREDENTIALS_JSON", key[:len(key)/2])
+		code, stdout, stderr := partnermap(t, append([]string{"check"}, base...)...)
+		if code != exitConfig || !strings.Contains(stderr, "PARTNERMAP_SOURCE_CREDENTIALS_JSON") {
+			t.Fatalf("exit %d, want %d and a message naming the variable\n%s\n%s", code, exitConfig, stdout, stderr)
+		}
+		noSecrets(t, stdout, stderr)
+	})
+
+	t.Run("a key whose private key is not one is refused naming the variable", func(t *testing.T) {
+		broken := strings.Replace(key, secret, "bm90IGEga2V5", 1)
+		t.Setenv("PARTNERMAP_SOURCE_CREDENTIALS_JSON", broken)
+		code, stdout, stderr := partnermap(t, append([]string{"sync", "--now", "--as-of", "2026-11-23"}, base...)...)
+		if code == exitOK || !strings.Contains(stdout+stderr, "PARTNERMAP_SOURCE_CREDENTIALS_JSON") {
+			t.Fatalf("exit %d; want a failure naming the variable\n%s\n%s", code, stdout, stderr)
+		}
+		noSecrets(t, stdout, stderr)
+	})
+
+	t.Run("a key the token service refuses says to make a new one", func(t *testing.T) {
+		tokenStatus.Store(http.StatusBadRequest)
+		defer tokenStatus.Store(0)
+		t.Setenv("PARTNERMAP_SOURCE_CREDENTIALS_JSON", key)
+		code, stdout, stderr := partnermap(t, append([]string{"sync", "--now", "--as-of", "2026-11-23"}, base...)...)
+		out := stdout + stderr
+		if code != exitFailed || !strings.Contains(out, "PARTNERMAP_SOURCE_CREDENTIALS_JSON") ||
+			!strings.Contains(out, "create a new key") || !strings.Contains(out, serviceAccount) {
+			t.Fatalf("exit %d; want 1 and a message naming the account, the variable and the fix\n%s\n%s", code, stdout, stderr)
+		}
+		noSecrets(t, stdout, stderr)
+	})
+
+	t.Run("a sheet not shared with the account says with whom to share it", func(t *testing.T) {
+		srv.FailNext(1, fake.Fault{Kind: fake.KindGet, Status: http.StatusForbidden})
+		t.Setenv("PARTNERMAP_SOURCE_CREDENTIALS_JSON", key)
+		code, stdout, stderr := partnermap(t, append([]string{"check"}, base...)...)
+		if code != exitFailed || !strings.Contains(stdout+stderr, "share the spreadsheet with "+serviceAccount) {
+			t.Fatalf("exit %d; want 1 and the account to share with\n%s\n%s", code, stdout, stderr)
+		}
+		noSecrets(t, stdout, stderr)
 	})
 }

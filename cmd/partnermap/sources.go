@@ -39,6 +39,7 @@ func openSource(ctx context.Context, cfg config.Config, src config.Source, e env
 		s, err := google.New(ctx, google.Options{
 			SpreadsheetID:   src.SpreadsheetID,
 			CredentialsFile: src.CredentialsFile,
+			CredentialsJSON: []byte(src.CredentialsJSON.Reveal()),
 			Endpoint:        src.Endpoint,
 			Limiter:         e.Limiter,
 			Logger:          e.Logger,
