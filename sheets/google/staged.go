@@ -83,11 +83,14 @@ type stagedPlan struct {
 
 // writeStaged sends a write whose one batch (reqs, body bytes long) is over limit: k calls
 // fill hidden staging tabs, then one final call copies them into the output tabs and
-// deletes them. No call carries more than limit bytes, so a write of n bytes needs at least
-// ceil(n / limit) calls; the final call also carries the layout requests and as many rows as
-// fit beside them, so this takes ceil(n / limit) + 1 calls at most in practice (rows are not
-// split, so a call may end up to one row short of full). created are the output tabs the
-// final call adds, by title.
+// deletes them. created are the output tabs the final call adds, by title.
+//
+// Calls: no call may carry more than limit bytes, so a write of n bytes needs at least
+// ceil(n / limit) calls, and ceil(n / limit) + 1 when the final call carries no cells. Here
+// the final call carries the layout requests and as many of the last rows as fit beside
+// them, and each staging call is filled up to the limit (less the part of a row that does
+// not fit, and a few hundred bytes of staging requests), so a write takes ceil(n / limit)
+// calls, or one more when rows are small beside the limit (the tests check both bounds).
 func (s *Sheet) writeStaged(ctx context.Context, lay *layout, ids *idPicker, reqs []*sheetsapi.Request,
 	created map[string]int64, body, limit int) error {
 	plan, err := s.planStaged(lay, ids, reqs, created, limit)
@@ -120,9 +123,13 @@ func (s *Sheet) writeStaged(ctx context.Context, lay *layout, ids *idPicker, req
 		}
 		what := fmt.Sprintf("staging call %d of %d failed; the output tabs are unchanged and the hidden staging tabs "+
 			"are deleted by the next sync", i+1, len(plan.calls)-1)
-		if final {
+		switch {
+		case final && st.ambiguous:
 			what = "the final call of a staged write failed; the output tabs are unchanged unless it was applied " +
 				"although its answer was lost, which the next sync sees"
+		case final:
+			what = "the final call of a staged write failed; the output tabs are unchanged and the hidden staging tabs " +
+				"are deleted by the next sync"
 		}
 		return s.explain("write", fmt.Errorf("%s: %w", what, err))
 	}
