@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -160,6 +161,16 @@ func loadConfigText(t *testing.T, where, text string) config.Config {
 	return cfg
 }
 
+// hasKey reports whether a config struct has a field read from key.
+func hasKey(typ reflect.Type, key string) bool {
+	for f := range typ.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ","); name == key {
+			return true
+		}
+	}
+	return false
+}
+
 func mountOf(c container, volume string) string {
 	for _, m := range c.VolumeMounts {
 		if m.Name == volume {
@@ -228,6 +239,9 @@ func TestKubernetesFilesRunTheServiceAndTheCronJob(t *testing.T) {
 			}
 			if !creds {
 				t.Errorf("PARTNERMAP_SOURCE_CREDENTIALS_JSON does not come from the Secret %s: %+v", secret.Metadata.Name, c.Env)
+			}
+			if !hasKey(reflect.TypeFor[config.Source](), "credentials_json") {
+				t.Error("PARTNERMAP_SOURCE_CREDENTIALS_JSON is no config key: source has no credentials_json")
 			}
 			if !tc.service {
 				return
