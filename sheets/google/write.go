@@ -373,13 +373,16 @@ func dateFormat(c sheets.Cell) *sheetsapi.NumberFormat {
 	return &sheetsapi.NumberFormat{Type: "DATE", Pattern: "yyyy-mm-dd"}
 }
 
-// color converts "#RRGGBB" to the API's 0..1 components.
+// color converts "#RRGGBB" to the API's 0..1 components, to 4 decimals: that still tells
+// every 8-bit level apart (1/255 is 0.0039), and a colour is sent once per highlighted cell
+// (0.9569 rather than 0.9568627450980393: 0.55 MB less of a 19 MB write at 10k partners).
 func color(hex string) *sheetsapi.Color {
 	var r, g, b int
 	if _, err := fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b); err != nil {
 		panic(fmt.Sprintf("bad colour %q: %v", hex, err))
 	}
-	return &sheetsapi.Color{Red: float64(r) / 255, Green: float64(g) / 255, Blue: float64(b) / 255}
+	c := func(v int) float64 { return math.Round(float64(v)/255*1e4) / 1e4 }
+	return &sheetsapi.Color{Red: c(r), Green: c(g), Blue: c(b)}
 }
 
 // widthRequests sets column widths, grouping runs of equal width. An existing tab also has
