@@ -2,9 +2,10 @@
 //
 // A sync costs two API calls: one spreadsheets.get (all tabs' properties, markers and the
 // input tabs' typed values, without ranges so missing tabs do not fail the call) and one
-// all-or-nothing spreadsheets.batchUpdate that replaces the managed output tabs. 429, 5xx
-// and network failures are retried with truncated exponential backoff and jitter, honouring
-// Retry-After, within the caller's deadline. shared/GOOGLE.md records the API facts this
+// all-or-nothing spreadsheets.batchUpdate that replaces the managed output tabs; outputs over
+// 8 MiB take a few more calls, through hidden staging tabs, and still change all at once
+// (staged.go). 429, 5xx and network failures are retried with truncated exponential backoff
+// and jitter, honouring Retry-After, within the caller's deadline. shared/GOOGLE.md records the API facts this
 // package is built on.
 package google
 

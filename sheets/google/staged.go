@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
-	"google.golang.org/api/googleapi"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
@@ -104,7 +102,7 @@ func (s *Sheet) writeStaged(ctx context.Context, lay *layout, ids *idPicker, req
 		if err == nil {
 			continue
 		}
-		if st.ambiguous && badRequest(err) {
+		if st.ambiguous && refused(err) {
 			// A lost answer hid a call that landed; its retry then trips over what it did
 			// (tabs it added, staging tabs it deleted). The batch is atomic, so what it made
 			// proves it.
@@ -150,13 +148,6 @@ func (s *Sheet) batchUpdate(ctx context.Context, reqs []*sheetsapi.Request) (att
 		return r, r.HTTPStatusCode, nil
 	})
 	return st, err
-}
-
-// badRequest reports a 400, which after a lost answer may be the retry refusing what the
-// landed attempt already did.
-func badRequest(err error) bool {
-	var ge *googleapi.Error
-	return errors.As(err, &ge) && ge.Code == http.StatusBadRequest
 }
 
 // stagedLanded checks with one read that a final call landed: every staging tab is gone
