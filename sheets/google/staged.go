@@ -179,7 +179,9 @@ func isStaging(t tabLayout) bool {
 }
 
 // staleStaging lists the staging tabs an earlier staged write left when it failed; outputs
-// are the sheet ids being written, never stale.
+// are the sheet ids being written, never stale. The staging tabs of another process writing
+// at this moment look the same: deleting them fails that write's final call, which leaves
+// the outputs whole, so two writers never mix their outputs.
 func staleStaging(lay *layout, outputs map[int64]bool) []int64 {
 	var stale []int64
 	for _, t := range lay.tabs {

@@ -206,10 +206,19 @@ type failingTransport struct {
 	giveUp int
 	failed int
 	cancel context.CancelFunc
+	// before, when set, runs before each batchUpdate attempt with the count of those that
+	// succeeded so far.
+	before func(done int)
 }
 
 func (ft *failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	batch := r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, ":batchUpdate")
+	ft.mu.Lock()
+	before, done := ft.before, ft.done
+	ft.mu.Unlock()
+	if batch && before != nil {
+		before(done)
+	}
 	ft.mu.Lock()
 	injected := batch && ft.armed && ft.done >= ft.after
 	if injected {
@@ -410,6 +419,46 @@ func TestStagedWriteSurvivesLostAnswers(t *testing.T) {
 			sameTabs(t, stored(t, f), stored(t, wantFake))
 		})
 	}
+}
+
+func TestConcurrentStagedWritesNeverMix(t *testing.T) {
+	s, f, ft := newFailingSheet(t)
+	other, err := google.New(context.Background(), google.Options{SpreadsheetID: sheetID, Endpoint: f.URL(),
+		RetryBase: time.Millisecond, RetryMax: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, s, nil, bigOutputs(100)...)
+	mine, theirs := bigOutputs(250), bigOutputs(200)
+	calls := stagedCalls(t, mine)
+	snap := mustRead(t, s)
+	ran := false
+	ft.mu.Lock()
+	ft.before = func(done int) {
+		if done == calls-1 && !ran {
+			// Another process writes whole, staging included, just before this final call.
+			ran = true
+			snap, err := other.Read(context.Background(), nil)
+			if err == nil {
+				err = google.StagedAbove(other, stageLimit).Write(context.Background(), snap, theirs, nil)
+			}
+			if err != nil {
+				t.Errorf("the other write: %v", err)
+			}
+		}
+	}
+	ft.mu.Unlock()
+	err = google.StagedAbove(s, stageLimit).Write(context.Background(), snap, mine, nil)
+	if !ran {
+		t.Fatal("the other write never ran")
+	}
+	if err == nil {
+		t.Fatal("the write whose staging tabs the other write deleted succeeded")
+	}
+	want, wantFake := newFakeSheet(t, inputs)
+	mustWrite(t, want, nil, bigOutputs(100)...)
+	mustWrite(t, want, nil, theirs...)
+	sameTabs(t, stored(t, f), stored(t, wantFake))
 }
 
 func TestStagedWriteOverTheCellLimitIsRefusedWithoutACall(t *testing.T) {
