@@ -341,7 +341,9 @@ func (s *Sheet) planStaged(lay *layout, ids *idPicker, reqs []*sheetsapi.Request
 
 // finalRequests is the one batch with each cell write replaced: the tab is cleared (the
 // same fields, no rows), the staged rows are copied in from the staging tab, and the other
-// rows are written as before; the staging tabs are deleted last.
+// rows are written as before; the staging tabs are deleted last. Requests that follow the
+// cell write in the one batch (widths, the chart) follow the paste here too, so nothing the
+// paste carries can undo them.
 func finalRequests(reqs []*sheetsapi.Request, writes []*cellWrite) []*sheetsapi.Request {
 	out := make([]*sheetsapi.Request, 0, len(reqs)+2*len(writes))
 	next := 0
