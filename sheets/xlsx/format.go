@@ -68,7 +68,7 @@ func (r *renderer) conditionalStyle(fill string) (int, error) {
 // typeface or size, and LibreOffice then shows it in a serif face of its own choosing.
 func (r *renderer) boldFont() *excelize.Font {
 	font := &excelize.Font{Bold: true, Family: "Calibri", Size: 11}
-	if name, err := r.f.GetDefaultFont(); err == nil && name != "" {
+	if name := defaultFont(r.f); name != "" {
 		font.Family = name
 	}
 	if normal, err := r.f.GetStyle(0); err == nil && normal.Font != nil {
@@ -80,4 +80,19 @@ func (r *renderer) boldFont() *excelize.Font {
 		}
 	}
 	return font
+}
+
+// defaultFont is excelize's GetDefaultFont, or "" where that panics: on a workbook whose
+// first font has no name, which the format allows and other programs write.
+func defaultFont(f *excelize.File) (name string) {
+	defer func() {
+		if recover() != nil {
+			name = ""
+		}
+	}()
+	name, err := f.GetDefaultFont()
+	if err != nil {
+		return ""
+	}
+	return name
 }
