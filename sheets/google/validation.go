@@ -74,14 +74,7 @@ func (s *Sheet) AddValidation(ctx context.Context, tabs []sheets.InputTab) ([]st
 	if len(reqs) == 0 {
 		return nil, nil
 	}
-	_, _, err = call(ctx, s, "batchUpdate", func(ctx context.Context) (*sheetsapi.BatchUpdateSpreadsheetResponse, int, error) {
-		r, err := s.srv.Spreadsheets.BatchUpdate(s.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs}).
-			Context(ctx).Do()
-		if err != nil {
-			return nil, 0, err
-		}
-		return r, r.HTTPStatusCode, nil
-	})
+	_, err = s.batchUpdate(ctx, reqs)
 	if err != nil {
 		return nil, s.explain(fmt.Sprintf("add dropdowns and notes to %v of", changed), err)
 	}

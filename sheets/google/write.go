@@ -99,14 +99,7 @@ func (s *Sheet) write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.
 		return s.writeStaged(ctx, lay, ids, reqs, created, n, stageAbove)
 	}
 	reqs = append(reqs, dropStaging(lay, reqs)...)
-	_, st, err := call(ctx, s, "batchUpdate", func(ctx context.Context) (*sheetsapi.BatchUpdateSpreadsheetResponse, int, error) {
-		r, err := s.srv.Spreadsheets.BatchUpdate(s.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs}).
-			Context(ctx).Do()
-		if err != nil {
-			return nil, 0, err
-		}
-		return r, r.HTTPStatusCode, nil
-	})
+	st, err := s.batchUpdate(ctx, reqs)
 	if err == nil {
 		s.log.Debug().Int("tabs", len(tabs)).Int("created", len(created)).Int("requests", len(reqs)).Msg("wrote output tabs")
 		return nil
