@@ -235,12 +235,13 @@ func atoi(s string) (int, bool) {
 }
 
 // dateError explains a text date that cannot be read, with the accepted forms in the sheet's order.
-func dateError(s string, order DateOrder) error {
+// It leaves the value out: every message about a cell is shown beside the cell as typed.
+func dateError(order DateOrder) error {
 	example := "11/23/2026 or Nov 23, 2026"
 	if order == DMY {
 		example = "23/11/2026 or 23 Nov 2026"
 	}
-	return fmt.Errorf("%s: not a date: use a date like 2026-11-23, %s", quoted(s), example)
+	return fmt.Errorf("not a date: use a date like 2026-11-23, %s", example)
 }
 
 // inOrder formats y-m-d as a numeric date in the sheet's order.
@@ -267,7 +268,7 @@ func parseDateText(s string, order DateOrder) (scoring.Date, error) {
 	var buf [maxTokens]token
 	toks, ok := tokenize(&buf, s)
 	if !ok {
-		return 0, dateError(s, order)
+		return 0, dateError(order)
 	}
 	if len(toks) > 0 && !toks[0].digit && isWeekday(toks[0].s) {
 		toks = toks[1:]
@@ -282,7 +283,7 @@ func parseDateText(s string, order DateOrder) (scoring.Date, error) {
 	}
 	toks = kept
 	if len(toks) != 3 {
-		return 0, dateError(s, order)
+		return 0, dateError(order)
 	}
 	a, b, c := toks[0], toks[1], toks[2]
 	switch {
@@ -295,7 +296,7 @@ func parseDateText(s string, order DateOrder) (scoring.Date, error) {
 	case a.digit && !b.digit && c.digit: // 23 Nov 2026
 		return namedDate(s, c.s, monthOf(b.s), a.s, order)
 	}
-	return 0, dateError(s, order)
+	return 0, dateError(order)
 }
 
 func containsByte(s string, c byte) bool {
@@ -313,7 +314,7 @@ func day(s string, y, m, d int, order DateOrder) (scoring.Date, error) {
 		return 0, fmt.Errorf("%s: year %d is out of range: use a date between 1900 and 9999", quoted(s), y)
 	}
 	if m < 1 || m > 12 {
-		return 0, dateError(s, order)
+		return 0, dateError(order)
 	}
 	if d < 1 || d > daysIn(y, m) {
 		return 0, fmt.Errorf("%s: %s %d has no day %d", quoted(s), time.Month(m), y, d)
@@ -327,16 +328,16 @@ func numericDate(s, a, b, c string, order DateOrder) (scoring.Date, error) {
 	y, okB := atoi(b)
 	z, okC := atoi(c)
 	if !okA || !okB || !okC || len(b) > 2 {
-		return 0, dateError(s, order)
+		return 0, dateError(order)
 	}
 	if len(a) == 4 {
 		if len(c) > 2 {
-			return 0, dateError(s, order)
+			return 0, dateError(order)
 		}
 		return day(s, x, y, z, order)
 	}
 	if len(a) > 2 {
-		return 0, dateError(s, order)
+		return 0, dateError(order)
 	}
 	m, d := x, y
 	other := DMY
@@ -359,7 +360,7 @@ func numericDate(s, a, b, c string, order DateOrder) (scoring.Date, error) {
 			return 0, fmt.Errorf("%s: use %04d-%02d-%02d or %s", quoted(s), yy, m, d, inOrder(yy, m, d, order))
 		}
 	}
-	return 0, dateError(s, order)
+	return 0, dateError(order)
 }
 
 func orderWords(o DateOrder) string {
@@ -381,7 +382,7 @@ func namedDate(s, year string, m int, dayOf string, order DateOrder) (scoring.Da
 	y, okY := atoi(year)
 	d, okD := atoi(dayOf)
 	if m == 0 || !okY || !okD || len(dayOf) > 2 {
-		return 0, dateError(s, order)
+		return 0, dateError(order)
 	}
 	switch len(year) {
 	case 4:
@@ -396,5 +397,5 @@ func namedDate(s, year string, m int, dayOf string, order DateOrder) (scoring.Da
 			return 0, fmt.Errorf("%s: use %04d-%02d-%02d or %s", quoted(s), yy, m, d, named)
 		}
 	}
-	return 0, dateError(s, order)
+	return 0, dateError(order)
 }

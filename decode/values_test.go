@@ -319,7 +319,7 @@ func TestParseDate(t *testing.T) {
 		{"no such day", txt("2026-02-30"), MDY, 0, "February 2026 has no day 30"},
 		{"not a leap year", txt("Feb 29, 2027"), MDY, 0, "has no day 29"},
 		{"month 13 in both orders", txt("13/13/2026"), MDY, 0, "not a date"},
-		{"words", txt("next Tuesday"), MDY, 0, "next Tuesday: not a date: use a date like 2026-11-23, 11/23/2026 or Nov 23, 2026"},
+		{"words", txt("next Tuesday"), MDY, 0, "not a date: use a date like 2026-11-23, 11/23/2026 or Nov 23, 2026"},
 		{"words under DMY show day-first examples", txt("soon"), DMY, 0, "23/11/2026 or 23 Nov 2026"},
 		{"month and year only", txt("Nov 2026"), MDY, 0, "not a date"},
 		{"year out of range", txt("1850-01-01"), MDY, 0, "year 1850 is out of range"},
