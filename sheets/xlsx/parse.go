@@ -234,7 +234,7 @@ func (p *sheetParser) parseCell(s *scanner, prevCol int) (Cell, int, error) {
 			p.text, err = s.collectText(p.text[:0])
 			value, hasValue = p.text, true
 		case "is":
-			p.text, err = p.collectString(s, p.text[:0])
+			p.text, err = collectString(s, p.text[:0])
 			value, hasValue, inline = p.text, true, true
 		default: // <f>, <extLst>: the cached <v> is what we read
 			err = s.skipElement()
@@ -302,10 +302,6 @@ func (p *sheetParser) typed(typ, value []byte, style int, inline bool) (Cell, er
 
 // collectString appends the text of a rich or plain string item (<si> or <is>),
 // leaving out phonetic runs (<rPh>), which are not part of the value.
-func (p *sheetParser) collectString(s *scanner, buf []byte) ([]byte, error) {
-	return collectString(s, buf)
-}
-
 func collectString(s *scanner, buf []byte) ([]byte, error) {
 	if s.selfClosing {
 		return buf, nil
