@@ -25,7 +25,7 @@ func (a *app) checkCommand() *cobra.Command {
 		Short: "Validate config, credentials, access and headers, and print the data issues",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.loadConfig(nil)
+			cfg, err := a.loadConfig(false)
 			if err != nil {
 				return err
 			}
@@ -89,7 +89,7 @@ header names them, without any cell value changing. A header that already has a 
 column that already has a dropdown, keep theirs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := a.loadConfig(nil)
+			cfg, err := a.loadConfig(false)
 			if err != nil {
 				return err
 			}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/render/svg"
-	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sync"
 )
 
@@ -55,31 +54,17 @@ func (a *app) render(cmd *cobra.Command, f renderFlags) error {
 	if f.svg == "" && f.png == "" {
 		return &exitError{code: exitConfig, err: errors.New("render: say where to write the picture with --svg FILE or --png FILE")}
 	}
-	var asOf scoring.Date
-	if f.asOf != "" {
-		t, err := time.Parse("2006-01-02", f.asOf)
-		if err != nil {
-			return &exitError{code: exitConfig, err: fmt.Errorf("--as-of %q: use YYYY-MM-DD", f.asOf)}
-		}
-		asOf = scoring.DateFromTime(t)
+	asOf, err := parseAsOf(f.asOf)
+	if err != nil {
+		return err
 	}
 	rasterise := ""
 	if f.png != "" {
-		var err error
 		if rasterise, err = findRasteriser(); err != nil {
 			return &exitError{code: exitConfig, err: err}
 		}
 	}
-	extra := map[string]any{}
-	if f.demo {
-		path := a.xlsxPath
-		if path == "" {
-			path = demoWorkbook
-		}
-		extra["source.xlsx"] = path
-		extra["source.spreadsheet_id"] = ""
-	}
-	cfg, err := a.loadConfig(extra)
+	cfg, err := a.loadConfig(f.demo)
 	if err != nil {
 		return err
 	}

@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/scoring"
 )
 
 // Exit codes of §5b.
@@ -106,8 +108,9 @@ Try it with no setup:  partnermap sync --now --demo`,
 	return root
 }
 
-// loadConfig merges the config file, PARTNERMAP_* variables and the flags.
-func (a *app) loadConfig(extra map[string]any) (config.Config, error) {
+// loadConfig merges the config file, PARTNERMAP_* variables and the flags;
+// demo points the source at the demo workbook (--xlsx, or demoWorkbook in this folder).
+func (a *app) loadConfig(demo bool) (config.Config, error) {
 	overrides := map[string]any{}
 	for _, s := range a.sets {
 		key, val, ok := strings.Cut(s, "=")
@@ -123,8 +126,13 @@ func (a *app) loadConfig(extra map[string]any) (config.Config, error) {
 			overrides[k] = v
 		}
 	}
-	for k, v := range extra {
-		overrides[k] = v
+	if demo {
+		path := a.xlsxPath
+		if path == "" {
+			path = demoWorkbook
+		}
+		overrides["source.xlsx"] = path
+		overrides["source.spreadsheet_id"] = ""
 	}
 	path := a.configFile
 	if path == "" {
@@ -133,6 +141,18 @@ func (a *app) loadConfig(extra map[string]any) (config.Config, error) {
 		}
 	}
 	return config.Load(path, overrides)
+}
+
+// parseAsOf reads an --as-of day, YYYY-MM-DD; "" is the zero Date (today).
+func parseAsOf(s string) (scoring.Date, error) {
+	if s == "" {
+		return 0, nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return 0, &exitError{code: exitConfig, err: fmt.Errorf("--as-of %q: use YYYY-MM-DD", s)}
+	}
+	return scoring.DateFromTime(t), nil
 }
 
 // logger writes human-readable lines on a terminal and JSON otherwise.

@@ -31,7 +31,7 @@ func (a *app) serve(cmd *cobra.Command) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	cfg, err := a.loadConfig(nil)
+	cfg, err := a.loadConfig(false)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (a *app) serve(cmd *cobra.Command) error {
 	}
 	svc, err := sync.NewService(cfg, sync.ServiceOptions{
 		Run:     sync.Runner(open, sync.Options{Version: version}),
-		Load:    func() (config.Config, error) { return a.loadConfig(nil) },
+		Load:    func() (config.Config, error) { return a.loadConfig(false) },
 		Logger:  log,
 		Metrics: metrics,
 	})

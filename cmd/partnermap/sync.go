@@ -58,27 +58,14 @@ until SIGINT or SIGTERM. With --now it runs one sync and exits:
 
 func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 	ctx := cmd.Context()
-	extra := map[string]any{}
-	if f.demo {
-		path := a.xlsxPath
-		if path == "" {
-			path = demoWorkbook
-		}
-		extra["source.xlsx"] = path
-		extra["source.spreadsheet_id"] = ""
-	}
-	cfg, err := a.loadConfig(extra)
+	cfg, err := a.loadConfig(f.demo)
 	if err != nil {
 		return err
 	}
 	log := a.logger(cfg.Log)
-	var asOf scoring.Date
-	if f.asOf != "" {
-		t, err := time.Parse("2006-01-02", f.asOf)
-		if err != nil {
-			return &exitError{code: exitConfig, err: fmt.Errorf("--as-of %q: use YYYY-MM-DD", f.asOf)}
-		}
-		asOf = scoring.DateFromTime(t)
+	asOf, err := parseAsOf(f.asOf)
+	if err != nil {
+		return err
 	}
 	sources := cfg.SourceList()
 	senv := env{Logger: log, Limiter: newLimiter(cfg)}
