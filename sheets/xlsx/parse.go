@@ -123,12 +123,8 @@ func (p *sheetParser) parse(data []byte) ([][]Cell, error) {
 func (p *sheetParser) parseRow(s *scanner, rowNum int) error {
 	col, width := 0, 0
 	for {
-		ok, err := s.next()
-		if err != nil {
+		if err := s.nextInside(); err != nil {
 			return err
-		}
-		if !ok {
-			return errMalformed
 		}
 		if s.kind == tokEnd && string(s.name) == "row" {
 			break
@@ -216,12 +212,8 @@ func (p *sheetParser) parseCell(s *scanner, prevCol int) (Cell, int, error) {
 		err      error
 	)
 	for {
-		ok, err2 := s.next()
-		if err2 != nil {
-			return Cell{}, col, err2
-		}
-		if !ok {
-			return Cell{}, col, errMalformed
+		if err := s.nextInside(); err != nil {
+			return Cell{}, col, err
 		}
 		if s.kind == tokEnd && string(s.name) == "c" {
 			break
@@ -308,12 +300,8 @@ func collectString(s *scanner, buf []byte) ([]byte, error) {
 	}
 	var err error
 	for {
-		ok, err2 := s.next()
-		if err2 != nil {
-			return buf, err2
-		}
-		if !ok {
-			return buf, errMalformed
+		if err := s.nextInside(); err != nil {
+			return buf, err
 		}
 		switch s.kind {
 		case tokEnd:

@@ -143,6 +143,16 @@ func (s *scanner) next() (bool, error) {
 	return true, nil
 }
 
+// nextInside reads the next token of an element that is still open: the end of
+// the document there is errMalformed.
+func (s *scanner) nextInside() error {
+	ok, err := s.next()
+	if err == nil && !ok {
+		err = errMalformed
+	}
+	return err
+}
+
 // skipElement skips the rest of the element whose start tag was just read.
 func (s *scanner) skipElement() error {
 	if s.selfClosing {
@@ -150,12 +160,8 @@ func (s *scanner) skipElement() error {
 	}
 	depth := 1
 	for {
-		ok, err := s.next()
-		if err != nil {
+		if err := s.nextInside(); err != nil {
 			return err
-		}
-		if !ok {
-			return errMalformed
 		}
 		switch s.kind {
 		case tokStart:
@@ -189,12 +195,8 @@ func (s *scanner) collectText(buf []byte) ([]byte, error) {
 	}
 	depth := 1
 	for {
-		ok, err := s.next()
-		if err != nil {
+		if err := s.nextInside(); err != nil {
 			return buf, err
-		}
-		if !ok {
-			return buf, errMalformed
 		}
 		switch s.kind {
 		case tokText:
