@@ -52,8 +52,8 @@ func powerMap(name string, in Input) sheets.Tab {
 		r := row(text(quadrantTitles[left]), text(quadrantTitles[right]))
 		bold(r)
 		tab.Highlights = append(tab.Highlights,
-			sheets.Highlight{Row: r, Col: 0, Tone: quadrantTone(left)},
-			sheets.Highlight{Row: r, Col: 1, Tone: quadrantTone(right)})
+			sheets.Highlight{Row: r, Col: 0, Tone: QuadrantTone(left)},
+			sheets.Highlight{Row: r, Col: 1, Tone: QuadrantTone(right)})
 		l, rt := byQuadrant[left], byQuadrant[right]
 		for i := 0; i < max(len(l), len(rt)); i++ {
 			row(gridName(l, i), gridName(rt, i))
@@ -128,7 +128,7 @@ func powerMap(name string, in Input) sheets.Tab {
 		}
 		series = append(series, sheets.Series{
 			Name: q.String(), XCol: helperCol, YCol: helperCol + 1 + i, LabelCol: 0,
-			FirstRow: first, LastRow: len(tab.Rows) - 1, Tone: quadrantTone(q),
+			FirstRow: first, LastRow: len(tab.Rows) - 1, Tone: QuadrantTone(q),
 		})
 	}
 	if len(series) == 0 {

@@ -128,8 +128,8 @@ func ringCell(ring int) sheets.Cell {
 	return num(ring)
 }
 
-// quadrantTone colours quadrants the same way in every tab.
-func quadrantTone(q scoring.Quadrant) sheets.Tone {
+// QuadrantTone colours quadrants the same way in every tab and in the svg picture.
+func QuadrantTone(q scoring.Quadrant) sheets.Tone {
 	switch q {
 	case scoring.Q1Engage:
 		return sheets.ToneGood
@@ -153,7 +153,7 @@ func priorities(name string, in Input) sheets.Tab {
 		}
 		r := t.add(num(a.Rank), text(a.Partner.Name), num(a.Score), text(a.Quadrant.String()), num(a.Ring),
 			text(a.Owner), date(a.LastContact), text(a.NextMove), text(why))
-		t.highlight(r, 3, quadrantTone(a.Quadrant))
+		t.highlight(r, 3, QuadrantTone(a.Quadrant))
 		if a.Warning != "" {
 			t.highlight(r, 8, sheets.ToneWarn)
 		}

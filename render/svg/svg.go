@@ -14,8 +14,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/partnermap/partnermap/render"
 	"github.com/partnermap/partnermap/scoring"
-	"github.com/partnermap/partnermap/sheets"
 )
 
 // Options tune the picture. The zero value draws a 960×680 picture titled "Power map".
@@ -145,7 +145,7 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 	for _, q := range quads {
 		if q.w > 0 && q.h > 0 {
 			s.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" fill-opacity="0.07"/>`+"\n",
-				q.x, q.y, q.w, q.h, quadrantTone(q.q).Ink())
+				q.x, q.y, q.w, q.h, render.QuadrantTone(q.q).Ink())
 		}
 	}
 	s.printf(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#DADCE0"/>`+"\n",
@@ -187,7 +187,7 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 		{scoring.Q3BuildUp, f.right - 8, f.bottom - 22, "end", "less power, supportive"},
 	}
 	for _, n := range names {
-		ink := quadrantTone(n.q).Ink()
+		ink := render.QuadrantTone(n.q).Ink()
 		s.text(n.x, n.y, fmt.Sprintf(`font-size="14" font-weight="bold" fill="%s" text-anchor="%s"`, ink, n.anchor), n.q.String())
 		s.text(n.x, n.y+14, fmt.Sprintf(`font-size="%.0f" fill="%s" text-anchor="%s"`, smallSize, ink, n.anchor), n.what)
 		wd := max(textWidth(n.q.String(), 14), textWidth(n.what, smallSize))
@@ -218,7 +218,7 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 		}
 	}
 	for _, m := range marks {
-		ink := quadrantTone(m.p.Quadrant).Ink()
+		ink := render.QuadrantTone(m.p.Quadrant).Ink()
 		s.printf(`<circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s" stroke="#FFFFFF" stroke-width="1.5"/>`+"\n", m.x, m.y, m.r, ink)
 		if m.p.Ring > 0 {
 			s.text(m.x, m.y+4, `font-size="11" font-weight="bold" fill="#FFFFFF" text-anchor="middle"`, fmt.Sprint(m.p.Ring))
@@ -236,19 +236,6 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 	s.text(f.left, ky+15, fmt.Sprintf(`font-size="%.0f" fill="#5F6368"`, smallSize),
 		fmt.Sprintf("Dashed lines: support 0 and power %s (the quadrant thresholds). Closer rings have larger circles.", trimFloat(high)))
 	s.printf("</svg>\n")
-}
-
-// quadrantTone is the quadrant's colour, the same as in the spreadsheet tabs.
-func quadrantTone(q scoring.Quadrant) sheets.Tone {
-	switch q {
-	case scoring.Q1Engage:
-		return sheets.ToneGood
-	case scoring.Q2Persuade:
-		return sheets.ToneWarn
-	case scoring.Q3BuildUp:
-		return sheets.ToneInfo
-	}
-	return sheets.ToneMuted
 }
 
 // signed writes a support value as the scale does: -2, -1, 0, +1, +2.
