@@ -71,8 +71,14 @@ func (l *layout) idTaken(id int64) bool {
 
 // get runs the one spreadsheets.get of a sync with the given field mask.
 func (s *Sheet) get(ctx context.Context, fields string) (*sheetsapi.Spreadsheet, error) {
+	return s.getRanges(ctx, nil, fields)
+}
+
+// getRanges is a spreadsheets.get of some ranges of tabs known to exist (every tab when
+// ranges is empty).
+func (s *Sheet) getRanges(ctx context.Context, ranges []string, fields string) (*sheetsapi.Spreadsheet, error) {
 	ss, _, err := call(ctx, s, "get", func(ctx context.Context) (*sheetsapi.Spreadsheet, int, error) {
-		r, err := s.srv.Spreadsheets.Get(s.id).Fields(googleapi.Field(fields)).Context(ctx).Do()
+		r, err := s.srv.Spreadsheets.Get(s.id).Ranges(ranges...).Fields(googleapi.Field(fields)).Context(ctx).Do()
 		if err != nil {
 			return nil, 0, err
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"google.golang.org/api/googleapi"
 	sheetsapi "google.golang.org/api/sheets/v4"
 
 	"github.com/partnermap/partnermap/sheets"
@@ -199,21 +198,6 @@ func listRule(values []string) *sheetsapi.DataValidationRule {
 		cond.Values = append(cond.Values, &sheetsapi.ConditionValue{UserEnteredValue: val})
 	}
 	return &sheetsapi.DataValidationRule{Condition: cond, ShowCustomUi: true}
-}
-
-// getRanges is a spreadsheets.get of some ranges of tabs known to exist.
-func (s *Sheet) getRanges(ctx context.Context, ranges []string, fields string) (*sheetsapi.Spreadsheet, error) {
-	ss, _, err := call(ctx, s, "get", func(ctx context.Context) (*sheetsapi.Spreadsheet, int, error) {
-		r, err := s.srv.Spreadsheets.Get(s.id).Ranges(ranges...).Fields(googleapi.Field(fields)).Context(ctx).Do()
-		if err != nil {
-			return nil, 0, err
-		}
-		return r, r.HTTPStatusCode, nil
-	})
-	if err != nil {
-		return nil, s.explain("read", err)
-	}
-	return ss, nil
 }
 
 // a1Tab quotes a tab title for an A1 range.
