@@ -142,7 +142,7 @@ func (d *decoder) decodeMembers(t *sheets.Table) []scoring.Issue {
 			continue
 		}
 		m := scoring.Member{Row: n, Name: text(nameCell)}
-		m.Key = foldKey(m.Name)
+		m.Key = scoring.FoldName(m.Name)
 		if first, dup := idx.add(m.Name, m.Key); dup {
 			tb.bad(scoring.SevWarning, n, uName, nameCell, fmt.Sprintf("duplicate of row %d (%s): the first row is used and this one is left out",
 				out[first].Row, quoted(out[first].Name)))
@@ -204,7 +204,7 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 			continue
 		}
 		p := scoring.Partner{Row: n, Name: text(nameCell)}
-		p.Key = foldKey(p.Name)
+		p.Key = scoring.FoldName(p.Name)
 		if first, dup := idx.add(p.Name, p.Key); dup {
 			tb.bad(scoring.SevError, n, pName, nameCell, fmt.Sprintf("duplicate of row %d (%s): the first row is used and this one is left out",
 				out[first].Row, quoted(out[first].Name)))
@@ -398,12 +398,12 @@ func (d *decoder) usableMeeting(tb *tab, n int, dateCell, partnerCell sheets.Cel
 // column does not turn into a warning on every meeting.
 func (d *decoder) partnerRef(tb *tab, n, f int, c sheets.Cell, name string) (key string) {
 	if d.partners == nil {
-		return foldKey(name)
+		return scoring.FoldName(name)
 	}
 	if key, ok := d.partners.lookup(&d.scratch, name); ok {
 		return key
 	}
-	key = foldKey(name)
+	key = scoring.FoldName(name)
 	problem := fmt.Sprintf("no partner named '%s'", quoted(name))
 	if s := d.partners.suggest(key); s != "" {
 		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))
@@ -418,12 +418,12 @@ func (d *decoder) partnerRef(tb *tab, n, f int, c sheets.Cell, name string) (key
 // not in the Members tab; only when that tab exists and has rows, since it is optional.
 func (d *decoder) memberRef(tb *tab, n, f int, c sheets.Cell, name string) (key string) {
 	if d.members == nil {
-		return foldKey(name)
+		return scoring.FoldName(name)
 	}
 	if key, ok := d.members.lookup(&d.scratch, name); ok {
 		return key
 	}
-	key = foldKey(name)
+	key = scoring.FoldName(name)
 	problem := fmt.Sprintf("no member named '%s' in the %s tab", quoted(name), d.tabs.Members)
 	if s := d.members.suggest(key); s != "" {
 		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))

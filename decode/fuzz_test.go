@@ -275,25 +275,6 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// TestFoldKeyMatchesFoldName pins the fast path of foldKey to scoring.FoldName.
-func TestFoldKeyMatchesFoldName(t *testing.T) {
-	for _, s := range []string{"eastside tenants union", "Eastside", " a", "a ", "a  b", "a\tb", "ünï", "a\u200bb", "x\x7f", ""} {
-		if got, want := foldKey(s), scoring.FoldName(s); got != want {
-			t.Errorf("foldKey(%q) = %q, FoldName = %q", s, got, want)
-		}
-	}
-}
-
-func FuzzFoldKey(f *testing.F) {
-	f.Add("eastside tenants union")
-	f.Add("A  b ")
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := foldKey(s), scoring.FoldName(s); got != want {
-			t.Fatalf("foldKey(%q) = %q, FoldName = %q", s, got, want)
-		}
-	})
-}
-
 func FuzzAppendFold(f *testing.F) {
 	for _, s := range []string{"Eastside  Tenants\u00a0Union ", "\u200fİstanbul", "ẞ straße", "\xff\xfeX", "\t a \v b\u0085c", ""} {
 		f.Add(s)

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/partnermap/partnermap/scoring"
 )
 
 // index holds the names of one tab (partners or members) by folded key, for exact lookup
@@ -535,17 +533,4 @@ func appendFold(dst []byte, s string) []byte {
 		}
 	}
 	return dst
-}
-
-// foldKey is scoring.FoldName with a fast path for names that are already folded (plain
-// lowercase ASCII, single spaces), which spares an allocation per row on large sheets.
-func foldKey(s string) string {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x80 || (c >= 'A' && c <= 'Z') || c < ' ' || c == 0x7f ||
-			(c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
-			return scoring.FoldName(s)
-		}
-	}
-	return s
 }

@@ -37,7 +37,7 @@ func connections(recs Records, cfg Config, ix *index, facts []facts, as []Assess
 	}
 	rows := make([]row, 0, len(recs.Assets)+len(as)/4)
 	add := func(c Connection, partnerKey string) {
-		rows = append(rows, row{Connection: c, partnerKey: partnerKey, memberKey: fold(c.Member), seq: len(rows)})
+		rows = append(rows, row{Connection: c, partnerKey: partnerKey, memberKey: FoldName(c.Member), seq: len(rows)})
 	}
 
 	for i := range as {
@@ -84,7 +84,7 @@ func connections(recs Records, cfg Config, ix *index, facts []facts, as []Assess
 		}
 		m := &recs.Meetings[mi]
 		for _, intro := range m.Introductions {
-			k := fold(intro)
+			k := FoldName(intro)
 			if k == "" {
 				continue
 			}

@@ -126,7 +126,7 @@ func writeMembers(b *strings.Builder, paths []*Asset) {
 		}
 		dup := false
 		for _, seen := range names[:n] {
-			if fold(seen) == fold(m) {
+			if FoldName(seen) == FoldName(m) {
 				dup = true
 				break
 			}

@@ -58,6 +58,27 @@ func Some(v float64) Maybe { return Maybe{Value: v, Known: true} }
 // repeated white space (any Unicode space, non-breaking ones included) folded, and
 // invisible format characters (zero-width spaces, direction marks) dropped.
 func FoldName(s string) string {
+	if folded(s) {
+		return s
+	}
+	return foldName(s)
+}
+
+// folded reports whether s is already folded (lower-case ASCII letters, digits and
+// punctuation, single inner spaces), which spares FoldName an allocation per name.
+func folded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || (c >= 'A' && c <= 'Z') || c < ' ' || c == 0x7f ||
+			(c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ')) {
+			return false
+		}
+	}
+	return true
+}
+
+// foldName is FoldName without the check for an already folded name.
+func foldName(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false

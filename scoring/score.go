@@ -460,20 +460,3 @@ func ownerKey(p *Partner) string {
 }
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
-
-// fold is FoldName without its allocation for the common case: a name already folded
-// (lower-case ASCII letters, digits and punctuation, single inner spaces) is returned as is.
-func fold(s string) string {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 0x80 || (c >= 'A' && c <= 'Z'):
-			return FoldName(s)
-		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
-			return FoldName(s)
-		case c < ' ' || c == 0x7f:
-			return FoldName(s)
-		}
-	}
-	return s
-}

@@ -669,21 +669,21 @@ func TestFold(t *testing.T) {
 	for _, s := range []string{
 		"", "eastside tenants union", "Eastside Tenants Union", " leading", "trailing ", "two  spaces",
 		"tab\there", "new\nline", "café", "ÉCOLE", "zero\u200bwidth", "nbsp\u00a0here", "o'brien & sons, inc.",
-		"x", " ", "a b", "del\x7f",
+		"x", " ", "a b", "del\x7f", "Eastside", " a", "a ", "a  b", "a\tb", "ünï", "a\u200bb",
 	} {
-		if got, want := fold(s), FoldName(s); got != want {
-			t.Errorf("fold(%q) = %q, want FoldName's %q", s, got, want)
+		if got, want := FoldName(s), foldName(s); got != want {
+			t.Errorf("FoldName(%q) = %q, want foldName's %q", s, got, want)
 		}
 	}
 }
 
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"eastside tenants union", "Mayor's Office", " a  b ", "\u00a0x\u200b"} {
+	for _, s := range []string{"eastside tenants union", "Mayor's Office", " a  b ", "\u00a0x\u200b", "A  b "} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := fold(s), FoldName(s); got != want {
-			t.Errorf("fold(%q) = %q, want FoldName's %q", s, got, want)
+		if got, want := FoldName(s), foldName(s); got != want {
+			t.Errorf("FoldName(%q) = %q, want foldName's %q", s, got, want)
 		}
 	})
 }
