@@ -55,7 +55,7 @@ func BoolCell(b bool) Cell { return Cell{Kind: Bool, Bool: b} }
 
 // DateCell returns a date cell for the calendar day or date-time t (read as wall clock, zone ignored).
 func DateCell(t time.Time) Cell {
-	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	wall := wallClock(t)
 	return Cell{Kind: Date, Time: wall, Num: Serial(wall)}
 }
 
@@ -88,8 +88,12 @@ var serialEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
 // Serial converts a wall-clock time to a spreadsheet date serial (days since 1899-12-30).
 func Serial(t time.Time) float64 {
-	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
-	return wall.Sub(serialEpoch).Hours() / 24
+	return wallClock(t).Sub(serialEpoch).Hours() / 24
+}
+
+// wallClock is t's date and time of day read in UTC, its zone dropped.
+func wallClock(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 }
 
 // FromSerial converts a spreadsheet date serial to a wall-clock time in UTC.
