@@ -112,12 +112,12 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		return t
 	}
 	inputs := []string{cfg.Tabs.Partners, cfg.Tabs.Assets, cfg.Tabs.Meetings, cfg.Tabs.Members}
-	outputs := outputNames(cfg.Outputs)
+	enabled := cfg.Outputs.Enabled()
 	want := append([]string(nil), inputs...)
 	if opts.DryRun {
-		want = append(want, outputs.enabled()...)
-	} else if outputs.SyncStatus != "" {
-		want = append(want, outputs.SyncStatus)
+		want = append(want, enabled...)
+	} else if cfg.Outputs.SyncStatus != "" {
+		want = append(want, cfg.Outputs.SyncStatus)
 	}
 
 	t := now()
@@ -158,7 +158,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	rep.Issues = append(append([]scoring.Issue(nil), dec.Issues...), rep.Result.Issues...)
 	t = stage(StageScore, t)
 
-	conflicts := unmanaged(snap, outputs.enabled(), opts.Adopt)
+	conflicts := unmanaged(snap, enabled, opts.Adopt)
 	for _, name := range conflicts {
 		rep.Issues = append(rep.Issues, scoring.Issue{
 			Tab: name, Problem: (&sheets.UnmanagedTabError{Tab: name}).Error(), Severity: scoring.SevError,
@@ -169,7 +169,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	if err != nil {
 		return rep, err
 	}
-	if !opts.Force && !opts.DryRun && upToDate(snap, outputs, conflicts, rep.InputHash) {
+	if !opts.Force && !opts.DryRun && upToDate(snap, cfg.Outputs.SyncStatus, enabled, conflicts, rep.InputHash) {
 		rep.Unchanged = true
 		rep.Duration = now().Sub(start)
 		return rep, nil
@@ -178,7 +178,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	rep.Tabs = render.Tabs(render.Input{
 		Result:  rep.Result,
 		Issues:  rep.Issues,
-		Names:   outputs.Names,
+		Names:   outputNames(cfg.Outputs),
 		Scoring: &cfg.Scoring,
 		Status: render.Status{
 			Source:    src.Describe(),
@@ -238,23 +238,11 @@ func without(tabs []sheets.Tab, names []string) []sheets.Tab {
 	return kept
 }
 
-func outputNames(o config.Outputs) names {
-	return names{render.Names{
+func outputNames(o config.Outputs) render.Names {
+	return render.Names{
 		Priorities: o.Priorities, FollowUps: o.FollowUps, PowerMap: o.PowerMap, Connections: o.Connections,
 		Owners: o.Owners, DataIssues: o.DataIssues, SyncStatus: o.SyncStatus,
-	}}
-}
-
-type names struct{ render.Names }
-
-func (n names) enabled() []string {
-	var out []string
-	for _, s := range []string{n.Priorities, n.FollowUps, n.PowerMap, n.Connections, n.Owners, n.DataIssues, n.SyncStatus} {
-		if s != "" {
-			out = append(out, s)
-		}
 	}
-	return out
 }
 
 // location picks the zone of the as-of day: the configured one, else the spreadsheet's, else local.
@@ -281,11 +269,11 @@ func dateOrder(s string) decode.DateOrder {
 
 // upToDate reports whether the last write was computed from the same inputs, config and day,
 // and every enabled output tab is still there and ours.
-func upToDate(snap *sheets.Snapshot, out names, conflicts []string, hash string) bool {
-	if out.SyncStatus == "" || slices.Contains(conflicts, out.SyncStatus) || render.PreviousHash(snap.Tables[out.SyncStatus]) != hash {
+func upToDate(snap *sheets.Snapshot, syncStatus string, enabled, conflicts []string, hash string) bool {
+	if syncStatus == "" || slices.Contains(conflicts, syncStatus) || render.PreviousHash(snap.Tables[syncStatus]) != hash {
 		return false
 	}
-	for _, name := range out.enabled() {
+	for _, name := range enabled {
 		if slices.Contains(conflicts, name) {
 			continue
 		}
