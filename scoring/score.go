@@ -25,25 +25,18 @@ func Score(recs Records, cfg Config, asOf Date) Result {
 	facts := gatherFacts(recs, cfg, asOf, ix)
 
 	res := Result{AsOf: asOf}
-	active := 0
+	// Warm paths of all active partners share one backing array: one allocation, not one per partner.
+	nPaths := 0
 	for i := range recs.Partners {
 		if recs.Partners[i].Inactive {
 			res.Inactive++
 		} else {
-			active++
-		}
-	}
-
-	// Warm paths of all active partners share one backing array: one allocation, not one per partner.
-	nPaths := 0
-	for i := range recs.Partners {
-		if !recs.Partners[i].Inactive {
 			nPaths += int(ix.assetStart[i+1] - ix.assetStart[i])
 		}
 	}
 	paths := make([]*Asset, 0, nPaths)
 
-	res.Assessments = make([]Assessment, 0, active)
+	res.Assessments = make([]Assessment, 0, len(recs.Partners)-res.Inactive)
 	for i := range recs.Partners {
 		p := &recs.Partners[i]
 		if p.Inactive {
