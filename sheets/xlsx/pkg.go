@@ -61,6 +61,11 @@ func readRels(f *excelize.File, partName string) ([]rel, error) {
 	if !ok {
 		return nil, nil
 	}
+	return parseRels(data, partName)
+}
+
+// parseRels decodes the relationships part of partName.
+func parseRels(data []byte, partName string) ([]rel, error) {
 	var doc relsDoc
 	if err := xml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("read relationships of %s: %w", partName, err)
@@ -173,11 +178,7 @@ func zipRels(byName map[string]*zip.File, partName string) ([]rel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read relationships of %s: %w", partName, err)
 	}
-	var doc relsDoc
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("read relationships of %s: %w", partName, err)
-	}
-	return doc.Rels, nil
+	return parseRels(data, partName)
 }
 
 // heldStub stands in for a held worksheet part in the package excelize opens.
