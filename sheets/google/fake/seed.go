@@ -145,11 +145,7 @@ func (s *Server) Titles(id string) []string {
 func (s *Server) Cells(id, title string) (rows [][]sheets.Cell, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, found := s.books[id]
-	if !found {
-		return nil, false
-	}
-	t := b.tabByTitle(title)
+	t := s.findTab(id, title)
 	if t == nil {
 		return nil, false
 	}
@@ -173,11 +169,7 @@ func (s *Server) Cells(id, title string) (rows [][]sheets.Cell, ok bool) {
 func (s *Server) Sheet(id, title string) (sheet *sheetsapi.Sheet, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, found := s.books[id]
-	if !found {
-		return nil, false
-	}
-	t := b.tabByTitle(title)
+	t := s.findTab(id, title)
 	if t == nil {
 		return nil, false
 	}
@@ -208,6 +200,15 @@ func (s *Server) mustBook(id string) *book {
 		panic(fmt.Sprintf("fake: no spreadsheet %q; call AddSpreadsheet first", id))
 	}
 	return b
+}
+
+// findTab is the tab titled title in spreadsheet id, or nil when either does not exist.
+func (s *Server) findTab(id, title string) *tab {
+	b, ok := s.books[id]
+	if !ok {
+		return nil
+	}
+	return b.tabByTitle(title)
 }
 
 func (s *Server) mustTab(id, title string) *tab {
