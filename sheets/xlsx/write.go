@@ -183,7 +183,7 @@ type chartDrawer func(f *excelize.File, sheet string, c *sheets.Chart) error
 func newRenderer(f *excelize.File) *renderer {
 	return &renderer{
 		f:        f,
-		date1904: f.WorkBook != nil && f.WorkBook.WorkbookPr != nil && f.WorkBook.WorkbookPr.Date1904,
+		date1904: uses1904(f),
 		styles:   map[styleKey]int{},
 	}
 }

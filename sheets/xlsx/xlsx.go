@@ -303,6 +303,11 @@ func managedSheets(f *excelize.File) map[string]bool {
 	return out
 }
 
+// uses1904 reports whether the workbook counts date serials from 1904.
+func uses1904(f *excelize.File) bool {
+	return f.WorkBook != nil && f.WorkBook.WorkbookPr != nil && f.WorkBook.WorkbookPr.Date1904
+}
+
 // Read returns the named tabs that exist, typed cell by cell, and the list of
 // every tab with its marker state.
 func (w *Workbook) Read(ctx context.Context, tabs []string) (*sheets.Snapshot, error) {
@@ -331,7 +336,7 @@ func (w *Workbook) Read(ctx context.Context, tabs []string) (*sheets.Snapshot, e
 	}
 	p := &sheetParser{
 		isDate:   dateStyles(f),
-		date1904: f.WorkBook.WorkbookPr != nil && f.WorkBook.WorkbookPr.Date1904,
+		date1904: uses1904(f),
 		budget:   &cellBudget{left: w.opts.MaxCells},
 		checkCtx: ctx.Err,
 	}
