@@ -6,8 +6,6 @@ import (
 	"slices"
 	gosync "sync"
 	"time"
-
-	"github.com/partnermap/partnermap/scoring"
 )
 
 // Source states shown by /healthz.
@@ -110,16 +108,7 @@ func (h *health) record(label, result string, took time.Duration, rep *Report, e
 	st.DurationSeconds = took.Seconds()
 	st.RowsRead, st.Issues, st.Errors, st.Written = 0, 0, 0, false
 	if rep != nil {
-		for _, r := range rep.Rows {
-			st.RowsRead += r.Rows
-		}
-		st.Issues = len(rep.Issues)
-		for _, is := range rep.Issues {
-			if is.Severity == scoring.SevError {
-				st.Errors++
-			}
-		}
-		st.Written = rep.Written
+		st.RowsRead, st.Issues, st.Errors, st.Written = rep.RowsRead(), len(rep.Issues), rep.Errors(), rep.Written
 	}
 }
 

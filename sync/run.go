@@ -77,6 +77,15 @@ func (r *Report) Errors() int {
 	return n
 }
 
+// RowsRead counts the data rows read from all input tabs.
+func (r *Report) RowsRead() int {
+	n := 0
+	for _, tr := range r.Rows {
+		n += tr.Rows
+	}
+	return n
+}
+
 // Change is the difference between a rendered output tab and the tab as it is now.
 type Change struct {
 	Tab     string

@@ -133,9 +133,7 @@ func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.So
 			for _, t := range rep.Tabs {
 				res.OutputRows += len(t.Rows)
 			}
-			for _, r := range rep.Rows {
-				res.InputRows += r.Rows
-			}
+			res.InputRows = rep.RowsRead()
 		}
 	}
 	return res, nil

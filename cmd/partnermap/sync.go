@@ -123,12 +123,8 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 			}
 			continue
 		}
-		rows := 0
-		for _, r := range rep.Rows {
-			rows += r.Rows
-		}
 		log.Info().Str("source", src.Label()).Str("as_of", rep.AsOf.String()).Str("duration", rep.Duration.Round(time.Millisecond).String()).
-			Int("rows", rows).Int("issues", len(rep.Issues)).Bool("written", rep.Written).Msg("sync done")
+			Int("rows", rep.RowsRead()).Int("issues", len(rep.Issues)).Bool("written", rep.Written).Msg("sync done")
 		printReport(a.stdout, rep, f.dryRun)
 		if f.demo {
 			fmt.Fprintf(a.stdout, "\nOpen %s in a spreadsheet program and look at the Priorities, Follow-ups and Power Map tabs.\n", source.Describe())
