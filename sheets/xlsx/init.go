@@ -130,10 +130,7 @@ func (r *renderer) inputTab(t sheets.InputTab) error {
 			return err
 		}
 	}
-	if err := f.SetPanes(name, &excelize.Panes{
-		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
-	}); err != nil {
+	if err := f.SetPanes(name, frozenPanes(1)); err != nil {
 		return fmt.Errorf("freeze header: %w", err)
 	}
 	for i, wd := range t.Widths {

@@ -327,16 +327,20 @@ func (r *renderer) layout(sw *excelize.StreamWriter, widths []float64, frozen in
 		}
 	}
 	if frozen > 0 && frozen < maxRows {
-		top := "A" + strconv.Itoa(frozen+1)
-		err := sw.SetPanes(&excelize.Panes{
-			Freeze: true, YSplit: frozen, TopLeftCell: top, ActivePane: "bottomLeft",
-			Selection: []excelize.Selection{{SQRef: top, ActiveCell: top, Pane: "bottomLeft"}},
-		})
-		if err != nil {
+		if err := sw.SetPanes(frozenPanes(frozen)); err != nil {
 			return fmt.Errorf("freeze rows: %w", err)
 		}
 	}
 	return nil
+}
+
+// frozenPanes keeps the top rows in view, with the selection on the first row below them.
+func frozenPanes(rows int) *excelize.Panes {
+	top := "A" + strconv.Itoa(rows+1)
+	return &excelize.Panes{
+		Freeze: true, YSplit: rows, TopLeftCell: top, ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: top, ActiveCell: top, Pane: "bottomLeft"}},
+	}
 }
 
 // rows streams the grid, with bold rows and highlights.
