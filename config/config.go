@@ -399,13 +399,14 @@ func (c Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{key}, args...)...))
 	}
-	if len(c.SourceList()) == 0 {
+	sources := c.SourceList()
+	if len(sources) == 0 {
 		bad("source", "set xlsx (a local workbook) or spreadsheet_id (a Google Sheet), e.g. PARTNERMAP_SOURCE_XLSX=groups.xlsx")
 	}
 	if len(c.Sources) > 0 && (c.Source.XLSX != "" || c.Source.SpreadsheetID != "") {
 		bad("sources", "use either source: (one spreadsheet) or sources: (a list), not both")
 	}
-	for i, s := range c.SourceList() {
+	for i, s := range sources {
 		key := "source"
 		if len(c.Sources) > 0 {
 			key = fmt.Sprintf("sources[%d]", i)
@@ -434,7 +435,7 @@ func (c Config) Validate() error {
 		}
 	}
 	labels := map[string]bool{}
-	for i, s := range c.SourceList() {
+	for i, s := range sources {
 		if labels[s.Label()] {
 			bad(fmt.Sprintf("sources[%d].name", i), "%q is used by two sources: give each a distinct name", s.Label())
 		}
