@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -96,13 +95,7 @@ func (w *Workbook) createWorkbook(tabs []sheets.InputTab) ([]string, error) {
 		names = append(names, t.Name)
 	}
 	f.SetActiveSheet(0)
-	err := w.commit(nil, func(out io.Writer) error {
-		if err := f.Write(out); err != nil {
-			return fmt.Errorf("encode workbook: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := w.commit(nil, encode(f)); err != nil {
 		return nil, err
 	}
 	return names, nil

@@ -106,12 +106,17 @@ func (w *Workbook) Write(ctx context.Context, snap *sheets.Snapshot, tabs []shee
 func (w *Workbook) save(b *book, prev *fileState, rewritable map[string]bool) error {
 	f := b.f
 	f.ZipWriter = func(out io.Writer) excelize.ZipWriter { return newReuseWriter(out, b.zip, b.held, rewritable) }
-	return w.commit(prev, func(out io.Writer) error {
+	return w.commit(prev, encode(f))
+}
+
+// encode is the content of a save: f written out as a workbook.
+func encode(f *excelize.File) func(io.Writer) error {
+	return func(out io.Writer) error {
 		if err := f.Write(out); err != nil {
 			return fmt.Errorf("encode workbook: %w", err)
 		}
 		return nil
-	})
+	}
 }
 
 // checkTabNames refuses empty and duplicate tab names; spreadsheet programs
