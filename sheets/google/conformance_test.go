@@ -35,22 +35,40 @@ func newFakeSheet(t *testing.T, tabs []sheets.Table, tweak ...func(*google.Optio
 	return s, f
 }
 
-func TestConformance(t *testing.T) {
+// fakeHarness is a conformance harness over fakes: wrap turns each new Sheet into the
+// Source under test, and fakes lists the fake behind every Source made so far.
+func fakeHarness(wrap func(*google.Sheet) sheets.Source) (h sheetstest.Harness, fakes func() []*fake.Server) {
 	var mu sync.Mutex
-	fakes := map[sheets.Source]*fake.Server{}
-	sheetstest.Run(t, sheetstest.Harness{
+	bySource := map[sheets.Source]*fake.Server{}
+	h = sheetstest.Harness{
 		New: func(t *testing.T, tabs []sheets.Table) sheets.Source {
 			s, f := newFakeSheet(t, tabs)
+			src := wrap(s)
 			mu.Lock()
-			fakes[s] = f
+			bySource[src] = f
 			mu.Unlock()
-			return s
+			return src
 		},
 		Cells: func(t *testing.T, src sheets.Source, tab string) ([][]sheets.Cell, bool) {
 			mu.Lock()
-			f := fakes[src]
+			f := bySource[src]
 			mu.Unlock()
 			return f.Cells(sheetID, tab)
 		},
-	})
+	}
+	fakes = func() []*fake.Server {
+		mu.Lock()
+		defer mu.Unlock()
+		out := make([]*fake.Server, 0, len(bySource))
+		for _, f := range bySource {
+			out = append(out, f)
+		}
+		return out
+	}
+	return h, fakes
+}
+
+func TestConformance(t *testing.T) {
+	h, _ := fakeHarness(func(s *google.Sheet) sheets.Source { return s })
+	sheetstest.Run(t, h)
 }

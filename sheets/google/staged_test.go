@@ -507,26 +507,10 @@ func TestWriteOverTheRequestLimitIsStaged(t *testing.T) {
 }
 
 func TestConformanceStaged(t *testing.T) {
-	var mu sync.Mutex
-	fakes := map[sheets.Source]*fake.Server{}
-	sheetstest.Run(t, sheetstest.Harness{
-		New: func(t *testing.T, tabs []sheets.Table) sheets.Source {
-			s, f := newFakeSheet(t, tabs)
-			src := google.StagedAbove(s, 0)
-			mu.Lock()
-			fakes[src] = f
-			mu.Unlock()
-			return src
-		},
-		Cells: func(t *testing.T, src sheets.Source, tab string) ([][]sheets.Cell, bool) {
-			mu.Lock()
-			f := fakes[src]
-			mu.Unlock()
-			return f.Cells(sheetID, tab)
-		},
-	})
+	h, fakes := fakeHarness(func(s *google.Sheet) sheets.Source { return google.StagedAbove(s, 0) })
+	sheetstest.Run(t, h)
 	copied := 0
-	for _, f := range fakes {
+	for _, f := range fakes() {
 		for _, b := range batchBodies(f) {
 			if hasRequest(b, "copyPaste") {
 				copied++
