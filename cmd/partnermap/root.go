@@ -134,13 +134,7 @@ func (a *app) loadConfig(demo bool) (config.Config, error) {
 		overrides["source.xlsx"] = path
 		overrides["source.spreadsheet_id"] = ""
 	}
-	path := a.configFile
-	if path == "" {
-		if _, err := os.Stat("config.yaml"); err == nil {
-			path = "config.yaml"
-		}
-	}
-	return config.Load(path, overrides)
+	return config.Load(a.configPath(), overrides)
 }
 
 // parseAsOf reads an --as-of day, YYYY-MM-DD; "" is the zero Date (today).
