@@ -138,10 +138,7 @@ func (r *renderer) inputTab(t sheets.InputTab) error {
 		if note == "" || ci >= len(t.Header) {
 			continue
 		}
-		if err := f.AddComment(name, excelize.Comment{
-			Cell: cellName(ci, 0), Author: "partnermap",
-			Paragraph: []excelize.RichTextRun{{Text: note}},
-		}); err != nil {
+		if err := addNote(f, name, cellName(ci, 0), note); err != nil {
 			return fmt.Errorf("add note to %s: %w", t.Header[ci], err)
 		}
 	}
@@ -158,6 +155,13 @@ func (r *renderer) inputTab(t sheets.InputTab) error {
 		}
 	}
 	return nil
+}
+
+// addNote puts partnermap's note on a header cell.
+func addNote(f *excelize.File, sheet, cell, note string) error {
+	return f.AddComment(sheet, excelize.Comment{
+		Cell: cell, Author: "partnermap", Paragraph: []excelize.RichTextRun{{Text: note}},
+	})
 }
 
 // dropdown adds a list validation over rows 2..validationLastRow of one column.

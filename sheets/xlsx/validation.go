@@ -97,9 +97,7 @@ func (r *renderer) addHelp(name string, t sheets.InputTab) (int, error) {
 		if note == "" || noted[cell] {
 			continue
 		}
-		if err := r.f.AddComment(name, excelize.Comment{
-			Cell: cell, Author: "partnermap", Paragraph: []excelize.RichTextRun{{Text: note}},
-		}); err != nil {
+		if err := addNote(r.f, name, cell, note); err != nil {
 			return 0, fmt.Errorf("add note to %s: %w", header[ci], err)
 		}
 		added++
