@@ -129,23 +129,8 @@ func collectSubtree(f *excelize.File, partName string, set map[string]bool) erro
 // reachableParts returns every part reachable from the package relationships.
 func reachableParts(f *excelize.File) (map[string]bool, error) {
 	seen := map[string]bool{}
-	queue := []string{""}
-	for len(queue) > 0 {
-		p := queue[0]
-		queue = queue[1:]
-		rels, err := readRels(f, p)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rels {
-			if !r.internal() {
-				continue
-			}
-			if t := resolve(p, r.Target); !seen[t] {
-				seen[t] = true
-				queue = append(queue, t)
-			}
-		}
+	if err := collectSubtree(f, "", seen); err != nil {
+		return nil, err
 	}
 	return seen, nil
 }
