@@ -171,18 +171,17 @@ func dropRels(f *excelize.File, partName string, drop func(rel) bool) error {
 	if !ok {
 		return nil
 	}
-	var doc relsDoc
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("read relationships of %s: %w", partName, err)
+	rels, err := parseRels(data, partName)
+	if err != nil {
+		return err
 	}
-	kept := doc.Rels[:0]
-	for _, r := range doc.Rels {
+	kept := rels[:0]
+	for _, r := range rels {
 		if !drop(r) {
 			kept = append(kept, r)
 		}
 	}
-	doc.Rels = kept
-	out, err := xml.Marshal(doc)
+	out, err := xml.Marshal(relsDoc{Rels: kept})
 	if err != nil {
 		return fmt.Errorf("write relationships of %s: %w", partName, err)
 	}
