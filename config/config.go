@@ -326,7 +326,7 @@ func knownKey(v *viper.Viper, key string) bool {
 func (c *Config) normalize() {
 	off := func(s *string) {
 		*s = strings.TrimSpace(*s)
-		if strings.EqualFold(*s, "off") || *s == "-" {
+		if isOff(*s) {
 			*s = ""
 		}
 	}
@@ -340,6 +340,12 @@ func (c *Config) normalize() {
 	}
 	c.Source.XLSX = strings.TrimSpace(c.Source.XLSX)
 	c.Source.SpreadsheetID = strings.TrimSpace(c.Source.SpreadsheetID)
+}
+
+// isOff reports an output tab name that turns the tab off, at the top level or in a source.
+func isOff(name string) bool {
+	name = strings.TrimSpace(name)
+	return strings.EqualFold(name, "off") || name == "-"
 }
 
 // SourceList returns the sources to sync: Sources, or the single Source when that is empty.
@@ -381,8 +387,9 @@ func inheritOutputs(o, base Outputs) Outputs {
 		return base
 	}
 	pick := func(a, b string) string {
+		a = strings.TrimSpace(a)
 		switch {
-		case strings.EqualFold(a, "off"):
+		case isOff(a):
 			return ""
 		case a != "":
 			return a

@@ -340,3 +340,28 @@ func TestSecretLikeKeysAreSecrets(t *testing.T) {
 		t.Fatal("Source.CredentialsJSON is gone; this test no longer sees the secret it guards")
 	}
 }
+
+func TestASourceTurnsOutputsOffAsTheTopLevelDoes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	write(t, path, `outputs:
+  owners: "-"
+sources:
+  - name: north
+    xlsx: north.xlsx
+    outputs:
+      priorities: " Off "
+      connections: "-"
+      power_map: " Our map "
+`)
+	cfg, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := cfg.SourceList()[0].Outputs
+	if out.Priorities != "" || out.Connections != "" || out.Owners != "" {
+		t.Errorf("off, - and a padded Off should turn a tab off: %+v", out)
+	}
+	if out.PowerMap != "Our map" || out.FollowUps != "Follow-ups" {
+		t.Errorf("names should be trimmed and the rest inherited: %+v", out)
+	}
+}
