@@ -61,7 +61,7 @@ func (a *app) checkSource(cmd *cobra.Command, cfg config.Config, src config.Sour
 	}
 	fmt.Fprintf(a.stdout, "%s: access: ok\n", src.Label())
 	for _, tr := range rep.Rows {
-		fmt.Fprintf(a.stdout, "%s: tab %q: %d rows\n", src.Label(), tr.Tab, tr.Rows)
+		fmt.Fprintf(a.stdout, "%s: tab %q: %s\n", src.Label(), tr.Tab, plural(tr.Rows, "row"))
 	}
 	if len(rep.Issues) == 0 {
 		fmt.Fprintf(a.stdout, "%s: no data issues\n", src.Label())

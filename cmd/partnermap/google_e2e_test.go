@@ -110,7 +110,7 @@ func TestInitAndCheckOnGoogleSheet(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("check: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"config: ok", "access: ok", `tab "Partners": 1 rows`} {
+	for _, want := range []string{"config: ok", "access: ok", `tab "Partners": 1 row`} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("check output lacks %q:\n%s", want, stdout)
 		}
