@@ -110,9 +110,9 @@ func (s *Sheet) writeStaged(ctx context.Context, lay *layout, ids *idPicker, req
 			var verr error
 			switch {
 			case final:
-				landed, verr = s.stagedLanded(ctx, plan.staging, created)
+				landed, verr = s.landed(ctx, plan.staging, created)
 			case i == 0:
-				landed, verr = s.landed(ctx, plan.staging)
+				landed, verr = s.landed(ctx, nil, plan.staging)
 			}
 			if verr == nil && landed {
 				s.log.Info().Int("call", i+1).Msg("an earlier attempt of a staged write call had landed although its answer was lost")
@@ -148,29 +148,6 @@ func (s *Sheet) batchUpdate(ctx context.Context, reqs []*sheetsapi.Request) (att
 		return r, r.HTTPStatusCode, nil
 	})
 	return st, err
-}
-
-// stagedLanded checks with one read that a final call landed: every staging tab is gone
-// (only that call deletes them) and every output tab it was to add is there with our id and
-// marker.
-func (s *Sheet) stagedLanded(ctx context.Context, staging, created map[string]int64) (bool, error) {
-	ss, err := s.get(ctx, "sheets(properties(sheetId,title),developerMetadata(metadataKey))")
-	if err != nil {
-		return false, err
-	}
-	lay := layoutOf(ss)
-	for _, id := range staging {
-		if lay.idTaken(id) {
-			return false, nil
-		}
-	}
-	for name, id := range created {
-		t, ok := lay.find(name)
-		if !ok || t.id != id || !t.managed {
-			return false, nil
-		}
-	}
-	return true, nil
 }
 
 // isStaging reports a staging tab: ours, titled as staging tabs are.

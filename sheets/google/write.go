@@ -108,7 +108,7 @@ func (s *Sheet) write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.
 		// An earlier attempt's answer was lost but it may have landed; the retry then trips
 		// over the tabs it created. The batch is atomic, so our chosen ids with our marker
 		// prove it did.
-		if landed, verr := s.landed(ctx, created); verr == nil && landed {
+		if landed, verr := s.landed(ctx, nil, created); verr == nil && landed {
 			s.log.Info().Msg("an earlier write attempt had landed although its answer was lost")
 			return nil
 		}
@@ -151,14 +151,20 @@ func refused(err error) bool {
 	return errors.As(err, &ge) && ge.Code == http.StatusBadRequest
 }
 
-// landed checks, with one read, that every tab the write was to create exists with the
-// id chosen for it and the marker.
-func (s *Sheet) landed(ctx context.Context, created map[string]int64) (bool, error) {
+// landed checks, with one read, that a call landed: every tab the call was to create exists
+// with the id chosen for it and the marker, and every tab in gone (the staging tabs the
+// final call of a staged write deletes, and only it does) is gone.
+func (s *Sheet) landed(ctx context.Context, gone, created map[string]int64) (bool, error) {
 	ss, err := s.get(ctx, "sheets(properties(sheetId,title),developerMetadata(metadataKey))")
 	if err != nil {
 		return false, err
 	}
 	lay := layoutOf(ss)
+	for _, id := range gone {
+		if lay.idTaken(id) {
+			return false, nil
+		}
+	}
 	for name, id := range created {
 		t, ok := lay.find(name)
 		if !ok || t.id != id || !t.managed {
