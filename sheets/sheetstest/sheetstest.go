@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -101,7 +102,7 @@ func Run(t *testing.T, h Harness) {
 		src := h.New(t, seed)
 		snap := read(t, src, "Meetings")
 		if len(snap.Tables) != 1 || snap.Tables["Meetings"] == nil {
-			t.Errorf("Read(Meetings) returned tables %v; want only Meetings", keys(snap.Tables))
+			t.Errorf("Read(Meetings) returned tables %v; want only Meetings", slices.Sorted(maps.Keys(snap.Tables)))
 		}
 		if _, ok := snap.Tab("Partners"); !ok {
 			t.Errorf("Tabs does not list Partners, which exists but was not asked for")
@@ -238,15 +239,6 @@ func cells(t *testing.T, h Harness, src sheets.Source, tab string) [][]sheets.Ce
 		t.Fatalf("tab %q is not stored", tab)
 	}
 	return rows
-}
-
-func keys(m map[string]*sheets.Table) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // Normalize trims trailing blank cells and trailing empty rows, which backends may or may
