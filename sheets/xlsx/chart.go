@@ -137,6 +137,7 @@ func chartSeries(sheet string, c *sheets.Chart) (points, lines []excelize.ChartS
 	return points, lines
 }
 
+// solid is a plain fill of one colour, as cells, rules and chart marks use it.
 func solid(hex string) excelize.Fill {
 	return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{hex}}
 }

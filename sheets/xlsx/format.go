@@ -57,7 +57,7 @@ func (r *renderer) conditionalStyle(fill string) (int, error) {
 			return i, nil
 		}
 	}
-	id, err := r.f.NewConditionalStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}})
+	id, err := r.f.NewConditionalStyle(&excelize.Style{Fill: solid(fill)})
 	if err != nil {
 		return 0, fmt.Errorf("create colour rule style: %w", err)
 	}

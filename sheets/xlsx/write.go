@@ -210,7 +210,7 @@ func (r *renderer) style(k styleKey) (int, error) {
 		s.CustomNumFmt = &code
 	}
 	if fill, ok := toneFills[k.tone]; ok {
-		s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}
+		s.Fill = solid(fill)
 	}
 	id, err := r.f.NewStyle(s)
 	if err != nil {
