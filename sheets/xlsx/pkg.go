@@ -17,12 +17,10 @@ import (
 // worksheet without building excelize's cell structs, and lets Write clear a
 // managed tab without loading (and re-encoding) the volunteers' tabs.
 
-// Relationship types used here (the transitional namespace excelize writes).
-const (
-	relTypeOfficeDocument = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-	relTypeSharedStrings  = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
-	relTypeCalcChain      = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
-)
+// relTypeCalcChain is the calculation chain's relationship type (the transitional
+// namespace excelize writes). Relationship types are matched by their last segment,
+// so that the strict namespace is read too.
+const relTypeCalcChain = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
 
 // part returns the bytes of a package part, if present and held in memory.
 func part(f *excelize.File, name string) ([]byte, bool) {
@@ -91,7 +89,7 @@ func workbookPart(f *excelize.File) (string, error) {
 		return "", err
 	}
 	for _, r := range rels {
-		if r.Type == relTypeOfficeDocument || strings.HasSuffix(r.Type, "/officeDocument") {
+		if strings.HasSuffix(r.Type, "/officeDocument") {
 			return resolve("", r.Target), nil
 		}
 	}
@@ -123,7 +121,7 @@ func readLayout(f *excelize.File) (layout, error) {
 			continue
 		}
 		byID[r.ID] = r
-		if r.Type == relTypeSharedStrings || strings.HasSuffix(r.Type, "/sharedStrings") {
+		if strings.HasSuffix(r.Type, "/sharedStrings") {
 			l.sharedStrings = resolve(wb, r.Target)
 		}
 	}
