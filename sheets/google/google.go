@@ -121,26 +121,19 @@ func New(ctx context.Context, opts Options) (*Sheet, error) {
 	s := &Sheet{id: id, opts: opts, reads: map[weak.Pointer[sheets.Snapshot]]*layout{},
 		log: opts.Logger.With().Str("spreadsheet", id).Logger()}
 
+	if opts.HTTPClient != nil && opts.Endpoint == "" {
+		return nil, errors.New("google sheet: an HTTP client can only be given together with an endpoint")
+	}
 	clientOpts := []option.ClientOption{option.WithScopes(sheetsapi.SpreadsheetsScope)}
-	switch {
-	case opts.Endpoint != "":
+	if opts.Endpoint != "" {
 		// The generated client wants the host root with a trailing slash; see GOOGLE.md.
 		clientOpts = append(clientOpts, option.WithEndpoint(strings.TrimRight(opts.Endpoint, "/")+"/"))
-		switch {
-		case opts.HTTPClient != nil:
-			clientOpts = append(clientOpts, option.WithHTTPClient(opts.HTTPClient))
-		case opts.CredentialsFile != "" || len(opts.CredentialsJSON) > 0:
-			creds, err := s.credentials()
-			if err != nil {
-				return nil, err
-			}
-			s.account = clientEmail(creds.JSON())
-			clientOpts = append(clientOpts, option.WithAuthCredentials(creds))
-		default:
-			clientOpts = append(clientOpts, option.WithoutAuthentication())
-		}
+	}
+	switch {
 	case opts.HTTPClient != nil:
-		return nil, errors.New("google sheet: an HTTP client can only be given together with an endpoint")
+		clientOpts = append(clientOpts, option.WithHTTPClient(opts.HTTPClient))
+	case opts.Endpoint != "" && opts.CredentialsFile == "" && len(opts.CredentialsJSON) == 0:
+		clientOpts = append(clientOpts, option.WithoutAuthentication())
 	default:
 		creds, err := s.credentials()
 		if err != nil {
