@@ -9,6 +9,7 @@ package decode
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -103,6 +104,24 @@ func (d *decoder) missingTab(name, key string, sev scoring.Severity) []scoring.I
 	}}
 }
 
+// rows yields each row below the header that is not blank in the columns partnermap reads,
+// with its 1-based sheet row number, and records how many there were, for Sync Status.
+func (d *decoder) rows(tb *tab, t *sheets.Table) iter.Seq2[int, []sheets.Cell] {
+	return func(yield func(int, []sheets.Cell) bool) {
+		count := 0
+		for i := 1; i < len(t.Rows); i++ {
+			if tb.blankRow(t.Rows[i]) {
+				continue
+			}
+			count++
+			if !yield(i+1, t.Rows[i]) {
+				break
+			}
+		}
+		d.res.Rows[tb.name] = count
+	}
+}
+
 // countRows counts non-blank rows of a tab that could not be decoded, for Sync Status.
 func countRows(t *sheets.Table) int {
 	n := 0
@@ -129,13 +148,7 @@ func (d *decoder) decodeMembers(t *sheets.Table) []scoring.Issue {
 	}
 	idx := newIndex(len(t.Rows))
 	out := make([]scoring.Member, 0, len(t.Rows))
-	rows := 0
-	for i := 1; i < len(t.Rows); i++ {
-		row, n := t.Rows[i], i+1
-		if tb.blankRow(row) {
-			continue
-		}
-		rows++
+	for n, row := range d.rows(tb, t) {
 		nameCell := tb.cell(row, uName)
 		if isBlank(nameCell) {
 			tb.missing(n, uName, "this member row has no Name: type the member's name, or clear the row")
@@ -153,7 +166,6 @@ func (d *decoder) decodeMembers(t *sheets.Table) []scoring.Issue {
 		m.MaxRelationships, _ = read(tb, row, n, uMax, ParseMaxRelationships)
 		out = append(out, m)
 	}
-	d.res.Rows[name] = rows
 	d.res.Records.Members = out
 	if idx.len() > 0 {
 		d.members = idx
@@ -191,13 +203,7 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 	}
 	idx := newIndex(len(t.Rows))
 	out := make([]scoring.Partner, 0, len(t.Rows))
-	rows := 0
-	for i := 1; i < len(t.Rows); i++ {
-		row, n := t.Rows[i], i+1
-		if tb.blankRow(row) {
-			continue
-		}
-		rows++
+	for n, row := range d.rows(tb, t) {
 		nameCell := tb.cell(row, pName)
 		if isBlank(nameCell) {
 			tb.missing(n, pName, "this partner row has no Name: type the partner's name, or clear the row")
@@ -234,7 +240,6 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 		p.Notes = tb.str(row, pNotes)
 		out = append(out, p)
 	}
-	d.res.Rows[name] = rows
 	d.res.Records.Partners = out
 	d.partners = idx
 	return tb.sorted()
@@ -269,13 +274,7 @@ func (d *decoder) decodeAssets(t *sheets.Table) []scoring.Issue {
 		return tb.sorted()
 	}
 	out := make([]scoring.Asset, 0, len(t.Rows))
-	rows := 0
-	for i := 1; i < len(t.Rows); i++ {
-		row, n := t.Rows[i], i+1
-		if tb.blankRow(row) {
-			continue
-		}
-		rows++
+	for n, row := range d.rows(tb, t) {
 		noMember, noAsset := isBlank(tb.cell(row, aMember)), isBlank(tb.cell(row, aAsset))
 		if noMember || noAsset {
 			missingAssetValue(tb, n, noMember, noAsset)
@@ -295,7 +294,6 @@ func (d *decoder) decodeAssets(t *sheets.Table) []scoring.Issue {
 		a.Notes = tb.str(row, aNotes)
 		out = append(out, a)
 	}
-	d.res.Rows[name] = rows
 	d.res.Records.Assets = out
 	return tb.sorted()
 }
@@ -323,14 +321,8 @@ func (d *decoder) decodeMeetings(t *sheets.Table) []scoring.Issue {
 		return tb.sorted()
 	}
 	out := make([]scoring.Meeting, 0, len(t.Rows))
-	rows := 0
 	order := d.opts.DateOrder
-	for i := 1; i < len(t.Rows); i++ {
-		row, n := t.Rows[i], i+1
-		if tb.blankRow(row) {
-			continue
-		}
-		rows++
+	for n, row := range d.rows(tb, t) {
 		dateCell, partnerCell := tb.cell(row, mDate), tb.cell(row, mPartner)
 		date, ok := d.usableMeeting(tb, n, dateCell, partnerCell)
 		if !ok {
@@ -363,7 +355,6 @@ func (d *decoder) decodeMeetings(t *sheets.Table) []scoring.Issue {
 		m.Notes = tb.str(row, mNotes)
 		out = append(out, m)
 	}
-	d.res.Rows[name] = rows
 	d.res.Records.Meetings = out
 	return tb.sorted()
 }
