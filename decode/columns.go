@@ -274,6 +274,11 @@ func (t *tab) bad(sev scoring.Severity, row, f int, c sheets.Cell, problem strin
 	t.add(sev, row, t.col[f], t.head[f], c.String(), problem)
 }
 
+// duplicate reports a row whose name repeats the one in row firstRow; the first row is used.
+func (t *tab) duplicate(sev scoring.Severity, n, f int, c sheets.Cell, firstRow int, firstName string) {
+	t.bad(sev, n, f, c, fmt.Sprintf("duplicate of row %d (%s): the first row is used and this one is left out", firstRow, quoted(firstName)))
+}
+
 // missing records a row left out for lack of a required value in field f.
 func (t *tab) missing(row, f int, problem string) {
 	t.add(scoring.SevError, row, t.col[f], t.head[f], "", problem)

@@ -157,8 +157,7 @@ func (d *decoder) decodeMembers(t *sheets.Table) []scoring.Issue {
 		m := scoring.Member{Row: n, Name: text(nameCell)}
 		m.Key = scoring.FoldName(m.Name)
 		if first, dup := idx.add(m.Name, m.Key); dup {
-			tb.bad(scoring.SevWarning, n, uName, nameCell, fmt.Sprintf("duplicate of row %d (%s): the first row is used and this one is left out",
-				out[first].Row, quoted(out[first].Name)))
+			tb.duplicate(scoring.SevWarning, n, uName, nameCell, out[first].Row, out[first].Name)
 			continue
 		}
 		m.Email = tb.str(row, uEmail)
@@ -212,8 +211,7 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 		p := scoring.Partner{Row: n, Name: text(nameCell)}
 		p.Key = scoring.FoldName(p.Name)
 		if first, dup := idx.add(p.Name, p.Key); dup {
-			tb.bad(scoring.SevError, n, pName, nameCell, fmt.Sprintf("duplicate of row %d (%s): the first row is used and this one is left out",
-				out[first].Row, quoted(out[first].Name)))
+			tb.duplicate(scoring.SevError, n, pName, nameCell, out[first].Row, out[first].Name)
 			continue
 		}
 		p.Type = tb.str(row, pType)
