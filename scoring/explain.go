@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -117,24 +118,18 @@ func checkInDays(a *Assessment, cfg Config, asOf Date) int {
 // writeMembers names the members behind the warm paths, each once, at most three.
 func writeMembers(b *strings.Builder, paths []*Asset) {
 	const most = 3
-	var names [most]string
+	var names, keys [most]string // keys[i] is FoldName(names[i]), folded once
 	n, more := 0, 0
 	for _, p := range paths {
 		m := strings.TrimSpace(p.Member)
 		if m == "" {
 			continue
 		}
-		dup := false
-		for _, seen := range names[:n] {
-			if FoldName(seen) == FoldName(m) {
-				dup = true
-				break
-			}
-		}
+		k := FoldName(m)
 		switch {
-		case dup:
+		case slices.Contains(keys[:n], k):
 		case n < most:
-			names[n] = m
+			names[n], keys[n] = m, k
 			n++
 		default:
 			more++ // may count a member twice beyond the first three; close enough for a hint
