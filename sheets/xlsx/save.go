@@ -32,13 +32,22 @@ func lockFiles(path string) []string {
 	return out
 }
 
-// checkLocks returns an error wrapping sheets.ErrBusy when a lock file exists.
-func (w *Workbook) checkLocks() error {
+// checkLocks returns an error wrapping sheets.ErrBusy when a lock file exists,
+// other than held (partnermap's own, during a save; nil before one) and than a
+// lock partnermap left when it was killed mid-save, which is removed.
+func (w *Workbook) checkLocks(held ...*ownerLock) error {
 	for _, lf := range lockFiles(w.path) {
-		if _, err := os.Lstat(lf); err == nil {
-			// Callers name the workbook; the sentinel's text says what the file means.
-			return fmt.Errorf("%w (lock file %s)", sheets.ErrBusy, filepath.Base(lf))
+		if _, err := os.Lstat(lf); err != nil {
+			continue
 		}
+		if len(held) > 0 && held[0].mine(lf) {
+			continue
+		}
+		if staleOwnLock(lf) && os.Remove(lf) == nil {
+			continue
+		}
+		// Callers name the workbook; the sentinel's text says what the file means.
+		return fmt.Errorf("%w (lock file %s)", sheets.ErrBusy, filepath.Base(lf))
 	}
 	return nil
 }
@@ -68,16 +77,35 @@ func (w *Workbook) step(name string) error {
 }
 
 // commit saves a new version of the workbook atomically: content is written to
-// a temporary file in the same folder and synced, the previous version (prev,
-// nil when the workbook is new) is kept as a backup, and the temporary file is
-// renamed over the original. Any failure leaves the original whole and removes
-// the temporary file.
+// a temporary file in the same folder, given the workbook's owner, group and
+// permissions, and synced; the previous version (prev, nil when the workbook is
+// new) is kept as a backup, and the temporary file is renamed over the original
+// (over a symlink's target, so the link stays). Any failure leaves the original
+// whole and removes the temporary file. LibreOffice's lock file is held
+// throughout, so nobody opens the workbook in LibreOffice while it is replaced.
 func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(w.path)
+	if prev != nil {
+		if err := w.checkReplaceable(prev); err != nil {
+			return err
+		}
+	}
+	target, err := w.realPath()
+	if err != nil {
+		return fmt.Errorf("save workbook: %w", err)
+	}
+	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".partnermap-*.tmp")
+	lock, err := w.takeOwnerLock()
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	// Created 0600 less the umask: a new workbook holds people's names and contacts.
+	// The process id in the name lets a later save tell a dead run's leftover at once.
+	removeStaleTemps(dir, base)
+	tmp, err := os.CreateTemp(dir, "."+base+".partnermap-"+strconv.Itoa(os.Getpid())+"-*.tmp")
 	if err != nil {
 		return fmt.Errorf("save workbook %s: create temporary file: %w", w.path, err)
 	}
@@ -88,7 +116,10 @@ func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err e
 			_ = os.Remove(tmpName)
 		}
 	}()
-	if err := w.writeTemp(tmp, prev, content); err != nil {
+	if err := matchOwner(tmp, prev, w.path); err != nil {
+		return err
+	}
+	if err := w.writeTemp(tmp, content); err != nil {
 		return fmt.Errorf("save workbook %s: %w", w.path, err)
 	}
 
@@ -105,8 +136,9 @@ func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err e
 		return fmt.Errorf("save workbook %s: %w", w.path, err)
 	}
 	// A last look just before replacing, after every slow step: a person may have
-	// opened or saved the workbook while this version was being built.
-	if err := w.unchangedSince(prev); err != nil {
+	// opened or saved the workbook while this version was being built. Nothing
+	// slow comes between it and the rename.
+	if err := w.unchangedSince(prev, lock); err != nil {
 		if backup != "" {
 			// It holds the version that person just replaced; keeping it would
 			// push an older backup out for nothing.
@@ -115,9 +147,9 @@ func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err e
 		return err
 	}
 	if prev != nil {
-		err = os.Rename(tmpName, w.path)
+		err = os.Rename(tmpName, target)
 	} else {
-		err = placeNew(tmpName, w.path)
+		err = placeNew(tmpName, target)
 	}
 	if err != nil {
 		return fmt.Errorf("save workbook %s: replace the file: %w", w.path, err)
@@ -135,10 +167,11 @@ func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err e
 	return nil
 }
 
-// unchangedSince checks, just before the rename, that no lock file has appeared and
-// that the workbook is still the file prev describes (or still absent when prev is nil).
-func (w *Workbook) unchangedSince(prev *fileState) error {
-	if err := w.checkLocks(); err != nil {
+// unchangedSince checks, just before the rename, that no lock file but ours has
+// appeared and that the workbook is still the file prev describes (or still absent
+// when prev is nil).
+func (w *Workbook) unchangedSince(prev *fileState, held *ownerLock) error {
+	if err := w.checkLocks(held); err != nil {
 		return err
 	}
 	if prev == nil {
@@ -152,11 +185,14 @@ func (w *Workbook) unchangedSince(prev *fileState) error {
 }
 
 // staleTempAge is how old a temporary file of a save must be before a later save
-// removes it: older than any save takes, so it belongs to a process that was killed.
+// removes it when its name does not say which process wrote it (or that process
+// ran on another machine): older than any save takes, so it belongs to a process
+// that was killed.
 const staleTempAge = time.Hour
 
 // removeStaleTemps deletes temporary files that saves of this workbook killed
-// midway left in dir.
+// midway left in dir: at once when the process that wrote one no longer runs on
+// this machine, else once it is staleTempAge old.
 func removeStaleTemps(dir, base string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -169,6 +205,10 @@ func removeStaleTemps(dir, base string) {
 			continue
 		}
 		path := filepath.Join(dir, name)
+		if pid, ok := tempPID(strings.TrimPrefix(name, prefix)); ok && !processAlive(pid) {
+			_ = os.Remove(path)
+			continue
+		}
 		info, err := e.Info()
 		if err != nil || time.Since(info.ModTime()) < staleTempAge {
 			continue
@@ -177,8 +217,19 @@ func removeStaleTemps(dir, base string) {
 	}
 }
 
+// tempPID reads the process id from the tail of a temporary file's name,
+// "<pid>-<random>.tmp".
+func tempPID(tail string) (int, bool) {
+	pidPart, rest, ok := strings.Cut(strings.TrimSuffix(tail, ".tmp"), "-")
+	if !ok || rest == "" {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(pidPart)
+	return pid, err == nil && pid > 0
+}
+
 // writeTemp fills the temporary file and makes it durable.
-func (w *Workbook) writeTemp(tmp *os.File, prev *fileState, content func(io.Writer) error) error {
+func (w *Workbook) writeTemp(tmp *os.File, content func(io.Writer) error) error {
 	if err := w.step("write"); err != nil {
 		return err
 	}
@@ -194,13 +245,6 @@ func (w *Workbook) writeTemp(tmp *os.File, prev *fileState, content func(io.Writ
 	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("sync temporary file: %w", err)
-	}
-	mode := fs.FileMode(0o644)
-	if prev != nil {
-		mode = prev.mode
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("set permissions of temporary file: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("close temporary file: %w", err)
@@ -272,6 +316,7 @@ func (w *Workbook) writeBackup(prev *fileState) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("back up workbook %s: %w", w.path, err)
 		}
+		chownLike(f, prev)
 		_, err = f.Write(prev.data)
 		if err == nil {
 			err = f.Sync()

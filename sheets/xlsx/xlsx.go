@@ -21,6 +21,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf16"
 
@@ -119,6 +120,7 @@ type fileState struct {
 	size    int64
 	modTime time.Time
 	mode    fs.FileMode
+	owner   owner
 	hash    [sha256.Size]byte
 }
 
@@ -129,7 +131,9 @@ func (s fileState) version() string {
 
 // load reads the whole file once, refusing files over MaxBytes.
 func (w *Workbook) load() (fileState, error) {
-	file, err := os.Open(w.path)
+	// Non-blocking, so that a FIFO planted at the path cannot hang the run in open(2);
+	// it is refused below.
+	file, err := os.OpenFile(w.path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return fileState{}, fmt.Errorf("no workbook at %s: run `partnermap init` to create one (%w)", w.path, fs.ErrNotExist)
@@ -143,6 +147,10 @@ func (w *Workbook) load() (fileState, error) {
 	}
 	if info.IsDir() {
 		return fileState{}, fmt.Errorf("workbook %s is a folder: %w", w.path, ErrNotWorkbook)
+	}
+	if !info.Mode().IsRegular() {
+		return fileState{}, fmt.Errorf("workbook %s is a %s, not a regular file: point source.xlsx at the workbook itself: %w: %w",
+			w.path, fileKind(info.Mode()), ErrNotRegular, ErrNotWorkbook)
 	}
 	if info.Size() > w.opts.MaxBytes {
 		return fileState{}, w.tooBig(info.Size())
@@ -159,6 +167,7 @@ func (w *Workbook) load() (fileState, error) {
 		size:    int64(len(data)),
 		modTime: info.ModTime(),
 		mode:    info.Mode().Perm(),
+		owner:   ownerOf(info),
 		hash:    sha256.Sum256(data),
 	}, nil
 }
@@ -181,6 +190,19 @@ func readAllSized(r io.Reader, size int64) ([]byte, error) {
 			b = append(b, 0)[:len(b)]
 		}
 	}
+}
+
+// fileKind names a non-regular file type for a message.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
 }
 
 func (w *Workbook) tooBig(size int64) error {
