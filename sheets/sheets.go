@@ -289,6 +289,13 @@ type Source interface {
 	Describe() string
 }
 
+// WriteChecker is implemented by sources that can try what a write will need (permission
+// to replace the file, room for its temporary copy) without changing anything, so that
+// `partnermap check` finds what would make a sync fail.
+type WriteChecker interface {
+	CheckWrite(ctx context.Context) error
+}
+
 // UnmanagedTabError reports an output tab name that is taken by a tab partnermap did not create.
 type UnmanagedTabError struct {
 	Tab string

@@ -59,7 +59,14 @@ func (a *app) checkSource(cmd *cobra.Command, cfg config.Config, src config.Sour
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "%s: access: ok\n", src.Label())
+	access := "ok (read)"
+	if wc, ok := source.(sheets.WriteChecker); ok {
+		if err := wc.CheckWrite(ctx); err != nil {
+			return err
+		}
+		access = "ok (read, and wrote a test file beside it, removed again)"
+	}
+	fmt.Fprintf(a.stdout, "%s: access: %s\n", src.Label(), access)
 	for _, tr := range rep.Rows {
 		fmt.Fprintf(a.stdout, "%s: tab %q: %s\n", src.Label(), tr.Tab, plural(tr.Rows, "row"))
 	}

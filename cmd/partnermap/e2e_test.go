@@ -324,7 +324,7 @@ func TestCheckPrintsDataIssues(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"config: ok", "access: ok", `tab "Meetings": 17 rows`, "did you mean 'Eastside Tenants Union'?"} {
+	for _, want := range []string{"config: ok", "access: ok (read, and wrote a test file", `tab "Meetings": 17 rows`, "did you mean 'Eastside Tenants Union'?"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("check output lacks %q:\n%s", want, stdout)
 		}

@@ -67,6 +67,9 @@ func (w *Workbook) AddInputTabs(ctx context.Context, tabs []sheets.InputTab) ([]
 	if len(added) == 0 {
 		return nil, nil
 	}
+	if err := w.refuseReadOnly(st.mode); err != nil {
+		return nil, err
+	}
 	if err := w.save(b, &st, nil); err != nil {
 		return nil, err
 	}

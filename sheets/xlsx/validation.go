@@ -66,6 +66,9 @@ func (w *Workbook) AddValidation(ctx context.Context, tabs []sheets.InputTab) ([
 	if len(changed) == 0 {
 		return nil, nil
 	}
+	if err := w.refuseReadOnly(st.mode); err != nil {
+		return nil, err
+	}
 	if err := w.save(b, &st, nil); err != nil {
 		return nil, err
 	}

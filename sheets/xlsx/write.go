@@ -58,6 +58,9 @@ func (w *Workbook) Write(ctx context.Context, snap *sheets.Snapshot, tabs []shee
 	if err := w.checkReplaceable(&st); err != nil {
 		return err
 	}
+	if err := w.refuseReadOnly(st.mode); err != nil {
+		return err
+	}
 	b, err := w.open(st.data, true)
 	if err != nil {
 		return err

@@ -1,0 +1,111 @@
+package main
+
+// Tests of what a new group trips on first: a read-only workbook, a folder sync cannot
+// write, a misspelt header, a workbook in another format, a tab under another name.
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func TestAReadOnlyWorkbookIsRefusedByCheckAndSyncAndLeftByteIdentical(t *testing.T) {
+	path := copyFixture(t, "messy.xlsx")
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	for _, args := range [][]string{{"check"}, {"sync", "--now"}, {"sync", "--now", "--force"}} {
+		code, stdout, stderr := partnermap(t, append(args, "--xlsx", path)...)
+		if code != exitFailed {
+			t.Errorf("%v: exit %d, want %d\n%s%s", args, code, exitFailed, stdout, stderr)
+		}
+		if out := stdout + stderr; !strings.Contains(out, "is read-only (mode 0444), so partnermap left it unchanged") {
+			t.Errorf("%v does not say the workbook is read-only and unchanged:\n%s", args, out)
+		}
+		if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+			t.Fatalf("%v changed the read-only workbook", args)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*")); len(left) != 1 {
+		t.Errorf("files beside the workbook: %v, want only the workbook", left)
+	}
+}
+
+// check must not say "access: ok" where sync cannot save: sync writes a temporary file
+// beside the workbook, so check tries that too.
+func TestCheckFailsWhereSyncCannotWriteTheFolder(t *testing.T) {
+	dir, err := os.MkdirTemp("", "partnermap-check-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Chmod(dir, 0o755); _ = os.RemoveAll(dir) })
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "messy.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "book.xlsx")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A writable copy passes.
+	if code, stdout, stderr := partnermap(t, "check", "--xlsx", path); code != exitOK || !strings.Contains(stdout, "access: ok (read, and wrote a test file") {
+		t.Fatalf("check of a writable workbook: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	var code int
+	var out string
+	if os.Geteuid() != 0 {
+		var stdout, stderr string
+		code, stdout, stderr = partnermap(t, "check", "--xlsx", path)
+		out = stdout + stderr
+	} else {
+		// Root writes into any folder, so check runs as nobody, for whom the folder is
+		// read-only and the workbook readable.
+		if testing.Short() {
+			t.Skip("builds and runs the binary as another user: skipped with -short")
+		}
+		bin := filepath.Join(dir, "partnermap")
+		if err := os.Chmod(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if msg, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, msg)
+		}
+		if err := os.Chmod(dir, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		state, err := os.MkdirTemp("", "partnermap-state-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(state, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = os.RemoveAll(state) })
+		cmd := exec.Command(bin, "check", "--xlsx", path, "--log-format", "json", "--set", "state_dir="+state)
+		cmd.Dir = state
+		cmd.Env = append(cleanEnv(), "HOME="+state)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		msg, err := cmd.CombinedOutput()
+		if cmd.ProcessState == nil {
+			t.Fatalf("run as nobody: %v", err)
+		}
+		out, code = string(msg), cmd.ProcessState.ExitCode()
+	}
+	if code != exitFailed {
+		t.Errorf("check of a workbook in a read-only folder: exit %d, want %d\n%s", code, exitFailed, out)
+	}
+	if strings.Contains(out, "access: ok") || !strings.Contains(out, "a sync could not save it: it writes a temporary file in") {
+		t.Errorf("check does not say sync cannot save there:\n%s", out)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(data, after) {
+		t.Error("check changed the workbook")
+	}
+}
