@@ -294,6 +294,51 @@ func syncStatus(name string, in Input) sheets.Tab {
 // tabs were computed from; an unchanged hash means no write is needed.
 const InputHashItem = "Input hash"
 
+// Recorded is what a Sync Status tab, read back, says of the write that made it: enough for
+// an unchanged run, which skips decoding and scoring, to report the same figures.
+type Recorded struct {
+	Rows                       []TabRows
+	Active, FollowUps, Overdue int
+	Errors, Warnings, Info     int
+}
+
+// Issues is the number of data issues of every severity.
+func (r Recorded) Issues() int { return r.Errors + r.Warnings + r.Info }
+
+// ReadStatus reads the figures syncStatus wrote back out of the tab; items it does not know
+// (or a tab from an older version lacking some) are left zero.
+func ReadStatus(t *sheets.Table) Recorded {
+	var r Recorded
+	if t == nil {
+		return r
+	}
+	for _, row := range t.Rows {
+		if len(row) < 2 || row[0].Kind != sheets.Text || row[1].Kind != sheets.Number {
+			continue
+		}
+		n := int(row[1].Num)
+		switch item := row[0].Text; item {
+		case "Active partners":
+			r.Active = n
+		case "Follow-ups":
+			r.FollowUps = n
+		case "Overdue follow-ups":
+			r.Overdue = n
+		case "Data issues: errors":
+			r.Errors = n
+		case "Data issues: warnings":
+			r.Warnings = n
+		case "Data issues: info":
+			r.Info = n
+		default:
+			if tab, ok := strings.CutPrefix(item, "Rows read: "); ok {
+				r.Rows = append(r.Rows, TabRows{Tab: tab, Rows: n})
+			}
+		}
+	}
+	return r
+}
+
 // PreviousHash finds the input hash in a Sync Status tab as read back, or "".
 func PreviousHash(t *sheets.Table) string {
 	if t == nil {

@@ -108,7 +108,7 @@ func (h *health) record(label, result string, took time.Duration, rep *Report, e
 	st.DurationSeconds = took.Seconds()
 	st.RowsRead, st.Issues, st.Errors, st.Written = 0, 0, 0, false
 	if rep != nil {
-		st.RowsRead, st.Issues, st.Errors, st.Written = rep.RowsRead(), len(rep.Issues), rep.Errors(), rep.Written
+		st.RowsRead, st.Issues, st.Errors, st.Written = rep.RowsRead(), rep.IssueCount(), rep.Errors(), rep.Written
 	}
 }
 

@@ -96,10 +96,7 @@ func (m *Metrics) observe(source, result string, took time.Duration, rep *Report
 	}
 	m.duration.WithLabelValues(source).Observe(took.Seconds())
 	if rep != nil && len(rep.Rows) > 0 {
-		counts := map[scoring.Severity]int{}
-		for _, is := range rep.Issues {
-			counts[is.Severity]++
-		}
+		counts := rep.Severities()
 		for _, sev := range []scoring.Severity{scoring.SevError, scoring.SevWarning, scoring.SevInfo} {
 			m.issues.WithLabelValues(source, string(sev)).Set(float64(counts[sev]))
 		}

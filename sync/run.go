@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -57,8 +58,11 @@ type Report struct {
 	Tabs   []sheets.Tab
 	// Written is true when the output tabs were replaced.
 	Written bool
-	// Unchanged is true when nothing was written because inputs and config were the same as last time.
+	// Unchanged is true when nothing was written because inputs and config were the same as
+	// last time. Such a run stops before decoding: Result and Issues are empty, Last holds
+	// the figures the last write recorded, and Rows is taken from it.
 	Unchanged bool
+	Last      render.Recorded
 	// Changes describes, per output tab, what differs from what is there now (dry runs).
 	Changes   []Change
 	InputHash string
@@ -68,6 +72,9 @@ type Report struct {
 
 // Errors counts error-level data issues.
 func (r *Report) Errors() int {
+	if r.Unchanged {
+		return r.Last.Errors
+	}
 	n := 0
 	for _, is := range r.Issues {
 		if is.Severity == scoring.SevError {
@@ -75,6 +82,26 @@ func (r *Report) Errors() int {
 		}
 	}
 	return n
+}
+
+// IssueCount is the number of data issues of every severity.
+func (r *Report) IssueCount() int {
+	if r.Unchanged {
+		return r.Last.Issues()
+	}
+	return len(r.Issues)
+}
+
+// Severities counts the data issues by severity.
+func (r *Report) Severities() map[scoring.Severity]int {
+	if r.Unchanged {
+		return map[scoring.Severity]int{scoring.SevError: r.Last.Errors, scoring.SevWarning: r.Last.Warnings, scoring.SevInfo: r.Last.Info}
+	}
+	counts := map[scoring.Severity]int{}
+	for _, is := range r.Issues {
+		counts[is.Severity]++
+	}
+	return counts
 }
 
 // RowsRead counts the data rows read from all input tabs.
@@ -120,7 +147,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		rep.Stages[name] = t.Sub(since)
 		return t
 	}
-	inputs := []string{cfg.Tabs.Partners, cfg.Tabs.Assets, cfg.Tabs.Meetings, cfg.Tabs.Members}
+	inputs := inputTabs(cfg.Tabs)
 	enabled := cfg.Outputs.Enabled()
 	want := append([]string(nil), inputs...)
 	if opts.DryRun {
@@ -149,6 +176,21 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		rep.AsOf = scoring.DateFromTime(start.In(loc))
 	}
 
+	conflicts := unmanaged(snap, enabled, opts.Adopt)
+	rep.InputHash, err = inputHash(snap, inputs, cfg, rep.AsOf, opts.Version)
+	if err != nil {
+		return rep, err
+	}
+	if !opts.Force && !opts.DryRun && upToDate(snap, cfg.Outputs.SyncStatus, enabled, conflicts, rep.InputHash) {
+		// Decided from the cells as read, before decoding and scoring: an unchanged sync costs
+		// a read and a hash.
+		rep.Unchanged = true
+		rep.Last = render.ReadStatus(snap.Tables[cfg.Outputs.SyncStatus])
+		rep.Rows = rep.Last.Rows
+		rep.Duration = now().Sub(start)
+		return rep, nil
+	}
+
 	dec := decode.Decode(snap.Tables, decode.Options{
 		Tabs:      decode.TabNames{Partners: cfg.Tabs.Partners, Assets: cfg.Tabs.Assets, Meetings: cfg.Tabs.Meetings, Members: cfg.Tabs.Members},
 		DateOrder: dateOrder(cfg.DateOrder),
@@ -167,21 +209,10 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	rep.Issues = append(append([]scoring.Issue(nil), dec.Issues...), rep.Result.Issues...)
 	t = stage(StageScore, t)
 
-	conflicts := unmanaged(snap, enabled, opts.Adopt)
 	for _, name := range conflicts {
 		rep.Issues = append(rep.Issues, scoring.Issue{
 			Tab: name, Problem: (&sheets.UnmanagedTabError{Tab: name}).Error(), Severity: scoring.SevError,
 		})
-	}
-
-	rep.InputHash, err = inputHash(snap, inputs, cfg, rep.AsOf, opts.Version)
-	if err != nil {
-		return rep, err
-	}
-	if !opts.Force && !opts.DryRun && upToDate(snap, cfg.Outputs.SyncStatus, enabled, conflicts, rep.InputHash) {
-		rep.Unchanged = true
-		rep.Duration = now().Sub(start)
-		return rep, nil
 	}
 
 	rep.Tabs = render.Tabs(render.Input{
@@ -221,6 +252,21 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		return rep, fmt.Errorf("write %s: the other tabs were written, but %w", src.Describe(), &sheets.UnmanagedTabError{Tab: conflicts[0]})
 	}
 	return rep, nil
+}
+
+// inputTabs lists every input tab the configuration names, in field order. It walks the
+// fields of config.Tabs so that a tab added there (tabs.campaigns, tabs.stances, ...) is read
+// and is part of the input hash without another edit here; "" (an optional tab turned off) is
+// skipped. A tab read from the outputs as an input must be added to the list the caller gets.
+func inputTabs(tabs config.Tabs) []string {
+	var names []string
+	v := reflect.ValueOf(tabs)
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.String && f.String() != "" && !slices.Contains(names, f.String()) {
+			names = append(names, f.String())
+		}
+	}
+	return names
 }
 
 // unmanaged lists enabled output tabs whose name is taken by a tab partnermap did not create.

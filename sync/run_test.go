@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -128,7 +129,8 @@ func TestRunWritesEveryEnabledTabAndKeepsInputs(t *testing.T) {
 func TestUnchangedInputsAreNotWrittenAgain(t *testing.T) {
 	src := demoSource()
 	ctx := context.Background()
-	if _, err := Run(ctx, testConfig(), src, Options{AsOf: asOf, Now: fixedClock()}); err != nil {
+	first, err := Run(ctx, testConfig(), src, Options{AsOf: asOf, Now: fixedClock()})
+	if err != nil {
 		t.Fatal(err)
 	}
 	rep, err := Run(ctx, testConfig(), src, Options{AsOf: asOf, Now: fixedClock()})
@@ -138,6 +140,22 @@ func TestUnchangedInputsAreNotWrittenAgain(t *testing.T) {
 	if !rep.Unchanged || rep.Written || src.writes != 1 {
 		t.Errorf("second run: unchanged=%v written=%v writes=%d", rep.Unchanged, rep.Written, src.writes)
 	}
+	// It stopped before decoding and scoring, and reports what the first run recorded.
+	if len(rep.Result.Assessments) != 0 || len(rep.Issues) != 0 {
+		t.Errorf("an unchanged run decoded and scored: %d assessments, %d issues", len(rep.Result.Assessments), len(rep.Issues))
+	}
+	if _, ok := rep.Stages[StageDecode]; ok {
+		t.Error("an unchanged run timed a decode stage")
+	}
+	if rep.RowsRead() != first.RowsRead() || rep.IssueCount() != first.IssueCount() || rep.Errors() != first.Errors() ||
+		rep.Last.Active != len(first.Result.Assessments) || rep.Last.FollowUps != len(first.Result.FollowUps) {
+		t.Errorf("unchanged run reports rows %d issues %d errors %d active %d follow-ups %d; the first wrote rows %d issues %d errors %d active %d follow-ups %d",
+			rep.RowsRead(), rep.IssueCount(), rep.Errors(), rep.Last.Active, rep.Last.FollowUps,
+			first.RowsRead(), first.IssueCount(), first.Errors(), len(first.Result.Assessments), len(first.Result.FollowUps))
+	}
+	if first.IssueCount() == 0 || first.RowsRead() == 0 {
+		t.Fatalf("the demo workbook should have rows and data issues to carry over: rows %d issues %d", first.RowsRead(), first.IssueCount())
+	}
 
 	tests := []struct {
 		name   string
@@ -145,6 +163,9 @@ func TestUnchangedInputsAreNotWrittenAgain(t *testing.T) {
 	}{
 		{"a cell changed", func(m *memory, _ *config.Config, _ *Options) {
 			m.tables["Partners"].Rows[1][3] = sheets.TextCell("Opposes")
+		}},
+		{"a cell of the last input tab changed", func(m *memory, _ *config.Config, _ *Options) {
+			m.tables["Members"].Rows[1][0] = sheets.TextCell("Someone New")
 		}},
 		{"a new day", func(_ *memory, _ *config.Config, o *Options) { o.AsOf = asOf + 1 }},
 		{"a scoring setting", func(_ *memory, c *config.Config, _ *Options) { c.Scoring.WindowDays = 90 }},
@@ -269,5 +290,20 @@ func TestAsOfDefaultsToTodayInTheConfiguredZone(t *testing.T) {
 	}
 	if want := scoring.DateOf(2026, 11, 24); rep.AsOf != want {
 		t.Errorf("as-of %s, want %s", rep.AsOf, want)
+	}
+}
+
+// TestInputTabsFollowTheConfig checks the tabs read and hashed come from every field of
+// config.Tabs, so a tab added there is covered without another edit.
+func TestInputTabsFollowTheConfig(t *testing.T) {
+	tabs := config.Tabs{Partners: "P", Assets: "A", Meetings: "M", Members: "P"}
+	if got, want := inputTabs(tabs), []string{"P", "A", "M"}; !slices.Equal(got, want) {
+		t.Errorf("inputTabs = %q, want %q (each name once, in field order)", got, want)
+	}
+	v := reflect.ValueOf(config.Tabs{})
+	for i := range v.NumField() {
+		if v.Field(i).Kind() != reflect.String {
+			t.Errorf("config.Tabs.%s is not a tab name: inputTabs would skip it", v.Type().Field(i).Name)
+		}
 	}
 }

@@ -498,7 +498,7 @@ func (s *Service) finish(log zerolog.Logger, label, result string, took time.Dur
 	if rep == nil {
 		rep = &Report{}
 	}
-	log.Info().Str("duration", took.Round(time.Millisecond).String()).Int("rows", rep.RowsRead()).Int("issues", len(rep.Issues)).Int("errors", rep.Errors()).
+	log.Info().Str("duration", took.Round(time.Millisecond).String()).Int("rows", rep.RowsRead()).Int("issues", rep.IssueCount()).Int("errors", rep.Errors()).
 		Bool("written", rep.Written).Bool("unchanged", rep.Unchanged).Msg("sync done")
 }
 

@@ -124,7 +124,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 			continue
 		}
 		log.Info().Str("source", src.Label()).Str("as_of", rep.AsOf.String()).Str("duration", rep.Duration.Round(time.Millisecond).String()).
-			Int("rows", rep.RowsRead()).Int("issues", len(rep.Issues)).Bool("written", rep.Written).Msg("sync done")
+			Int("rows", rep.RowsRead()).Int("issues", rep.IssueCount()).Bool("written", rep.Written).Msg("sync done")
 		printReport(a.stdout, rep, f.dryRun)
 		if f.demo {
 			fmt.Fprintf(a.stdout, "\nOpen %s in a spreadsheet program and look at the Priorities, Follow-ups and Power Map tabs.\n", source.Describe())
@@ -176,6 +176,18 @@ func ensureDemo(cmd *cobra.Command, source sheets.Source, cfg config.Config, asO
 
 // printReport tells the admin what happened in a few lines.
 func printReport(w io.Writer, rep *sync.Report, dryRun bool) {
+	if rep.Unchanged {
+		// The run stopped before scoring: the figures are those the last write recorded.
+		l := rep.Last
+		fmt.Fprintf(w, "%s as of %s: %s, %s (%d overdue), %s (%s, %s).\n",
+			rep.Source, rep.AsOf, plural(l.Active, "active partner"), plural(l.FollowUps, "follow-up"), l.Overdue,
+			plural(l.Issues(), "data issue"), plural(l.Errors, "error"), plural(l.Warnings, "warning"))
+		fmt.Fprintln(w, "Nothing changed since the last sync: no tab was written (use --force to write anyway).")
+		if l.Errors > 0 {
+			fmt.Fprintln(w, "There are error-level data issues: see the Data Issues tab.")
+		}
+		return
+	}
 	res := rep.Result
 	overdue := 0
 	for _, f := range res.FollowUps {
