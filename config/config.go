@@ -4,9 +4,11 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -158,7 +160,7 @@ type HTTP struct {
 
 // Log sets the log output.
 type Log struct {
-	Level  string `mapstructure:"level"`  // debug, info, warn, error
+	Level  string `mapstructure:"level"`  // trace, debug, info, warn, error
 	Format string `mapstructure:"format"` // auto (console on a terminal, else JSON), console, json
 }
 
@@ -200,8 +202,13 @@ func Load(path string, overrides map[string]any) (Config, error) {
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
 	v.AutomaticEnv()
 	if path != "" {
+		data, err := ReadFile(path)
+		if err != nil {
+			return Config{}, &Error{fmt.Errorf("read %s: %w", path, err)}
+		}
 		v.SetConfigFile(path)
-		if err := v.ReadInConfig(); err != nil {
+		v.SetConfigType(configType(path))
+		if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 			return Config{}, &Error{fmt.Errorf("read %s: %w", path, err)}
 		}
 	}
@@ -274,6 +281,17 @@ func splitListHook(from, to reflect.Type, data any) (any, error) {
 		parts[i] = strings.TrimSpace(parts[i])
 	}
 	return parts, nil
+}
+
+// configType is the format of a config file, by its extension (YAML when it has none).
+func configType(path string) string {
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+	for _, e := range viper.SupportedExts {
+		if e == ext {
+			return ext
+		}
+	}
+	return "yaml"
 }
 
 func describe(path string) string {
@@ -471,13 +489,15 @@ func (c Config) Validate() error {
 	if c.XLSX.Backups < 0 {
 		bad("xlsx.backups", "must be 0 or more, got %d", c.XLSX.Backups)
 	}
-	if c.XLSX.MaxMB < 1 {
-		bad("xlsx.max_mb", "must be at least 1, got %d", c.XLSX.MaxMB)
+	if c.XLSX.MaxMB < 1 || c.XLSX.MaxMB > MaxWorkbookMB {
+		// Bounded above too: the megabytes become bytes, which must not wrap around, and the
+		// whole file is read into memory.
+		bad("xlsx.max_mb", "must be from 1 to %d, got %d", MaxWorkbookMB, c.XLSX.MaxMB)
 	}
 	switch c.Log.Level {
-	case "debug", "info", "warn", "error":
+	case "trace", "debug", "info", "warn", "error":
 	default:
-		bad("log.level", "must be debug, info, warn or error, got %q", c.Log.Level)
+		bad("log.level", "must be trace, debug, info, warn or error, got %q", c.Log.Level)
 	}
 	switch c.Log.Format {
 	case "auto", "console", "json":
@@ -521,6 +541,9 @@ func checkCredentials(s Source) error {
 	return nil
 }
 
+// MaxWorkbookMB is the largest xlsx.max_mb: a workbook is read whole into memory.
+const MaxWorkbookMB = 1024
+
 func checkSchedule(s string) error {
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "@every ") {
@@ -531,8 +554,13 @@ func checkSchedule(s string) error {
 		return nil
 	}
 	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-	if _, err := parser.Parse(s); err != nil {
+	sched, err := parser.Parse(s)
+	if err != nil {
 		return fmt.Errorf("%q is neither @every DURATION nor a cron expression (minute hour day month weekday): %v", s, err)
+	}
+	if sched.Next(time.Now()).IsZero() {
+		// The cron library looks five years ahead and gives up: a date like 30 February.
+		return fmt.Errorf("%q never runs (no such date in the next five years): check the day and month", s)
 	}
 	return nil
 }

@@ -365,3 +365,54 @@ sources:
 		t.Errorf("names should be trimmed and the rest inherited: %+v", out)
 	}
 }
+
+func TestSmallConfigHolesAreClosed(t *testing.T) {
+	for _, tt := range []struct {
+		name, yaml, want string
+	}{
+		{"a cron schedule that never fires", "source:\n  xlsx: a.xlsx\nschedule: \"0 0 30 2 *\"\n", "never runs"},
+		{"a listed source's schedule that never fires", "sources:\n  - name: north\n    xlsx: a.xlsx\n    schedule: \"0 0 31 4 *\"\n", "never runs"},
+		{"max_mb that would wrap around as bytes", "source:\n  xlsx: a.xlsx\nxlsx:\n  max_mb: 17592186044416\n", "xlsx.max_mb"},
+		{"max_mb over what is read into memory", "source:\n  xlsx: a.xlsx\nxlsx:\n  max_mb: 4096\n", "xlsx.max_mb"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.yaml")
+			write(t, path, tt.yaml)
+			_, err := Load(path, nil)
+			var cerr *Error
+			if !errors.As(err, &cerr) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want a config error mentioning %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("log level trace, which zerolog has", func(t *testing.T) {
+		t.Setenv("PARTNERMAP_SOURCE_XLSX", "a.xlsx")
+		cfg, err := Load("", map[string]any{"log.level": "trace"})
+		if err != nil || cfg.Log.Level != "trace" {
+			t.Fatalf("log.level trace: %v, %q", err, cfg.Log.Level)
+		}
+	})
+}
+
+func TestAConfigFileThatIsNoFileIsRefusedWithoutReadingIt(t *testing.T) {
+	dir := t.TempDir()
+	zero := filepath.Join(dir, "config.yaml")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big.yaml")
+	write(t, big, "# "+strings.Repeat("x", 2<<20)+"\nsource:\n  xlsx: a.xlsx\n")
+	for path, want := range map[string]string{zero: "not a regular file", big: "larger than"} {
+		done := make(chan error, 1)
+		go func() { _, err := Load(path, nil); done <- err }()
+		select {
+		case err := <-done:
+			var cerr *Error
+			if !errors.As(err, &cerr) || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: err = %v, want a config error saying %q", filepath.Base(path), err, want)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s: loading never ended", filepath.Base(path))
+		}
+	}
+}

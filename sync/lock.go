@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,8 +93,8 @@ func slug(s string) string {
 // wait, and ctx's error when ctx ends first. onWait, if not nil, is called once when the lock
 // is busy and the caller is going to wait, so a person can be told why nothing happens.
 func LockSource(ctx context.Context, stateDir string, src config.Source, wait time.Duration, onWait func(holder string)) (*Lock, error) {
-	if err := os.MkdirAll(stateDir, 0o750); err != nil {
-		return nil, fmt.Errorf("lock %s: create state folder: %w", src.Label(), err)
+	if err := ensureStateDir(stateDir); err != nil {
+		return nil, fmt.Errorf("lock %s: %w", src.Label(), err)
 	}
 	path := LockPath(stateDir, src)
 	// Readable by others so an admin's `sync --now` and the service's user can share one lock file.
@@ -127,6 +128,31 @@ func LockSource(ctx context.Context, stateDir string, src config.Source, wait ti
 		case <-ticker.C:
 		}
 	}
+}
+
+// ensureStateDir creates the state folder. The one in the shared temp folder (for a
+// user without a home folder) must be a private folder of this user: anyone could have
+// created that name first, or planted a symlink there to have lock files written
+// elsewhere.
+func ensureStateDir(dir string) error {
+	if filepath.Clean(dir) != filepath.Clean(config.TempStateDir()) {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("create state folder: %w", err)
+		}
+		return nil
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create state folder: %w", err)
+	}
+	info, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("state folder: %w", err)
+	}
+	if !info.IsDir() || info.Mode().Perm()&0o077 != 0 || !ownedByMe(info) {
+		return fmt.Errorf("state folder %s (used because HOME is not set) is not a private folder of this user: "+
+			"it is a symlink, someone else's, or open to others; set state_dir (or HOME) to a folder of your own", dir)
+	}
+	return nil
 }
 
 // holder reads what the lock's holder wrote about itself.

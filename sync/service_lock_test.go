@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -234,5 +236,55 @@ func TestASecondStopCancelsTheRunningSyncWithoutWaitingOutTheGrace(t *testing.T)
 	}
 	if n := len(h.logs.lines("asked again to stop: canceling the running sync now")); n != 1 {
 		t.Errorf("%d 'asked again' lines, want 1:\n%s", n, h.logs)
+	}
+}
+
+func TestTheTempStateFolderMustBePrivate(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	stateDir := config.TempStateDir()
+	if filepath.Dir(stateDir) != tmp {
+		t.Fatalf("TempStateDir = %s, want it in %s", stateDir, tmp)
+	}
+	src := config.Source{XLSX: filepath.Join(t.TempDir(), "partners.xlsx")}
+
+	// Someone else got there first and planted a symlink to a folder of their choosing.
+	elsewhere := t.TempDir()
+	if err := os.Symlink(elsewhere, stateDir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LockSource(context.Background(), stateDir, src, 0, nil); err == nil || !strings.Contains(err.Error(), "not a private folder") {
+		t.Fatalf("LockSource through a planted symlink: err = %v, want a refusal", err)
+	}
+	if entries, _ := os.ReadDir(elsewhere); len(entries) != 0 {
+		t.Errorf("a lock file was written where the symlink pointed: %v", entries)
+	}
+	if err := os.Remove(stateDir); err != nil {
+		t.Fatal(err)
+	}
+
+	// A folder open to others is refused too.
+	if err := os.Mkdir(stateDir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(stateDir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LockSource(context.Background(), stateDir, src, 0, nil); err == nil {
+		t.Fatal("LockSource in a world-writable temp state folder succeeded")
+	}
+	if err := os.Remove(stateDir); err != nil {
+		t.Fatal(err)
+	}
+
+	// With nothing there, it creates a private folder and locks.
+	lock, err := LockSource(context.Background(), stateDir, src, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	info, err := os.Lstat(stateDir)
+	if err != nil || !info.IsDir() || info.Mode().Perm() != 0o700 {
+		t.Fatalf("state folder: %v, %v; want a 0700 folder", info, err)
 	}
 }

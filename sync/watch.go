@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/partnermap/partnermap/config"
 )
 
 // WatchFile calls changed each time the content of the file at path changes, until ctx
@@ -66,11 +69,17 @@ func WatchFile(ctx context.Context, path string, quiet time.Duration, changed fu
 	return nil
 }
 
-// fileSum hashes a file's content; nil when it cannot be read (mid-replace, or removed).
+// fileSum hashes a file's content; nil when it cannot be read because it is gone
+// (mid-replace, or removed). A file that is no config file at all (too big, a FIFO or a
+// device: config.ReadFile refuses those without reading them whole) gets the hash of the
+// refusal, so the change is reported and the reload that follows says what is wrong.
 func fileSum(path string) []byte {
-	data, err := os.ReadFile(path)
-	if err != nil {
+	data, err := config.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil
+	}
+	if err != nil {
+		data = []byte("unreadable: " + err.Error())
 	}
 	sum := sha256.Sum256(data)
 	return sum[:]

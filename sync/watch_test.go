@@ -111,3 +111,28 @@ func TestWatchFileSeesAConfigMapUpdate(t *testing.T) {
 		t.Errorf("after the ConfigMap update: %q", s)
 	}
 }
+
+func TestAConfigFileTurnedIntoADeviceIsReportedNotReadForever(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	write(t, path, "schedule: '@every 15m'\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	changed := make(chan struct{}, 10)
+	if err := WatchFile(ctx, path, 20*time.Millisecond, func() { changed <- struct{}{} }); err != nil {
+		t.Fatal(err)
+	}
+	// What a mistaken deploy (or an attacker with write access to the folder) can do: the
+	// config becomes a symlink to /dev/zero. Reading it whole never ends and eats all memory.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", path); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed: // the reload it triggers refuses the file and keeps the running config
+	case <-time.After(waitLimit):
+		t.Fatal("the change was not noticed (or reading the device never ended)")
+	}
+}

@@ -101,7 +101,7 @@ Try it with no setup:  partnermap sync --now --demo`,
 	pf.StringArrayVar(&a.sets, "set", nil, "override any config key, e.g. --set scoring.window_days=90 (repeatable)")
 	pf.StringVar(&a.xlsxPath, "xlsx", "", "local workbook to sync (source.xlsx)")
 	pf.StringVar(&a.spreadsheetID, "spreadsheet-id", "", "Google Sheet to sync (source.spreadsheet_id)")
-	pf.StringVar(&a.logLevel, "log-level", "", "debug, info, warn or error (log.level)")
+	pf.StringVar(&a.logLevel, "log-level", "", "trace, debug, info, warn or error (log.level)")
 	pf.StringVar(&a.logFormat, "log-format", "", "auto, console or json (log.format)")
 	root.AddCommand(a.syncCommand(), a.checkCommand(), a.initCommand(), a.versionCommand())
 	root.AddCommand(a.renderCommand())

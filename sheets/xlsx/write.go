@@ -87,6 +87,9 @@ func (w *Workbook) Write(ctx context.Context, snap *sheets.Snapshot, tabs []shee
 	if err != nil {
 		return fmt.Errorf("write workbook %s: %w", w.path, err)
 	}
+	if err := checkOwnParts(lay, clear); err != nil {
+		return fmt.Errorf("write workbook %s: %w", w.path, err)
+	}
 	if err := clearSheets(f, lay, clear); err != nil {
 		return fmt.Errorf("write workbook %s: %w", w.path, err)
 	}
@@ -123,6 +126,26 @@ func encode(f *excelize.File) func(io.Writer) error {
 		}
 		return nil
 	}
+}
+
+// checkOwnParts refuses to replace a tab whose worksheet part another tab uses
+// too: a crafted workbook can point a managed tab and a volunteer's tab at the same
+// part, and clearing the one would empty the other on every sync.
+func checkOwnParts(lay layout, clear []string) error {
+	users := map[string][]string{}
+	for name, part := range lay.sheets {
+		users[part] = append(users[part], name)
+	}
+	for _, name := range clear {
+		for _, other := range users[lay.sheets[name]] {
+			if other != name {
+				return fmt.Errorf("tab %q shares its worksheet part %s with tab %q, so replacing it would change %q too: "+
+					"nothing was written; the workbook is damaged or was crafted: delete tab %q in a spreadsheet program, or save a fresh copy of the workbook",
+					name, lay.sheets[name], other, other, name)
+			}
+		}
+	}
+	return nil
 }
 
 // checkTabNames refuses empty and duplicate tab names; spreadsheet programs
