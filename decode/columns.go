@@ -175,6 +175,7 @@ func openTab(name string, t *sheets.Table, spec []column) (tb *tab, ok bool) {
 		header = t.Rows[0]
 	}
 	var found []string
+	var unknown []int // columns whose header names no column of spec
 	for i, hc := range header {
 		h := clean(text(hc))
 		if h == "" {
@@ -183,6 +184,7 @@ func openTab(name string, t *sheets.Table, spec []column) (tb *tab, ok bool) {
 		found = append(found, h)
 		f, known := lookup[HeaderKey(h)]
 		if !known {
+			unknown = append(unknown, i)
 			continue
 		}
 		if prev := tb.col[f]; prev >= 0 {
@@ -193,24 +195,52 @@ func openTab(name string, t *sheets.Table, spec []column) (tb *tab, ok bool) {
 		tb.col[f], tb.head[f] = i, h
 		tb.used = append(tb.used, i)
 	}
+	// A near miss is matched only to a column the header row lacks: "Stnce" beside a
+	// "Stance" is not a second Stance.
+	near := make(map[int]columnGuess, len(unknown))
+	for _, i := range unknown {
+		if g, ok := tb.guess(clean(text(header[i]))); ok {
+			near[i] = g
+		}
+	}
 	ok = true
+	explained := map[int]bool{}
 	for f, c := range spec {
 		if !c.required || tb.col[f] >= 0 {
 			continue
 		}
 		ok = false
-		tb.add(scoring.SevError, 0, -1, c.name, "", missingProblem(c, found))
+		hint := ""
+		for _, i := range unknown {
+			if g, is := near[i]; is && g.field == f && !explained[i] {
+				explained[i] = true
+				hint = fmt.Sprintf("column %s is headed %q: did you mean %s? Rename that header to %s", columnLetter(i),
+					quoted(clean(text(header[i]))), g.spelled, g.spelled)
+				break
+			}
+		}
+		tb.add(scoring.SevError, 0, -1, c.name, "", missingProblem(c, found, hint))
+	}
+	for _, i := range unknown {
+		if !explained[i] {
+			tb.unknownHeader(i, clean(text(header[i])), near[i])
+		}
 	}
 	return tb, ok
 }
 
 // missingProblem says which required column is missing, what it may be called, and what
-// row 1 holds instead, so a volunteer can see a misspelt header at once.
-func missingProblem(c column, found []string) string {
+// row 1 holds instead, so a volunteer can see a misspelt header at once; hint names a
+// header that looks like a misspelling of it.
+func missingProblem(c column, found []string, hint string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "required column %s is missing", c.name)
 	if len(c.aliases) > 0 {
 		fmt.Fprintf(&b, " (it may also be headed %s)", strings.Join(c.aliases, " or "))
+	}
+	if hint != "" {
+		b.WriteString("; " + hint)
+		return b.String()
 	}
 	if len(found) == 0 {
 		b.WriteString(": row 1 has no headers; add a header row or run `partnermap init` on a new tab")

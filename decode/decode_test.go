@@ -118,22 +118,27 @@ func TestDecodePartnerColumns(t *testing.T) {
 		name   string
 		header []any
 		values []any
+		issues []wantIssue
 	}{
 		{"spec names",
 			row("Name", "Type", "Owner", "Stance", "Influence", "Trust", "Impact", "Capacity", "Alignment", "Ring", "Stage", "Status",
 				"Endorses candidates", "Assessed by", "Assessed on", "Goals", "Self-interest", "Represents", "Constraints", "Notes"),
 			row("Eastside Tenants Union", "Organization", "Ana Ruiz", "Supports", 4, 3, 2, 5, 4.5, 2, "Met", "Inactive",
-				"yes", "Bo Chen", assessed, "Stop evictions", "Members' rent", "400 households", "No weekends", "Met at fair")},
+				"yes", "Bo Chen", assessed, "Stop evictions", "Members' rent", "400 households", "No weekends", "Met at fair"), nil},
 		{"aliases in any case and punctuation, in another order",
 			row("NOTES", "constraints", "REPRESENTS", "self_interest", "goals", "assessed-on", "Assessed By", "partisan", "status",
 				"depth", "ring override", "values alignment", "capacity", "impact", "legitimacy", "power", "position", "relationship_owner", "kind", "ORGANIZATION"),
 			row("Met at fair", "No weekends", "400 households", "Members' rent", "Stop evictions", assessed, "Bo Chen", "yes", "Inactive",
-				"Met", 2, 4.5, 5, 2, 3, 4, "Supports", "Ana Ruiz", "Organization", "Eastside Tenants Union")},
+				"Met", 2, 4.5, 5, 2, 3, 4, "Supports", "Ana Ruiz", "Organization", "Eastside Tenants Union"), nil},
 		{"Partner and Support aliases with extra columns ignored",
 			row("Partner", "Phone", "Type", "Owner", "Support", "Influence", "Trust", "Impact", "Capacity", "Alignment", "Ring", "Stage", "Status",
 				"Endorses candidates", "Assessed by", "Assessed on", "Goals", "Self-interest", "Represents", "Constraints", "Notes", "Website"),
 			row("Eastside Tenants Union", "555-0100", "Organization", "Ana Ruiz", 1, "4", "3", "2", "5", "4.5", "2", "met", "inactive",
-				true, "Bo Chen", "2026-03-01", "Stop evictions", "Members' rent", "400 households", "No weekends", "Met at fair", "etu.org")},
+				true, "Bo Chen", "2026-03-01", "Stop evictions", "Members' rent", "400 households", "No weekends", "Met at fair", "etu.org"),
+			[]wantIssue{
+				w("Partners", 1, "B", "Phone", "partnermap reads no column of this name, so this column is ignored; that is fine for a column of your own"),
+				w("Partners", 1, "V", "Website", "so this column is ignored"),
+			}},
 	}
 	want := scoring.Partner{
 		Row: 2, Name: "Eastside Tenants Union", Key: "eastside tenants union", Type: "Organization",
@@ -145,7 +150,7 @@ func TestDecodePartnerColumns(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			res := withEmpty(table("Partners", tc.header, tc.values))
-			checkIssues(t, res.Issues)
+			checkIssues(t, res.Issues, tc.issues...)
 			if len(res.Records.Partners) != 1 || res.Records.Partners[0] != want {
 				t.Fatalf("partners = %+v\nwant %+v", res.Records.Partners, want)
 			}
@@ -255,7 +260,7 @@ func TestDecodeBlankAndRaggedRows(t *testing.T) {
 		row(nil, nil, nil, "=A1 formula col"), // only a column partnermap ignores
 		row("Eastside Tenants Union"),
 	))
-	checkIssues(t, res.Issues)
+	checkIssues(t, res.Issues, w("Partners", 1, "D", "Scratch", "this column is ignored"))
 	var got []int
 	for _, p := range res.Records.Partners {
 		got = append(got, p.Row)
@@ -386,8 +391,10 @@ func TestDecodeMissingRequiredColumns(t *testing.T) {
 	)
 	checkIssues(t, res.Issues,
 		e("Partners", 0, "Name", "", `required column Name is missing (it may also be headed Partner or Organization or Organisation); row 1 has: Organisation name, Type`),
+		w("Partners", 1, "A", "Organisation name", "this column is ignored"),
 		e("Assets", 0, "Asset", "", "required column Asset is missing (it may also be headed Description); row 1 has: Member, Notes"),
 		e("Meetings", 0, "Date", "", "required column Date is missing"),
+		w("Meetings", 1, "A", "When", "this column is ignored"),
 		e("Members", 0, "Name", "", "row 1 has: Email"),
 	)
 	r := res.Records
@@ -411,7 +418,7 @@ func TestDecodeOtherTabsStillDecodeWhenPartnersFails(t *testing.T) {
 		table("Meetings", row("Date", "Partner"), row("2026-11-23", "Faith Coalition"), row("2026-11-24", "Eastside")),
 	)
 	// One error for the tab, and no unknown-partner warning for every asset and meeting.
-	checkIssues(t, res.Issues, e("Partners", 0, "Name", "", "row 1 has: Org"))
+	checkIssues(t, res.Issues, e("Partners", 0, "Name", "", "row 1 has: Org"), w("Partners", 1, "A", "Org", "this column is ignored"))
 	if len(res.Records.Assets) != 1 || len(res.Records.Meetings) != 2 {
 		t.Fatalf("assets and meetings must still decode: %+v", res.Records)
 	}

@@ -109,3 +109,37 @@ func TestCheckFailsWhereSyncCannotWriteTheFolder(t *testing.T) {
 		t.Error("check changed the workbook")
 	}
 }
+
+// testdata/misspelt.xlsx was typed in LibreOffice (from misspelt.fods) with the headers
+// "Relatonship owner" and "Stnce": check and the Data Issues tab each name the column meant.
+func TestMisspeltHeadersTypedInLibreOfficeAreReportedWithTheColumnMeant(t *testing.T) {
+	path := copyFixture(t, "misspelt.xlsx")
+	wants := []string{
+		`Partners row 1, column C: "Relatonship owner": partnermap reads no column of this name, so this column is ignored — did you mean Relationship owner (the Owner column)?`,
+		`Partners row 1, column D: "Stnce": partnermap reads no column of this name, so this column is ignored — did you mean Stance?`,
+	}
+	code, stdout, stderr := partnermap(t, "check", "--xlsx", path)
+	if code != exitOK {
+		t.Fatalf("check: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, want := range wants {
+		if !strings.Contains(stdout, "warning: "+want) {
+			t.Errorf("check does not warn %q:\n%s", want, stdout)
+		}
+	}
+	if code, stdout, stderr = partnermap(t, "sync", "--now", "--xlsx", path, "--as-of", "2026-11-23"); code != exitOK {
+		t.Fatalf("sync: exit %d\n%s%s", code, stdout, stderr)
+	}
+	issues := rows(t, readTabs(t, path, []string{"Data Issues"})["Data Issues"])
+	for _, header := range []string{"Relatonship owner", "Stnce"} {
+		found := false
+		for _, is := range issues {
+			if is["Value"] == header && is["Severity"] == "warning" && strings.Contains(is["Problem"], "did you mean") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("Data Issues has no warning about the header %q: %v", header, issues)
+		}
+	}
+}
