@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/partnermap/partnermap/internal/longtest"
 )
 
 // bruteNearest is the definition nearest must agree with: among all keys within
@@ -63,6 +65,12 @@ func TestNearestFindsWhatAFullScanFinds(t *testing.T) {
 		}},
 		{"short names", func(i int) string { return mutate(r, "ab", r.IntN(4)) }},
 	}
+	// Each query is checked against a full scan of 2,000 keys: 300 queries a case take a
+	// second, the long suite's 3,000 ten.
+	queries := 300
+	if longtest.Enabled() {
+		queries = 3000
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			x := newIndex(0)
@@ -70,7 +78,7 @@ func TestNearestFindsWhatAFullScanFinds(t *testing.T) {
 				k := c.key(i)
 				x.add(k, k)
 			}
-			for i := range 3000 {
+			for i := range queries {
 				base := x.keys[r.IntN(len(x.keys))]
 				q := mutate(r, base, i%5)
 				if _, exact := x.pos[q]; exact {

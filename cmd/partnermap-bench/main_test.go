@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
+	"github.com/partnermap/partnermap/internal/longtest"
 )
 
 // TestMain lets the test binary stand in for the command when the benchmark starts its
@@ -99,9 +100,7 @@ func TestMedianPicksTheMiddleRun(t *testing.T) {
 // TestBenchSmallWorkbook runs the whole benchmark on a small workbook: every child runs,
 // both backends sync, and the Google rows show the fewest calls a sync can make.
 func TestBenchSmallWorkbook(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts child processes")
-	}
+	longtest.Skip(t, "starts the benchmark's child processes")
 	var out, log bytes.Buffer
 	err := run(context.Background(), []string{"-sizes", "60", "-dir", t.TempDir()}, &out, &log)
 	if err != nil {
@@ -125,9 +124,7 @@ func TestBenchSmallWorkbook(t *testing.T) {
 // The whole resident figure (about 27 MiB, 20 of them the program's code) is checked
 // against the 30 MB in BENCHMARKS.md, not here: it moves with the binary's size.
 func TestIdleServiceGivesBackItsMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and starts the partnermap service")
-	}
+	longtest.Skip(t, "builds and starts the partnermap service")
 	o, err := parseFlags([]string{"-sizes", "", "-idle", "1000", "-settle", "2s"}, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
 	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/internal/longtest"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets/xlsx"
 )
@@ -152,9 +153,7 @@ func waitFor(done <-chan struct{}, cond func() bool) {
 // SIGKILL at points spread over a whole run, and after every kill opens the workbook: it
 // must be the original bytes or a complete new workbook whose input tabs are unchanged.
 func TestAKilledSyncLeavesTheOldOrTheNewWorkbook(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds partnermap and kills it many times")
-	}
+	longtest.Skip(t, "builds partnermap and kills it 60 times")
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "chapter.xlsx")

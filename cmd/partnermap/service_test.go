@@ -25,6 +25,7 @@ import (
 	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/demo"
+	"github.com/partnermap/partnermap/internal/longtest"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
 	"github.com/partnermap/partnermap/sheets/google/fake"
@@ -39,9 +40,7 @@ const procLimit = 20 * time.Second
 // it shares with `sync --now` in another process, SIGTERM in the middle of a sync, and its
 // HTTP listener.
 func TestServiceProcess(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds partnermap and runs it as a service")
-	}
+	longtest.Skip(t, "builds partnermap and runs it as a service")
 	bin := buildBinary(t)
 	t.Run("sync --now waits for the service's sync or says one is running", func(t *testing.T) { testLockBetweenProcesses(t, bin) })
 	wb := newBusyWorkbook(t, bin)

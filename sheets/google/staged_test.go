@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partnermap/partnermap/internal/longtest"
 	"github.com/partnermap/partnermap/sheets"
 	"github.com/partnermap/partnermap/sheets/google"
 	"github.com/partnermap/partnermap/sheets/google/fake"
@@ -477,9 +478,7 @@ func TestStagedWriteOverTheCellLimitIsRefusedWithoutACall(t *testing.T) {
 }
 
 func TestWriteOverTheRequestLimitIsStaged(t *testing.T) {
-	if testing.Short() {
-		t.Skip("sends 9 MiB through the fake (half a minute under -race); the staged tests above use a small limit")
-	}
+	longtest.Skip(t, "sends 9 MiB through the fake; the staged tests above use a small limit")
 	s, f := newFakeSheet(t, inputs)
 	big := sheets.Tab{Name: "Data Issues"}
 	long := sheets.TextCell(strings.Repeat("x", 1<<20))

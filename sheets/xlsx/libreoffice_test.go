@@ -12,6 +12,7 @@ import (
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/decode"
 	"github.com/partnermap/partnermap/demo"
+	"github.com/partnermap/partnermap/internal/longtest"
 	"github.com/partnermap/partnermap/render"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
@@ -26,9 +27,7 @@ func TestLibreOfficeOpensTheWrittenWorkbook(t *testing.T) {
 	if err != nil {
 		t.Skip("LibreOffice (soffice) is not installed; CI installs it")
 	}
-	if testing.Short() {
-		t.Skip("starts LibreOffice: skipped with -short")
-	}
+	longtest.Skip(t, "starts LibreOffice")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "demo.xlsx")
 	ctx := context.Background()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/partnermap/partnermap/internal/longtest"
 	"github.com/partnermap/partnermap/sheets"
 )
 
@@ -218,9 +219,7 @@ func TestLibreOfficeOpensAWorkbookGivenDropdowns(t *testing.T) {
 	if err != nil {
 		t.Skip("LibreOffice (soffice) is not installed; CI installs it")
 	}
-	if testing.Short() {
-		t.Skip("starts LibreOffice: skipped with -short")
-	}
+	longtest.Skip(t, "starts LibreOffice")
 	path := helpFixture(t)
 	if _, err := New(path, Options{}).AddValidation(ctx, helpTabs()); err != nil {
 		t.Fatal(err)
