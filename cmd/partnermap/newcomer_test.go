@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/partnermap/partnermap/internal/longtest"
 )
 
 func TestAReadOnlyWorkbookIsRefusedByCheckAndSyncAndLeftByteIdentical(t *testing.T) {
@@ -68,9 +70,7 @@ func TestCheckFailsWhereSyncCannotWriteTheFolder(t *testing.T) {
 	} else {
 		// Root writes into any folder, so check runs as nobody, for whom the folder is
 		// read-only and the workbook readable.
-		if testing.Short() {
-			t.Skip("builds and runs the binary as another user: skipped with -short")
-		}
+		longtest.Skip(t, "builds the binary and runs it as another user")
 		bin := filepath.Join(dir, "partnermap")
 		if err := os.Chmod(dir, 0o755); err != nil {
 			t.Fatal(err)
