@@ -47,7 +47,8 @@ func (a *app) checkCommand() *cobra.Command {
 }
 
 func (a *app) checkSource(cmd *cobra.Command, cfg config.Config, src config.Source, senv env) error {
-	ctx := cmd.Context()
+	ctx, cancel := withDeadline(cmd.Context(), cfg)
+	defer cancel()
 	source, err := openSource(ctx, cfg, src, senv)
 	if err != nil {
 		return err
@@ -57,7 +58,7 @@ func (a *app) checkSource(cmd *cobra.Command, cfg config.Config, src config.Sour
 	}
 	rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{DryRun: true, Version: version})
 	if err != nil {
-		return err
+		return timedOut(ctx, cfg, err)
 	}
 	access := "ok (read)"
 	if wc, ok := source.(sheets.WriteChecker); ok {
@@ -102,8 +103,14 @@ column that already has a dropdown, keep theirs.`,
 			}
 			senv := env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)}
 			day := demo.Day(scoring.DateFromTime(time.Now()))
+			parent := cmd.Context()
+			defer cmd.SetContext(parent)
 			for _, src := range cfg.SourceList() {
-				source, err := openSource(cmd.Context(), cfg, src, senv)
+				// Each source's work (and addValidation's, through cmd) ends by sync_timeout.
+				ctx, cancel := withDeadline(parent, cfg)
+				defer cancel()
+				cmd.SetContext(ctx)
+				source, err := openSource(ctx, cfg, src, senv)
 				if err != nil {
 					return configErrOrFail(err)
 				}
@@ -115,9 +122,9 @@ column that already has a dropdown, keep theirs.`,
 				if withDemo {
 					tabs = demo.Workbook(src.Tabs, day)
 				}
-				added, err := init.AddInputTabs(cmd.Context(), tabs)
+				added, err := init.AddInputTabs(ctx, tabs)
 				if err != nil {
-					return &exitError{code: exitFailed, err: fmt.Errorf("%s: %w", src.Label(), err)}
+					return &exitError{code: exitFailed, err: fmt.Errorf("%s: %w", src.Label(), timedOut(ctx, cfg, err))}
 				}
 				if addValidation {
 					if err := a.addValidation(cmd, source, src, demo.Templates(src.Tabs, day), added); err != nil {

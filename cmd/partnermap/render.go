@@ -73,18 +73,20 @@ func (a *app) render(cmd *cobra.Command, f renderFlags) error {
 		return err
 	}
 	ctx := cmd.Context()
-	source, err := openSource(ctx, cfg, src, env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)})
+	rctx, cancel := withDeadline(ctx, cfg)
+	defer cancel()
+	source, err := openSource(rctx, cfg, src, env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)})
 	if err != nil {
 		return configErrOrFail(err)
 	}
 	if f.demo {
-		if err := ensureDemo(cmd, source, cfg, asOf); err != nil {
-			return configErrOrFail(err)
+		if err := ensureDemo(rctx, cmd, source, cfg, asOf); err != nil {
+			return configErrOrFail(timedOut(rctx, cfg, err))
 		}
 	}
-	rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{AsOf: asOf, DryRun: true, Version: version})
+	rep, err := sync.Run(rctx, sync.ForSource(cfg, src), source, sync.Options{AsOf: asOf, DryRun: true, Version: version})
 	if err != nil {
-		return configErrOrFail(err)
+		return configErrOrFail(timedOut(rctx, cfg, err))
 	}
 	var pic bytes.Buffer
 	if err := svg.PowerMap(&pic, rep.Result, svg.Options{Title: f.title, HighPower: cfg.Scoring.HighPower}); err != nil {

@@ -180,6 +180,21 @@ func (a *app) versionCommand() *cobra.Command {
 	}
 }
 
+// withDeadline bounds one command's work on one source by sync_timeout, as the service
+// bounds each sync: a cron-run `sync --now` against an endpoint that never answers must
+// end (and release the source's lock) instead of retrying for ever.
+func withDeadline(ctx context.Context, cfg config.Config) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, cfg.SyncTimeout)
+}
+
+// timedOut names sync_timeout in err when ctx ended by its deadline.
+func timedOut(ctx context.Context, cfg config.Config, err error) error {
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("gave up after sync_timeout (%s); raise it in the config if the spreadsheet is just slow: %w", cfg.SyncTimeout, err)
+	}
+	return err
+}
+
 // configErrOrFail maps an error to its exit code: configuration problems exit 2, others 1.
 func configErrOrFail(err error) error {
 	var ce *config.Error

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -71,14 +72,15 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 	senv := env{Logger: log, Limiter: newLimiter(cfg)}
 	failed, skipped, busy, strictHit := 0, 0, 0, false
 	for _, src := range sources {
-		source, err := openSource(ctx, cfg, src, senv)
+		octx, cancel := withDeadline(ctx, cfg)
+		source, err := openSource(octx, cfg, src, senv)
+		if err == nil && f.demo {
+			err = ensureDemo(octx, cmd, source, cfg, asOf)
+		}
+		err = timedOut(octx, cfg, err)
+		cancel()
 		if err != nil {
 			return configErrOrFail(err)
-		}
-		if f.demo {
-			if err := ensureDemo(cmd, source, cfg, asOf); err != nil {
-				return configErrOrFail(err)
-			}
 		}
 		// The per-source lock keeps this sync and the service's from writing at the same time;
 		// a dry run writes nothing and needs none.
@@ -99,9 +101,13 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 				continue
 			}
 		}
-		rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{
+		// The deadline starts once the lock is held: --lock-wait bounds the wait before.
+		rctx, cancel := withDeadline(ctx, cfg)
+		rep, err := sync.Run(rctx, sync.ForSource(cfg, src), source, sync.Options{
 			AsOf: asOf, DryRun: f.dryRun, Adopt: f.adopt, Force: f.force, Version: version,
 		})
+		err = timedOut(rctx, cfg, err)
+		cancel()
 		if uerr := lock.Unlock(); uerr != nil {
 			log.Warn().Err(uerr).Msg("release lock")
 		}
@@ -155,7 +161,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 }
 
 // ensureDemo creates the demo workbook when it does not exist yet.
-func ensureDemo(cmd *cobra.Command, source sheets.Source, cfg config.Config, asOf scoring.Date) error {
+func ensureDemo(ctx context.Context, cmd *cobra.Command, source sheets.Source, cfg config.Config, asOf scoring.Date) error {
 	path := source.Describe()
 	if _, err := os.Stat(path); err == nil {
 		return nil
@@ -167,7 +173,7 @@ func ensureDemo(cmd *cobra.Command, source sheets.Source, cfg config.Config, asO
 	if asOf.IsZero() {
 		asOf = scoring.DateFromTime(time.Now())
 	}
-	if _, err := init.AddInputTabs(cmd.Context(), demo.Workbook(cfg.Tabs, demo.Day(asOf))); err != nil {
+	if _, err := init.AddInputTabs(ctx, demo.Workbook(cfg.Tabs, demo.Day(asOf))); err != nil {
 		return fmt.Errorf("create demo workbook %s: %w", path, err)
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "Created %s with a demo coalition (17 partners, their assets and meetings).\n", path)
