@@ -40,6 +40,8 @@ type Config struct {
 	XLSX      XLSX           `mapstructure:"xlsx"`
 	HTTP      HTTP           `mapstructure:"http"`
 	Log       Log            `mapstructure:"log"`
+	// Notify sends each relationship owner a weekly digest (SPEC §7).
+	Notify Notify `mapstructure:"notify"`
 	// StateDir holds lock files and the service's state.
 	StateDir string `mapstructure:"state_dir"`
 	// SyncTimeout bounds one sync, retries included.
@@ -158,6 +160,44 @@ type HTTP struct {
 	Listen string `mapstructure:"listen"`
 }
 
+// Notify configures the weekly digests by mail and chat webhook.
+type Notify struct {
+	// Enabled makes the service send digests on Schedule; `notify --now` sends whenever
+	// SMTP.Host or Webhook is set.
+	Enabled bool `mapstructure:"enabled"`
+	// Schedule is a cron expression in the configured timezone (default Mondays 08:00).
+	Schedule string `mapstructure:"schedule"`
+	// From is the sender, e.g. "Eastside Coalition <partnermap@example.org>".
+	From    string `mapstructure:"from"`
+	ReplyTo string `mapstructure:"reply_to"`
+	// Leaders get the leaders' digest besides the members whose Role is Leader: addresses,
+	// or names of members.
+	Leaders []string `mapstructure:"leaders"`
+	// Webhook is a Google Chat or Slack incoming-webhook URL; its token is in the URL, so it
+	// is a secret.
+	Webhook Secret `mapstructure:"webhook"`
+	// RetryFor bounds the retries of temporary failures (SMTP 4xx, dropped connections,
+	// webhook 429/5xx) in one run.
+	RetryFor time.Duration `mapstructure:"retry_for"`
+	SMTP     SMTP          `mapstructure:"smtp"`
+}
+
+// SMTP is the mail server digests are sent through.
+type SMTP struct {
+	Host     string `mapstructure:"host"`
+	Port     int    `mapstructure:"port"`
+	Username string `mapstructure:"username"`
+	Password Secret `mapstructure:"password"`
+	// TLS is starttls (upgrade a plain connection, port 587), tls (implicit TLS, port 465)
+	// or none (loopback hosts only: a relay on the same machine).
+	TLS string `mapstructure:"tls"`
+	// Timeout bounds connecting and each SMTP command.
+	Timeout time.Duration `mapstructure:"timeout"`
+}
+
+// Sends reports whether there is anywhere to send digests.
+func (n Notify) Sends() bool { return n.SMTP.Host != "" || n.Webhook != "" }
+
 // Log sets the log output.
 type Log struct {
 	Level  string `mapstructure:"level"`  // trace, debug, info, warn, error
@@ -174,10 +214,15 @@ func Default() Config {
 			Priorities: "Priorities", FollowUps: "Follow-ups", PowerMap: "Power Map",
 			Connections: "Connections", Owners: "Owners", DataIssues: "Data Issues", SyncStatus: "Sync Status",
 		},
-		Scoring:     scoring.DefaultConfig(),
-		Google:      Google{RequestsPerMinute: 60},
-		XLSX:        XLSX{Backups: 3, MaxMB: 100},
-		Log:         Log{Level: "info", Format: "auto"},
+		Scoring: scoring.DefaultConfig(),
+		Google:  Google{RequestsPerMinute: 60},
+		XLSX:    XLSX{Backups: 3, MaxMB: 100},
+		Log:     Log{Level: "info", Format: "auto"},
+		Notify: Notify{
+			Schedule: "0 8 * * 1",
+			RetryFor: 5 * time.Minute,
+			SMTP:     SMTP{Port: 587, TLS: "starttls", Timeout: 30 * time.Second},
+		},
 		StateDir:    defaultStateDir(),
 		SyncTimeout: 5 * time.Minute,
 		Grace:       30 * time.Second,
@@ -356,6 +401,16 @@ func (c *Config) normalize() {
 	if strings.TrimSpace(c.StateDir) == "" {
 		c.StateDir = defaultStateDir()
 	}
+	c.Notify.SMTP.Host = strings.TrimSpace(c.Notify.SMTP.Host)
+	c.Notify.SMTP.TLS = strings.ToLower(strings.TrimSpace(c.Notify.SMTP.TLS))
+	c.Notify.Webhook = Secret(strings.TrimSpace(c.Notify.Webhook.Reveal()))
+	leaders := c.Notify.Leaders[:0:0]
+	for _, l := range c.Notify.Leaders {
+		if l = strings.TrimSpace(l); l != "" {
+			leaders = append(leaders, l)
+		}
+	}
+	c.Notify.Leaders = leaders
 	c.Source.XLSX = strings.TrimSpace(c.Source.XLSX)
 	c.Source.SpreadsheetID = strings.TrimSpace(c.Source.SpreadsheetID)
 }
@@ -504,6 +559,7 @@ func (c Config) Validate() error {
 	default:
 		bad("log.format", "must be auto, console or json, got %q", c.Log.Format)
 	}
+	errs = append(errs, c.Notify.validate()...)
 	if c.SyncTimeout < time.Second {
 		bad("sync_timeout", "must be at least 1s, got %s", c.SyncTimeout)
 	}

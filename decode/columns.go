@@ -130,14 +130,16 @@ const (
 	uEmail
 	uRole
 	uMax
+	uDigest
 )
 
 func memberColumns() []column {
 	return []column{
-		uName:  {name: "Name", required: true},
-		uEmail: {name: "Email"},
-		uRole:  {name: "Role"},
-		uMax:   {name: "Max relationships"},
+		uName:   {name: "Name", required: true},
+		uEmail:  {name: "Email"},
+		uRole:   {name: "Role"},
+		uMax:    {name: "Max relationships"},
+		uDigest: {name: "Digest"},
 	}
 }
 

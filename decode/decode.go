@@ -163,6 +163,9 @@ func (d *decoder) decodeMembers(t *sheets.Table) []scoring.Issue {
 		m.Email = tb.str(row, uEmail)
 		m.Role = memberRole(tb.str(row, uRole))
 		m.MaxRelationships, _ = read(tb, row, n, uMax, ParseMaxRelationships)
+		if wants, ok := read(tb, row, n, uDigest, ParseBool); ok {
+			m.NoDigest = !wants
+		}
 		out = append(out, m)
 	}
 	d.res.Records.Members = out

@@ -216,6 +216,32 @@ func TestDecodeAssetAndMemberColumns(t *testing.T) {
 	}
 }
 
+// The Digest column: "no" (any yes/no form) opts a member out, blank keeps them in, and an
+// unreadable value is an issue that leaves them in.
+func TestDecodeMemberDigest(t *testing.T) {
+	res := decodeAll(
+		table("Partners", row("Name"), row("Eastside Tenants Union")),
+		table("Assets", row("Member", "Asset")),
+		table("Meetings", row("Date", "Partner")),
+		table("Members",
+			row("Name", "Email", "DIGEST"),
+			row("Ana Ruiz", "ana@example.org", "no"),
+			row("Ben Ode", "ben@example.org", ""),
+			row("Cy Lam", "cy@example.org", "Yes"),
+			row("Dee Fox", "dee@example.org", false),
+			row("Eve Ng", "eve@example.org", "weekly")),
+	)
+	want := map[string]bool{"Ana Ruiz": true, "Ben Ode": false, "Cy Lam": false, "Dee Fox": true, "Eve Ng": false}
+	for _, m := range res.Records.Members {
+		if m.NoDigest != want[m.Name] {
+			t.Errorf("%s: NoDigest = %v, want %v", m.Name, m.NoDigest, want[m.Name])
+		}
+	}
+	if len(res.Issues) != 1 || res.Issues[0].Row != 6 || res.Issues[0].Column != "DIGEST" || res.Issues[0].Value != "weekly" {
+		t.Fatalf("issues = %v, want one for Eve Ng's Digest", res.Issues)
+	}
+}
+
 func TestDecodeDefaults(t *testing.T) {
 	res := decodeAll(
 		table("Partners", row("Name", "Status", "Stance"), row("Faith Coalition"), row("Eastside Tenants Union", "Active", nil)),

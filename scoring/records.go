@@ -215,6 +215,8 @@ type Member struct {
 	Email            string
 	Role             string
 	MaxRelationships int // 0 = the config default
+	// NoDigest is true when the member's Digest column says no: they get no weekly digest.
+	NoDigest bool
 }
 
 // Records are the decoded input tabs. Partners hold unique keys (decoding drops duplicates).

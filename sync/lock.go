@@ -56,19 +56,26 @@ func (e *LockedError) Error() string {
 // workbook's absolute path, or the sheet's id), not by its name, so two configs that name
 // the same spreadsheet differently still share one lock.
 func LockPath(stateDir string, src config.Source) string {
-	key, base := "sheet:"+src.SpreadsheetID, src.SpreadsheetID
-	if src.XLSX != "" {
-		abs, err := filepath.Abs(src.XLSX)
-		if err != nil {
-			abs = src.XLSX
-		}
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			abs = real
-		}
-		key, base = "xlsx:"+abs, strings.TrimSuffix(filepath.Base(abs), filepath.Ext(abs))
-	}
+	key, base := SourceKey(src)
 	sum := sha256.Sum256([]byte(key))
 	return filepath.Join(stateDir, "sync-"+slug(base)+"-"+hex.EncodeToString(sum[:4])+".lock")
+}
+
+// SourceKey identifies the spreadsheet itself, whatever the config calls it: "xlsx:" and the
+// workbook's absolute, symlink-free path, or "sheet:" and the sheet's id. base is a short
+// readable name for file names.
+func SourceKey(src config.Source) (key, base string) {
+	if src.XLSX == "" {
+		return "sheet:" + src.SpreadsheetID, src.SpreadsheetID
+	}
+	abs, err := filepath.Abs(src.XLSX)
+	if err != nil {
+		abs = src.XLSX
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	return "xlsx:" + abs, strings.TrimSuffix(filepath.Base(abs), filepath.Ext(abs))
 }
 
 // slug keeps a readable, file-name-safe part of a name.
