@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/partnermap/partnermap/render"
@@ -119,6 +120,10 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 		title = "Power map"
 	}
 	f := frame{left: 78, top: 74, right: width - 24, bottom: height - 92}
+	crowded := len(pts) > maxLabels
+	if crowded {
+		f.bottom -= 30 // two lines below say which partners are named
+	}
 	s := svgWriter{b}
 
 	s.printf(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Helvetica, Arial, sans-serif">`+"\n",
@@ -173,7 +178,7 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 	s.printf(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" %s/>`+"\n", f.left, yh, f.right, yh, dash)
 
 	// Quadrant names in the outer corners, where points are rarest; they are obstacles
-	// for the labels too.
+	// for the labels too, and drawn over the markers (a crowded map has markers everywhere).
 	var obstacles []box
 	names := []struct {
 		q      scoring.Quadrant
@@ -187,9 +192,6 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 		{scoring.Q3BuildUp, f.right - 8, f.bottom - 22, "end", "less power, supportive"},
 	}
 	for _, n := range names {
-		ink := render.QuadrantTone(n.q).Ink()
-		s.text(n.x, n.y, fmt.Sprintf(`font-size="14" font-weight="bold" fill="%s" text-anchor="%s"`, ink, n.anchor), n.q.String())
-		s.text(n.x, n.y+14, fmt.Sprintf(`font-size="%.0f" fill="%s" text-anchor="%s"`, smallSize, ink, n.anchor), n.what)
 		wd := max(textWidth(n.q.String(), 14), textWidth(n.what, smallSize))
 		bx := box{n.x, n.y - 14, n.x + wd, n.y + 18}
 		if n.anchor == "end" {
@@ -199,10 +201,7 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 	}
 
 	marks := place(pts, f)
-	for _, m := range marks {
-		obstacles = append(obstacles, m.box())
-	}
-	labels := placeLabels(marks, obstacles, box{f.left, f.top, f.right, f.bottom})
+	labels := placeLabels(marks, obstacles, box{f.left, f.top, f.right, f.bottom}, maxLabels)
 
 	// Leader lines first, so markers and labels are drawn over them.
 	for _, l := range labels {
@@ -220,9 +219,15 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 	for _, m := range marks {
 		ink := render.QuadrantTone(m.p.Quadrant).Ink()
 		s.printf(`<circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s" stroke="#FFFFFF" stroke-width="1.5"/>`+"\n", m.x, m.y, m.r, ink)
-		if m.p.Ring > 0 {
+		if m.p.Ring > 0 && m.r >= minNumbered {
 			s.text(m.x, m.y+4, `font-size="11" font-weight="bold" fill="#FFFFFF" text-anchor="middle"`, fmt.Sprint(m.p.Ring))
 		}
+	}
+	for _, n := range names {
+		ink := render.QuadrantTone(n.q).Ink()
+		halo := `stroke="#FFFFFF" stroke-width="3" paint-order="stroke"`
+		s.text(n.x, n.y, fmt.Sprintf(`font-size="14" font-weight="bold" fill="%s" text-anchor="%s" %s`, ink, n.anchor, halo), n.q.String())
+		s.text(n.x, n.y+14, fmt.Sprintf(`font-size="%.0f" fill="%s" text-anchor="%s" %s`, smallSize, ink, n.anchor, halo), n.what)
 	}
 	for _, l := range labels {
 		// A white halo keeps a label readable where it crosses a line or a tint.
@@ -235,6 +240,15 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 		"The number in each circle is the partner's alignment ring: 1 core leader, 2 potential leader, 3 active participant, 4 passive supporter, 5 not yet aligned.")
 	s.text(f.left, ky+15, fmt.Sprintf(`font-size="%.0f" fill="#5F6368"`, smallSize),
 		fmt.Sprintf("Dashed lines: support 0 and power %s (the quadrant thresholds). Closer rings have larger circles.", trimFloat(high)))
+	if crowded {
+		// Say what the names leave out, so nobody reads an unnamed circle as unimportant by mistake.
+		s.text(f.left, ky-30, fmt.Sprintf(`font-size="%.0f" font-weight="bold" fill="#3C4043"`, smallSize),
+			fmt.Sprintf("Names are shown for %d of the %d highest-priority partners, where they fit (the Priorities tab lists all %d).",
+				len(labels), maxLabels, len(marks)))
+		s.text(f.left, ky-15, fmt.Sprintf(`font-size="%.0f" fill="#3C4043"`, smallSize),
+			fmt.Sprintf("The other %d circles are unnamed%s; partners with the same scores are set in a cluster around their spot.",
+				len(marks)-len(labels), smaller(marks)))
+	}
 	s.printf("</svg>\n")
 }
 
@@ -279,6 +293,32 @@ type mark struct {
 
 func (m mark) box() box { return box{m.x - m.r, m.y - m.r, m.x + m.r, m.y + m.r} }
 
+// minNumbered is the smallest circle radius that still shows its ring number legibly.
+const minNumbered = 7.0
+
+// smaller says, for the note on a crowded map, when the circles were drawn smaller to fit.
+func smaller(marks []mark) string {
+	if len(marks) > 0 && marks[0].r < radius(marks[0].p.Ring) {
+		return ", and every circle is drawn smaller so that they fit"
+	}
+	return ""
+}
+
+// fitScale is how much the circles shrink so that together they cover at most half the
+// plot: 1 for a map of a few hundred partners, down to 0.3 for tens of thousands, where
+// circles at full size would hide one another entirely.
+func fitScale(pts []Point, f frame) float64 {
+	area := 0.0
+	for _, p := range pts {
+		r := radius(p.Ring)
+		area += math.Pi * r * r
+	}
+	if area == 0 {
+		return 1
+	}
+	return clamp(math.Sqrt(0.5*(f.right-f.left)*(f.bottom-f.top)/area), 0.3, 1)
+}
+
 // radius grows with closeness: ring 1 is the largest circle.
 func radius(ring int) float64 {
 	if ring < 1 || ring > 5 {
@@ -296,41 +336,64 @@ func place(pts []Point, f frame) []mark {
 	marks := make([]mark, len(pts))
 	home := make([][2]float64, len(pts))
 	allowed := make([]float64, len(pts))
+	scale := fitScale(pts, f)
 	for i, p := range pts {
-		marks[i] = mark{p: p, x: f.x(clamp(p.Support, xLo, xHi)), y: f.y(clamp(p.Power, yLo, yHi)), r: radius(p.Ring)}
+		marks[i] = mark{p: p, x: f.x(clamp(p.Support, xLo, xHi)), y: f.y(clamp(p.Power, yLo, yHi)), r: radius(p.Ring) * scale}
 		home[i] = [2]float64{marks[i].x, marks[i].y}
 		allowed[i] = maxNudge
 	}
-	grouped := make([]bool, len(marks))
-	for i := range marks {
-		if grouped[i] {
-			continue
+	// Partners with the very same scores share a spot; grouped in order of their first member.
+	at := map[[2]float64][]int{}
+	var spots [][2]float64
+	for i, h := range home {
+		if _, ok := at[h]; !ok {
+			spots = append(spots, h)
 		}
-		group := []int{i}
-		widest := marks[i].r
-		for j := i + 1; j < len(marks); j++ {
-			if !grouped[j] && math.Hypot(home[i][0]-home[j][0], home[i][1]-home[j][1]) < 0.5 {
-				group = append(group, j)
-				widest = max(widest, marks[j].r)
-			}
-		}
+		at[h] = append(at[h], i)
+	}
+	for _, spot := range spots {
+		group := at[spot]
 		if len(group) == 1 {
 			continue
 		}
-		// Around a circle on which neighbours are a marker's width apart.
-		ring := (2*widest + gap) / (2 * math.Sin(math.Pi/float64(len(group))))
+		i := group[0]
+		widest := 0.0
+		for _, g := range group {
+			widest = max(widest, marks[g].r)
+		}
+		if len(group) <= maxRing {
+			// Around a circle on which neighbours are a marker's width apart.
+			ring := (2*widest + gap) / (2 * math.Sin(math.Pi/float64(len(group))))
+			for k, g := range group {
+				a := 2*math.Pi*float64(k)/float64(len(group)) + math.Pi
+				marks[g].x, marks[g].y = home[i][0]+ring*math.Cos(a), home[i][1]+ring*math.Sin(a)
+				allowed[g] = max(maxNudge, ring+1)
+			}
+			continue
+		}
+		// A larger group fills a disc (a sunflower spiral: the k-th marker at radius ∝ √k,
+		// turned by the golden angle), whose size grows with the square root of the group,
+		// not with the group as one ring would.
+		step := (2*widest + gap) / 1.7
 		for k, g := range group {
-			grouped[g] = true
-			a := 2*math.Pi*float64(k)/float64(len(group)) + math.Pi
-			marks[g].x, marks[g].y = home[i][0]+ring*math.Cos(a), home[i][1]+ring*math.Sin(a)
-			allowed[g] = max(maxNudge, ring+1)
+			d, a := step*math.Sqrt(float64(k)+0.5), float64(k)*goldenAngle
+			marks[g].x, marks[g].y = home[i][0]+d*math.Cos(a), home[i][1]+d*math.Sin(a)
+			allowed[g] = max(maxNudge, step*math.Sqrt(float64(len(group)))+1)
 		}
 	}
+	// Markers closer than a cell can touch: each is compared with those filed in the cells
+	// around it when the round began (a pair that met during a round is caught in the next).
+	var g markGrid
+	g.cell = 2*radius(1)*scale + gap
+	var near []int32
 	for range 40 {
 		moved := false
+		g.file(marks)
 		for i := range marks {
-			for j := i + 1; j < len(marks); j++ {
-				a, b := &marks[i], &marks[j]
+			near = g.around(near[:0], marks[i], int32(i))
+			slices.Sort(near)
+			for _, j := range near {
+				a, b := &marks[i], &marks[int(j)]
 				dx, dy := b.x-a.x, b.y-a.y
 				d := math.Hypot(dx, dy)
 				need := a.r + b.r + gap
@@ -352,12 +415,82 @@ func place(pts []Point, f frame) []mark {
 				marks[i].x, marks[i].y = home[i][0]+dx/d*allowed[i], home[i][1]+dy/d*allowed[i]
 			}
 		}
+		for i := range marks {
+			// Every marker stays on the plot: a cluster at the edge is squeezed, not cut.
+			m := &marks[i]
+			m.x, m.y = clamp(m.x, f.left+m.r, f.right-m.r), clamp(m.y, f.top+m.r, f.bottom-m.r)
+		}
 		if !moved {
 			break
 		}
 	}
 	return marks
 }
+
+// markGrid files markers by grid cell, in one flat array (cells in row order, each cell's
+// markers together), rebuilt each round of pushing.
+type markGrid struct {
+	cell       float64
+	x0, y0     float64
+	cols, rows int
+	start      []int32 // cell c holds ids[start[c]:start[c+1]]
+	ids        []int32
+}
+
+func (g *markGrid) at(x, y float64) (int, int) {
+	cx := min(max(int((x-g.x0)/g.cell), 0), g.cols-1)
+	cy := min(max(int((y-g.y0)/g.cell), 0), g.rows-1)
+	return cx, cy
+}
+
+func (g *markGrid) file(marks []mark) {
+	g.x0, g.y0 = math.Inf(1), math.Inf(1)
+	x1, y1 := math.Inf(-1), math.Inf(-1)
+	for _, m := range marks {
+		g.x0, g.y0, x1, y1 = min(g.x0, m.x), min(g.y0, m.y), max(x1, m.x), max(y1, m.y)
+	}
+	g.cols, g.rows = int((x1-g.x0)/g.cell)+1, int((y1-g.y0)/g.cell)+1
+	g.start = slices.Grow(g.start[:0], g.cols*g.rows+1)[:g.cols*g.rows+1]
+	clear(g.start)
+	cells := make([]int32, len(marks))
+	for i, m := range marks {
+		cx, cy := g.at(m.x, m.y)
+		cells[i] = int32(cy*g.cols + cx)
+		g.start[cells[i]+1]++
+	}
+	for c := 1; c < len(g.start); c++ {
+		g.start[c] += g.start[c-1]
+	}
+	g.ids = slices.Grow(g.ids[:0], len(marks))[:len(marks)]
+	next := slices.Clone(g.start)
+	for i, c := range cells {
+		g.ids[next[c]] = int32(i)
+		next[c]++
+	}
+}
+
+// around appends the markers after i filed in the cells around m.
+func (g *markGrid) around(dst []int32, m mark, i int32) []int32 {
+	cx, cy := g.at(m.x, m.y)
+	for y := max(cy-1, 0); y <= min(cy+1, g.rows-1); y++ {
+		for x := max(cx-1, 0); x <= min(cx+1, g.cols-1); x++ {
+			c := y*g.cols + x
+			for _, j := range g.ids[g.start[c]:g.start[c+1]] {
+				if j > i {
+					dst = append(dst, j)
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// maxRing is the largest group of partners with the same scores set around one circle;
+// larger ones fill a disc.
+const maxRing = 8
+
+// goldenAngle turns each marker of a disc from the one before, so none line up.
+const goldenAngle = 2.399963229728653 // π(3 − √5)
 
 // maxNudge is how far, in pixels, a marker may be pushed off its scores to stay visible.
 const maxNudge = 20.0
@@ -385,26 +518,53 @@ func (l label) anchorPoint() (float64, float64) {
 	return (l.b.x0 + l.b.x1) / 2, l.b.y1
 }
 
+// maxLabels is how many partners, at most, get a name on the picture. A plot holds about
+// two hundred names before they cover each other and the circles; beyond that the names go
+// to the highest-priority partners that have room, and the picture says so.
+const maxLabels = 200
+
 // placeLabels places the names one at a time, the most important partners (first in rank
 // order) first. Each tries positions around its marker, near ones before far ones; the
-// first that overlaps nothing placed so far and stays inside the plot wins. When every
-// position collides, the one with the least overlap is taken. A label set away from its
-// marker gets a leader line.
-func placeLabels(marks []mark, obstacles []box, bounds box) []label {
-	placed := append([]box(nil), obstacles...)
+// first that overlaps nothing placed so far (the fixed boxes, the markers, other names) and
+// stays inside the plot wins. When every position collides, the one with the least overlap
+// is taken. A label set away from its marker gets a leader line.
+//
+// With more than limit marks the map is crowded: only the first limit may be named, each
+// only where a position is clear, and a name may cover the circles of partners that are not
+// named (its white halo keeps it readable), never a named one's; a partner whose circle a
+// name placed before already covers stays unnamed.
+//
+// The boxes placed so far are kept in a grid (see boxGrid), so a candidate is compared
+// with its neighbours only: 10k partners took two minutes when each was compared with all.
+func placeLabels(marks []mark, fixed []box, bounds box, limit int) []label {
+	crowded := len(marks) > limit
+	placed := newBoxGrid(labelCell)
+	for _, o := range fixed {
+		placed.add(o)
+	}
+	if !crowded {
+		for _, m := range marks {
+			placed.add(m.box())
+		}
+	}
+	markers := len(placed.boxes) // boxes below this are fixed or markers; above, names
 	var out []label
-	for _, m := range marks {
+	for _, m := range marks[:min(len(marks), limit)] {
+		own := m.box()
+		if crowded && placed.overlaps(own) {
+			continue // buried under a name placed before
+		}
 		w, h := textWidth(m.p.Name, labelSize), labelSize+4
 		best, bestCost := label{}, math.Inf(1)
 		for ci, c := range candidates(m, w, h) {
 			b := c.b
 			cost := b.outside(bounds) * 50
-			for k, o := range placed {
-				if k < len(obstacles) && o == m.box() {
-					continue // its own marker
+			placed.near(b, func(k int, o box) {
+				if k < markers && o == own {
+					return // its own marker
 				}
 				cost += b.overlap(o)
-			}
+			})
 			// Prefer near and early positions among equally clear ones.
 			cost += float64(ci) * 0.01
 			if cost < bestCost {
@@ -414,10 +574,74 @@ func placeLabels(marks []mark, obstacles []box, bounds box) []label {
 				break
 			}
 		}
-		placed = append(placed, best.b)
+		if crowded {
+			if bestCost >= 1 {
+				continue // no clear spot: an unnamed circle rather than a name over others
+			}
+			placed.add(own)
+		}
+		placed.add(best.b)
 		out = append(out, best)
 	}
 	return out
+}
+
+// labelCell is the side of a grid cell for label placement, about a short label's width.
+const labelCell = 64.0
+
+// boxGrid files boxes by the grid cells they cover, so the boxes that may overlap a given
+// box are found by looking at its cells only.
+type boxGrid struct {
+	cell  float64
+	boxes []box
+	cells map[[2]int][]int32
+	seen  []uint32 // box → the last query that visited it, so a box over several cells counts once
+	query uint32
+}
+
+func newBoxGrid(cell float64) *boxGrid {
+	return &boxGrid{cell: cell, cells: map[[2]int][]int32{}}
+}
+
+// span is the range of cells b covers.
+func (g *boxGrid) span(b box) (x0, y0, x1, y1 int) {
+	return int(math.Floor(b.x0 / g.cell)), int(math.Floor(b.y0 / g.cell)), int(math.Floor(b.x1 / g.cell)), int(math.Floor(b.y1 / g.cell))
+}
+
+func (g *boxGrid) add(b box) {
+	id := int32(len(g.boxes))
+	g.boxes = append(g.boxes, b)
+	g.seen = append(g.seen, 0)
+	x0, y0, x1, y1 := g.span(b)
+	for x := x0; x <= x1; x++ {
+		for y := y0; y <= y1; y++ {
+			g.cells[[2]int{x, y}] = append(g.cells[[2]int{x, y}], id)
+		}
+	}
+}
+
+// overlaps reports whether any box filed overlaps b.
+func (g *boxGrid) overlaps(b box) bool {
+	hit := false
+	g.near(b, func(_ int, o box) { hit = hit || b.overlap(o) > 0 })
+	return hit
+}
+
+// near calls fn once for every box filed in a cell that b covers: every box that overlaps b,
+// and a few that do not.
+func (g *boxGrid) near(b box, fn func(k int, o box)) {
+	g.query++
+	x0, y0, x1, y1 := g.span(b)
+	for x := x0; x <= x1; x++ {
+		for y := y0; y <= y1; y++ {
+			for _, id := range g.cells[[2]int{x, y}] {
+				if g.seen[id] != g.query {
+					g.seen[id] = g.query
+					fn(int(id), g.boxes[id])
+				}
+			}
+		}
+	}
 }
 
 type candidate struct {

@@ -1,12 +1,14 @@
 package svg
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,11 +148,7 @@ func labelBoxes(t *testing.T, pts []Point) ([]label, []mark) {
 	t.Helper()
 	f := frame{left: 78, top: 74, right: 936, bottom: 588}
 	marks := place(pts, f)
-	var obstacles []box
-	for _, m := range marks {
-		obstacles = append(obstacles, m.box())
-	}
-	return placeLabels(marks, obstacles, box{f.left, f.top, f.right, f.bottom}), marks
+	return placeLabels(marks, nil, box{f.left, f.top, f.right, f.bottom}, maxLabels), marks
 }
 
 func TestLabelsDoNotOverlapEachOtherOrMarkers(t *testing.T) {
@@ -307,5 +305,131 @@ func (failWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
 func TestWriteErrorsAreReturned(t *testing.T) {
 	if err := PowerMap(failWriter{}, demoResult(t), Options{}); err == nil {
 		t.Error("no error from a writer that fails")
+	}
+}
+
+// crowd is n partners spread over the map in rank order, on the coarse score steps real
+// sheets give, so many share a spot.
+func crowd(n int) []Point {
+	r := rand.New(rand.NewPCG(7, uint64(n)))
+	pts := make([]Point, n)
+	for i := range pts {
+		support, power := float64(r.IntN(9))/2-2, 1+float64(r.IntN(17))/4
+		pts[i] = Point{Name: fmt.Sprintf("Neighbourhood group %d", i+1), Support: support, Power: power, Ring: 1 + r.IntN(5), Quadrant: scoring.Q1Engage}
+	}
+	return pts
+}
+
+func TestACrowdedMapNamesTheTopPartnersThatFitAndSaysSo(t *testing.T) {
+	pts := crowd(3000)
+	var b bytes.Buffer
+	bw := bufio.NewWriter(&b)
+	draw(bw, pts, asOf, Options{})
+	if err := bw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	els := parse(t, b.Bytes())
+	circles, named := 0, 0
+	rank := map[string]int{}
+	for i, p := range pts {
+		rank[p.Name] = i
+	}
+	note := ""
+	for _, e := range els {
+		switch {
+		case e.XMLName.Local == "circle":
+			circles++
+		case e.XMLName.Local == "text" && strings.HasPrefix(e.Text, "Neighbourhood group"):
+			named++
+			if rank[e.Text] >= maxLabels {
+				t.Errorf("%q is named, but it is not among the %d highest-priority partners", e.Text, maxLabels)
+			}
+		case e.XMLName.Local == "text" && strings.HasPrefix(e.Text, "Names are shown for"):
+			note = e.Text
+		}
+	}
+	if circles != len(pts) {
+		t.Errorf("%d circles for %d partners: every partner must be drawn", circles, len(pts))
+	}
+	if named == 0 || named > maxLabels {
+		t.Errorf("%d names on a map of %d partners, want between 1 and %d", named, len(pts), maxLabels)
+	}
+	want := fmt.Sprintf("Names are shown for %d of the %d highest-priority partners", named, maxLabels)
+	if !strings.HasPrefix(note, want) || !strings.Contains(note, fmt.Sprintf("lists all %d", len(pts))) {
+		t.Errorf("the picture must say which partners are named: got %q, want it to begin %q", note, want)
+	}
+	labels, _ := labelBoxes(t, pts)
+	for i, a := range labels {
+		for _, b := range labels[i+1:] {
+			if o := a.b.overlap(b.b); o > 0 {
+				t.Errorf("labels %q and %q overlap by %.0f px²", a.mark.p.Name, b.mark.p.Name, o)
+			}
+		}
+		for _, b := range labels {
+			if o := a.b.overlap(b.mark.box()); o > 0 {
+				t.Errorf("label %q covers the marker of %q, which is named, by %.0f px²", a.mark.p.Name, b.mark.p.Name, o)
+			}
+		}
+	}
+}
+
+// TestGridPlacementMatchesComparingEveryPair checks the grids change nothing: a crowd under
+// the label limit is placed as comparing every label with every box placed before did.
+func TestGridPlacementMatchesComparingEveryPair(t *testing.T) {
+	pts := crowd(120)
+	f := frame{left: 78, top: 74, right: 936, bottom: 588}
+	marks := place(pts, f)
+	var obstacles []box
+	for _, m := range marks {
+		obstacles = append(obstacles, m.box())
+	}
+	bounds := box{f.left, f.top, f.right, f.bottom}
+	got := placeLabels(marks, nil, bounds, maxLabels)
+	// The placement before the grid, kept here as the definition.
+	placed := append([]box(nil), obstacles...)
+	for i, m := range marks {
+		w, h := textWidth(m.p.Name, labelSize), labelSize+4
+		best, bestCost := box{}, math.Inf(1)
+		for ci, c := range candidates(m, w, h) {
+			cost := c.b.outside(bounds) * 50
+			for k, o := range placed {
+				if k < len(obstacles) && o == m.box() {
+					continue
+				}
+				cost += c.b.overlap(o)
+			}
+			cost += float64(ci) * 0.01
+			if cost < bestCost {
+				best, bestCost = c.b, cost
+			}
+			if cost < 1 {
+				break
+			}
+		}
+		placed = append(placed, best)
+		if got[i].b != best {
+			t.Fatalf("label %d (%q) at %+v, comparing every pair puts it at %+v", i, m.p.Name, got[i].b, best)
+		}
+	}
+	for i := range marks {
+		for j := i + 1; j < len(marks); j++ {
+			a, b := marks[i], marks[j]
+			if d := math.Hypot(a.x-b.x, a.y-b.y); d < a.r+b.r+1.5 && math.Hypot(a.x-f.x(a.p.Support), a.y-f.y(a.p.Power)) < maxNudge-0.5 {
+				t.Errorf("markers %d and %d overlap (%.1f px apart) though %d could still move", i, j, d, i)
+			}
+		}
+	}
+}
+
+func BenchmarkPowerMap(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		pts := crowd(n)
+		b.Run(fmt.Sprintf("partners=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				bw := bufio.NewWriter(io.Discard)
+				draw(bw, pts, asOf, Options{})
+				_ = bw.Flush()
+			}
+		})
 	}
 }
