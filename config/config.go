@@ -36,6 +36,7 @@ type Config struct {
 	Tabs      Tabs           `mapstructure:"tabs"`
 	Outputs   Outputs        `mapstructure:"outputs"`
 	Scoring   scoring.Config `mapstructure:"scoring"`
+	History   History        `mapstructure:"history"`
 	Google    Google         `mapstructure:"google"`
 	XLSX      XLSX           `mapstructure:"xlsx"`
 	HTTP      HTTP           `mapstructure:"http"`
@@ -127,17 +128,28 @@ type Outputs struct {
 	Owners      string `mapstructure:"owners"`
 	DataIssues  string `mapstructure:"data_issues"`
 	SyncStatus  string `mapstructure:"sync_status"`
+	// History is read back as data as well as written: partnermap's record of each partner
+	// over time. Progress is drawn from it, so it is left out when History is off.
+	History  string `mapstructure:"history"`
+	Progress string `mapstructure:"progress"`
 }
 
 // Enabled returns the output names that are turned on, in display order.
 func (o Outputs) Enabled() []string {
 	var names []string
-	for _, n := range []string{o.Priorities, o.FollowUps, o.PowerMap, o.Connections, o.Owners, o.DataIssues, o.SyncStatus} {
+	for _, n := range []string{o.Priorities, o.FollowUps, o.PowerMap, o.Connections, o.Owners, o.DataIssues, o.SyncStatus, o.History, o.Progress} {
 		if n != "" {
 			names = append(names, n)
 		}
 	}
 	return names
+}
+
+// History bounds the History tab.
+type History struct {
+	// KeepDays drops History rows older than this many days, except each partner's latest;
+	// 0 keeps every row.
+	KeepDays int `mapstructure:"keep_days"`
 }
 
 // Google holds settings shared by every Google source of the process.
@@ -213,7 +225,9 @@ func Default() Config {
 		Outputs: Outputs{
 			Priorities: "Priorities", FollowUps: "Follow-ups", PowerMap: "Power Map",
 			Connections: "Connections", Owners: "Owners", DataIssues: "Data Issues", SyncStatus: "Sync Status",
+			History: "History", Progress: "Progress",
 		},
+		History: History{KeepDays: 1095},
 		Scoring: scoring.DefaultConfig(),
 		Google:  Google{RequestsPerMinute: 60},
 		XLSX:    XLSX{Backups: 3, MaxMB: 100},
@@ -394,7 +408,8 @@ func (c *Config) normalize() {
 		}
 	}
 	for _, p := range []*string{&c.Outputs.Priorities, &c.Outputs.FollowUps, &c.Outputs.PowerMap,
-		&c.Outputs.Connections, &c.Outputs.Owners, &c.Outputs.DataIssues, &c.Outputs.SyncStatus} {
+		&c.Outputs.Connections, &c.Outputs.Owners, &c.Outputs.DataIssues, &c.Outputs.SyncStatus,
+		&c.Outputs.History, &c.Outputs.Progress} {
 		off(p)
 	}
 	c.DateOrder = strings.ToUpper(strings.TrimSpace(c.DateOrder))
@@ -470,7 +485,8 @@ func inheritOutputs(o, base Outputs) Outputs {
 		return b
 	}
 	return Outputs{pick(o.Priorities, base.Priorities), pick(o.FollowUps, base.FollowUps), pick(o.PowerMap, base.PowerMap),
-		pick(o.Connections, base.Connections), pick(o.Owners, base.Owners), pick(o.DataIssues, base.DataIssues), pick(o.SyncStatus, base.SyncStatus)}
+		pick(o.Connections, base.Connections), pick(o.Owners, base.Owners), pick(o.DataIssues, base.DataIssues), pick(o.SyncStatus, base.SyncStatus),
+		pick(o.History, base.History), pick(o.Progress, base.Progress)}
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -528,6 +544,9 @@ func (c Config) Validate() error {
 		if _, err := time.LoadLocation(c.Timezone); err != nil {
 			bad("timezone", "unknown time zone %q (use a name like America/Chicago)", c.Timezone)
 		}
+	}
+	if c.History.KeepDays < 0 {
+		bad("history.keep_days", "must be 0 (keep every row) or a number of days, got %d", c.History.KeepDays)
 	}
 	if c.DateOrder != "MDY" && c.DateOrder != "DMY" {
 		bad("date_order", "must be MDY (11/23/2026) or DMY (23/11/2026), got %q", c.DateOrder)
@@ -643,7 +662,8 @@ func checkTabNames(in Tabs, out Outputs) error {
 	add("tabs.members", in.Members, true)
 	keys := map[string]string{"outputs.priorities": out.Priorities, "outputs.follow_ups": out.FollowUps,
 		"outputs.power_map": out.PowerMap, "outputs.connections": out.Connections, "outputs.owners": out.Owners,
-		"outputs.data_issues": out.DataIssues, "outputs.sync_status": out.SyncStatus}
+		"outputs.data_issues": out.DataIssues, "outputs.sync_status": out.SyncStatus,
+		"outputs.history": out.History, "outputs.progress": out.Progress}
 	names := make([]string, 0, len(keys))
 	for k := range keys {
 		names = append(names, k)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/partnermap/partnermap/history"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
 )
@@ -16,6 +17,7 @@ import (
 // Names are the output tab names; "" turns a tab off.
 type Names struct {
 	Priorities, FollowUps, PowerMap, Connections, Owners, DataIssues, SyncStatus string
+	History, Progress                                                            string
 }
 
 // Status is what the Sync Status tab reports about the run.
@@ -45,6 +47,11 @@ type Input struct {
 	// Scoring is the configuration the result was scored with, for the thresholds the tabs
 	// draw (the power map's quadrant lines, the due-soon colour); nil means the defaults.
 	Scoring *scoring.Config
+	// History is the History tab's rows after this run, Progress the weeks drawn from them,
+	// and Moves each partner's latest move (by partner key) for Priorities' Moved column.
+	History  []history.Row
+	Progress []history.Week
+	Moves    map[string]history.Move
 }
 
 // scoringConfig is the configuration the tabs draw thresholds from.
@@ -72,6 +79,8 @@ func Tabs(in Input) []sheets.Tab {
 	add(in.Names.Owners, owners)
 	add(in.Names.DataIssues, dataIssues)
 	add(in.Names.SyncStatus, syncStatus)
+	add(in.Names.History, historyTab)
+	add(in.Names.Progress, progressTab)
 	return tabs
 }
 
@@ -144,18 +153,25 @@ func QuadrantTone(q scoring.Quadrant) sheets.Tone {
 func priorities(name string, in Input) sheets.Tab {
 	t := newTable(name,
 		legend("Active partners ranked by priority score (0–100 = 40 power + 25 support + 20 warm-path access + 15 urgency); Why gives the points.", in),
-		[]string{"Rank", "Partner", "Score", "Quadrant", "Ring", "Owner", "Last contact", "Next move", "Why"},
-		[]float64{6, 30, 7, 14, 6, 18, 13, 50, 90})
+		[]string{"Rank", "Partner", "Score", "Quadrant", "Ring", "Moved", "Owner", "Last contact", "Next move", "Why"},
+		[]float64{6, 30, 7, 14, 6, 24, 18, 13, 50, 90})
 	for _, a := range in.Result.Assessments {
 		why := a.Why
 		if a.Warning != "" && !strings.Contains(why, a.Warning) {
 			why = "⚠ " + a.Warning + ". " + why
 		}
+		moved := sheets.Cell{}
+		if m, ok := in.Moves[a.Partner.Key]; ok {
+			moved = text(m.Text())
+		}
 		r := t.add(num(a.Rank), text(a.Partner.Name), num(a.Score), text(a.Quadrant.String()), num(a.Ring),
-			text(a.Owner), date(a.LastContact), text(a.NextMove), text(why))
+			moved, text(a.Owner), date(a.LastContact), text(a.NextMove), text(why))
 		t.highlight(r, 3, QuadrantTone(a.Quadrant))
+		if m, ok := in.Moves[a.Partner.Key]; ok {
+			t.highlight(r, 5, moveTone(m))
+		}
 		if a.Warning != "" {
-			t.highlight(r, 8, sheets.ToneWarn)
+			t.highlight(r, 9, sheets.ToneWarn)
 		}
 	}
 	return t.tab

@@ -154,7 +154,7 @@ type Tab struct {
 	Widths []float64
 	// Highlights colour single cells (overdue days, quadrants, rings).
 	Highlights []Highlight
-	// Chart is an optional scatter chart placed beside the grid.
+	// Chart is an optional chart placed beside the grid.
 	Chart *Chart
 	// HiddenCols are columns (0-based) hidden from view: helper cells a chart reads.
 	HiddenCols []int
@@ -244,7 +244,20 @@ type Highlight struct {
 	Tone     Tone
 }
 
-// Chart is a scatter chart of one series per group, read from cells of the same tab.
+// ChartKind is how a Chart draws its series.
+type ChartKind string
+
+// Chart kinds.
+const (
+	// Scatter places each point at (x, y); the default.
+	Scatter ChartKind = ""
+	// LineChart joins each series' values in the order of its rows, with the x column's
+	// cells (dates, say) as the categories along the bottom; labels are not drawn.
+	LineChart ChartKind = "line"
+)
+
+// Chart is a chart of one series per group, read from cells of the same tab: a scatter
+// chart, or a line chart when Kind says so.
 //
 // Google Sheets plots every series of a chart against one shared x range, so a backend may
 // read each series' YCol and LabelCol over the rows of all series together (the first
@@ -252,10 +265,13 @@ type Highlight struct {
 // and give every series the same XCol. The row just above those rows is a header row that
 // holds each series' Name in its YCol; backends name series by reference to it.
 type Chart struct {
+	Kind           ChartKind
 	Title          string
 	XTitle, YTitle string
-	XMin, XMax     float64
-	YMin, YMax     float64
+	// XMin..XMax and YMin..YMax fix the axes. A line chart has no x range, and a y range
+	// with YMax ≤ YMin is left to the spreadsheet program (from YMin up).
+	XMin, XMax float64
+	YMin, YMax float64
 	// Series are ranges of the tab's own grid (0-based, inclusive rows).
 	Series []Series
 	// Anchor is the top-left cell (0-based) where the chart is placed.

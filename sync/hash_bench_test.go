@@ -52,7 +52,7 @@ func BenchmarkInputHash(b *testing.B) {
 	cfg := testConfig()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := inputHash(snap, []string{"Meetings"}, cfg, 0, "bench"); err != nil {
+		if _, err := inputHash(snap, []string{"Meetings"}, cfg, 0, "bench", nil); err != nil {
 			b.Fatal(err)
 		}
 	}

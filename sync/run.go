@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"sort"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/decode"
+	"github.com/partnermap/partnermap/history"
 	"github.com/partnermap/partnermap/render"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
@@ -36,6 +38,9 @@ type Options struct {
 	Now func() time.Time
 	// Version is the program version written to Sync Status and mixed into the input hash.
 	Version string
+	// RebuildSince, when set, first fills the weeks from this day's week on that have no
+	// History row from the meeting log (`partnermap history --rebuild --since`).
+	RebuildSince scoring.Date
 }
 
 // Stage timings of one run.
@@ -63,6 +68,9 @@ type Report struct {
 	// the figures the last write recorded, and Rows is taken from it.
 	Unchanged bool
 	Last      render.Recorded
+	// HistoryAdded counts History rows of the as-of day, HistoryRebuilt the reconstructed
+	// rows a rebuild added, and HistoryRows all rows written.
+	HistoryAdded, HistoryRebuilt, HistoryRows int
 	// Changes describes, per output tab, what differs from what is there now (dry runs).
 	Changes   []Change
 	InputHash string
@@ -155,6 +163,10 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	} else if cfg.Outputs.SyncStatus != "" {
 		want = append(want, cfg.Outputs.SyncStatus)
 	}
+	if h := cfg.Outputs.History; h != "" && !slices.Contains(want, h) {
+		// History is input as well as output: read in the same call as the volunteers' tabs.
+		want = append(want, h)
+	}
 
 	t := now()
 	snap, err := src.Read(ctx, want)
@@ -177,11 +189,18 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 
 	conflicts := unmanaged(snap, enabled, opts.Adopt)
-	rep.InputHash, err = inputHash(snap, inputs, cfg, rep.AsOf, opts.Version)
+	var past []history.Row
+	var pastIssues []scoring.Issue
+	if cfg.Outputs.History != "" && !slices.Contains(conflicts, cfg.Outputs.History) {
+		past, pastIssues = history.Read(snap.Tables[cfg.Outputs.History], dateOrder(cfg.DateOrder))
+	}
+	rep.InputHash, err = inputHash(snap, inputs, cfg, rep.AsOf, opts.Version, func(w io.Writer) {
+		history.Fingerprint(w, past, rep.AsOf)
+	})
 	if err != nil {
 		return rep, err
 	}
-	if !opts.Force && !opts.DryRun && upToDate(snap, cfg.Outputs.SyncStatus, enabled, conflicts, rep.InputHash) {
+	if !opts.Force && !opts.DryRun && opts.RebuildSince.IsZero() && upToDate(snap, cfg.Outputs.SyncStatus, enabled, conflicts, rep.InputHash) {
 		// Decided from the cells as read, before decoding and scoring: an unchanged sync costs
 		// a read and a hash.
 		rep.Unchanged = true
@@ -206,7 +225,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	for i, is := range rep.Result.Issues {
 		rep.Result.Issues[i] = dec.Place(is)
 	}
-	rep.Issues = append(append([]scoring.Issue(nil), dec.Issues...), rep.Result.Issues...)
+	rep.Issues = append(append(append([]scoring.Issue(nil), dec.Issues...), rep.Result.Issues...), pastIssues...)
 	t = stage(StageScore, t)
 
 	for _, name := range conflicts {
@@ -215,7 +234,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		})
 	}
 
-	rep.Tabs = render.Tabs(render.Input{
+	in := render.Input{
 		Result:  rep.Result,
 		Issues:  rep.Issues,
 		Names:   outputNames(cfg.Outputs),
@@ -229,8 +248,23 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 			Version:   opts.Version,
 			InputHash: rep.InputHash,
 		},
-	})
-	rep.Tabs = without(rep.Tabs, conflicts)
+	}
+	if cfg.Outputs.History != "" && !slices.Contains(conflicts, cfg.Outputs.History) {
+		rows := past
+		if !opts.RebuildSince.IsZero() {
+			rows, rep.HistoryRebuilt = history.Rebuild(rows, opts.RebuildSince, rep.AsOf, func(day scoring.Date) []history.State {
+				return history.States(dec.Records.Partners, scoring.Score(dec.Records, cfg.Scoring, day))
+			})
+		}
+		out := history.Update(rows, history.States(dec.Records.Partners, rep.Result), rep.AsOf, cfg.History.KeepDays)
+		rep.HistoryAdded, rep.HistoryRows = out.Added, len(out.Rows)
+		in.History = out.Rows
+		in.Progress = history.Progress(out.Rows, rep.AsOf)
+		in.Moves = history.Moves(out.Rows, rep.AsOf, history.MovedDays)
+	} else {
+		in.Names.Progress = "" // drawn from History only
+	}
+	rep.Tabs = without(render.Tabs(in), conflicts)
 	t = stage(StageRender, t)
 
 	if opts.DryRun {
@@ -297,6 +331,7 @@ func outputNames(o config.Outputs) render.Names {
 	return render.Names{
 		Priorities: o.Priorities, FollowUps: o.FollowUps, PowerMap: o.PowerMap, Connections: o.Connections,
 		Owners: o.Owners, DataIssues: o.DataIssues, SyncStatus: o.SyncStatus,
+		History: o.History, Progress: o.Progress,
 	}
 }
 
@@ -340,18 +375,20 @@ func upToDate(snap *sheets.Snapshot, syncStatus string, enabled, conflicts []str
 }
 
 // inputHash fingerprints what the outputs are computed from: the input tabs' cells, the
-// settings that shape the outputs, the as-of day and the program version.
-func inputHash(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf scoring.Date, version string) (string, error) {
+// settings that shape the outputs, the as-of day, the program version, and what extra
+// writes: the History rows the run reads as input.
+func inputHash(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf scoring.Date, version string, extra func(io.Writer)) (string, error) {
 	h := sha256.New()
 	settings, err := json.Marshal(struct {
 		Tabs      config.Tabs
 		Outputs   config.Outputs
 		Scoring   scoring.Config
+		History   config.History
 		DateOrder string
 		Timezone  string
 		AsOf      scoring.Date
 		Version   string
-	}{cfg.Tabs, cfg.Outputs, cfg.Scoring, cfg.DateOrder, cfg.Timezone, asOf, version})
+	}{cfg.Tabs, cfg.Outputs, cfg.Scoring, cfg.History, cfg.DateOrder, cfg.Timezone, asOf, version})
 	if err != nil {
 		return "", fmt.Errorf("hash settings: %w", err)
 	}
@@ -374,6 +411,11 @@ func inputHash(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf s
 			}
 			h.Write(append(buf, '\n'))
 		}
+	}
+	if extra != nil {
+		// The History rows the run reads as input (all but the day's own, which it rewrites).
+		fmt.Fprintf(h, "\x00extra\n")
+		extra(h)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }

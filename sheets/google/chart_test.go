@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	sheetsapi "google.golang.org/api/sheets/v4"
 
@@ -209,5 +210,70 @@ func TestEachTabGetsAChartIDOfItsOwn(t *testing.T) {
 	a, b := charts(t, f, "Power Map"), charts(t, f, "Chapter map")
 	if len(a) != 1 || len(b) != 1 || a[0].ChartId == b[0].ChartId {
 		t.Errorf("chart ids %v and %v, want one distinct chart per tab", chartIDs(a), chartIDs(b))
+	}
+}
+
+// progressTab lays out weekly ring counts the way render's Progress tab does: a legend,
+// a header naming the series, a week per row, and a line chart of the five ring columns.
+func progressTab(name string, weeks int) sheets.Tab {
+	tab := sheets.Tab{Name: name, FrozenRows: 2}
+	tab.Rows = append(tab.Rows, []sheets.Cell{sheets.TextCell("Week by week.")},
+		[]sheets.Cell{sheets.TextCell("Week"), sheets.TextCell("Ring 1"), sheets.TextCell("Ring 2"), sheets.TextCell("Ring 3"), sheets.TextCell("Ring 4"), sheets.TextCell("Ring 5")})
+	for w := range weeks {
+		row := []sheets.Cell{sheets.DateCell(time.Date(2026, 11, 2+7*w, 0, 0, 0, 0, time.UTC))}
+		for ring := 1; ring <= 5; ring++ {
+			row = append(row, sheets.IntCell(ring+w))
+		}
+		tab.Rows = append(tab.Rows, row)
+	}
+	chart := &sheets.Chart{Kind: sheets.LineChart, Title: "Active partners per ring, week by week", XTitle: "Week", YTitle: "Partners", AnchorRow: 1, AnchorCol: 7}
+	for ring := 1; ring <= 5; ring++ {
+		chart.Series = append(chart.Series, sheets.Series{Name: fmt.Sprintf("Ring %d", ring), XCol: 0, YCol: ring, FirstRow: 2, LastRow: 1 + weeks, Tone: sheets.ToneGood})
+	}
+	tab.Chart = chart
+	return tab
+}
+
+func TestProgressLineChartMatchesGolden(t *testing.T) {
+	s, f := newFakeSheet(t, inputs)
+	mustWrite(t, s, nil, progressTab("Progress", 3))
+	mustWrite(t, s, nil, progressTab("Progress", 4)) // a second write updates the one chart
+	cs := charts(t, f, "Progress")
+	if len(cs) != 1 {
+		t.Fatalf("%d charts, want 1", len(cs))
+	}
+	basic := cs[0].Spec.BasicChart
+	if basic.ChartType != "LINE" || len(basic.Series) != 5 || basic.HeaderCount != 1 {
+		t.Errorf("chart %s with %d series and %d header rows, want LINE, 5, 1", basic.ChartType, len(basic.Series), basic.HeaderCount)
+	}
+	if dom := rangeOf(t, basic.Domains[0].Domain); dom.StartColumnIndex != 0 || dom.StartRowIndex != 1 || dom.EndRowIndex != 6 {
+		t.Errorf("domain column %d rows %d..%d, want the week column from the header to the 4th week", dom.StartColumnIndex, dom.StartRowIndex, dom.EndRowIndex)
+	}
+	for _, bs := range basic.Series {
+		if bs.DataLabel != nil || bs.LineStyle == nil {
+			t.Errorf("series %+v: a line chart draws lines without labels", bs)
+		}
+	}
+	got, err := json.MarshalIndent(cs[0], "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, filepath.Join("testdata", "progress-chart.json"), append(got, '\n'))
+}
+
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("chart differs from %s (run with -update after an intended change):\n--- got\n%s--- want\n%s", golden, got, want)
 	}
 }

@@ -467,8 +467,8 @@ func chartRequests(t sheets.Tab, id int64, ex *tabLayout) []*sheetsapi.Request {
 	return reqs
 }
 
-// chartSpec is a scatter chart of c's series. The API plots every series against one
-// domain, so the domain is the shared x column over the rows of all series, and each
+// chartSpec is a scatter chart of c's series, or a line chart when c.Kind says so. The
+// API plots every series against one domain, so the domain is the shared x column over the rows of all series, and each
 // series is its y column over the same rows (blank outside its own, per sheets.Chart).
 // The row above is the header row: it names the series. Points are labelled from the
 // label column; lines are drawn dashed and unlabelled. Helper columns are hidden, so
@@ -509,16 +509,28 @@ func chartSpec(id int64, c *sheets.Chart) *sheetsapi.ChartSpec {
 		},
 		Domains: []*sheetsapi.BasicChartDomain{{Domain: column(series[0].XCol)}},
 	}
+	line := c.Kind == sheets.LineChart
+	if line {
+		// The domain is the weeks, in row order: no x range; the y range only when fixed.
+		basic.ChartType = "LINE"
+		basic.Axis[0].ViewWindowOptions = nil
+		if c.YMax <= c.YMin {
+			basic.Axis[1].ViewWindowOptions = nil
+		}
+	}
 	for _, s := range series {
 		bs := &sheetsapi.BasicChartSeries{
 			Series:     column(s.YCol),
 			TargetAxis: "LEFT_AXIS",
 			ColorStyle: &sheetsapi.ColorStyle{RgbColor: color(s.Tone.Ink())},
 		}
-		if s.Line {
+		switch {
+		case line:
+			bs.LineStyle = &sheetsapi.LineStyle{Width: 2, Type: "SOLID"}
+		case s.Line:
 			bs.LineStyle = &sheetsapi.LineStyle{Width: 1, Type: "MEDIUM_DASHED"}
 			bs.PointStyle = &sheetsapi.PointStyle{Shape: "CIRCLE", Size: 1}
-		} else {
+		default:
 			bs.PointStyle = &sheetsapi.PointStyle{Shape: "CIRCLE", Size: 7}
 			bs.DataLabel = &sheetsapi.DataLabel{Type: "CUSTOM", CustomLabelData: column(s.LabelCol), Placement: "RIGHT",
 				TextFormat: &sheetsapi.TextFormat{FontSize: 8}}

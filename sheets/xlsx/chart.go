@@ -21,6 +21,62 @@ const (
 // quadrant and drawn without names.
 const maxLabelledPoints = 240
 
+// addChart draws c on sheet with excelize, as the kind of chart c asks for.
+func addChart(f *excelize.File, sheet string, c *sheets.Chart) error {
+	if c.Kind == sheets.LineChart {
+		return addLineChart(f, sheet, c)
+	}
+	return addScatterChart(f, sheet, c)
+}
+
+// addLineChart draws each series as a line over its rows, with the x column's cells (the
+// weeks) as categories and the header row above the rows naming the series.
+func addLineChart(f *excelize.File, sheet string, c *sheets.Chart) error {
+	var series []excelize.ChartSeries
+	for _, s := range c.Series {
+		if s.FirstRow < 0 || s.LastRow < s.FirstRow {
+			continue
+		}
+		ink := strings.TrimPrefix(s.Tone.Ink(), "#")
+		series = append(series, excelize.ChartSeries{
+			Name:       cellRef(sheet, s.YCol, max(s.FirstRow-1, 0), max(s.FirstRow-1, 0)),
+			Categories: cellRef(sheet, s.XCol, s.FirstRow, s.LastRow),
+			Values:     cellRef(sheet, s.YCol, s.FirstRow, s.LastRow),
+			Fill:       solid(ink),
+			Line:       excelize.LineOptions{Type: excelize.LineSolid, Width: 2},
+			Marker:     excelize.ChartMarker{Symbol: "none"},
+		})
+	}
+	if len(series) == 0 {
+		return nil
+	}
+	y := axis(c.YTitle, c.YMin, c.YMax)
+	if c.YMax <= c.YMin {
+		y.Maximum = nil
+		y.MajorUnit = 0
+	}
+	x := excelize.ChartAxis{
+		Font:   excelize.Font{Size: 9, Color: "5F6368"},
+		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.XTitle, Font: &excelize.Font{Size: 10}}}},
+		NumFmt: excelize.ChartNumFmt{CustomNumFmt: "yyyy-mm-dd"},
+	}
+	chart := &excelize.Chart{
+		Type:      excelize.Line,
+		Series:    series,
+		Dimension: excelize.ChartDimension{Width: chartWidth, Height: chartHeight * 2 / 3},
+		Format:    excelize.GraphicOptions{OffsetX: 8, OffsetY: 4, PrintObject: boolPtr(true), Locked: boolPtr(true)},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.Title, Font: &excelize.Font{Bold: true, Size: 13}}}},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		XAxis:     x,
+		YAxis:     y,
+	}
+	cell := sheets.ColumnName(max(c.AnchorCol, 0)) + strconv.Itoa(max(c.AnchorRow, 0)+1)
+	if err := f.AddChart(sheet, cell, chart); err != nil {
+		return fmt.Errorf("add chart %q: %w", c.Title, err)
+	}
+	return nil
+}
+
 // addScatterChart draws c on sheet with excelize. Each point is a series of its own,
 // named by its label cell, because a data label in Excel can show a series name but
 // not text from another column. The quadrant lines are a second scatter chart in the

@@ -268,3 +268,80 @@ func TestRulesBecomeConditionalFormatsThatDoNotPileUp(t *testing.T) {
 		t.Errorf("rule styles in the workbook after each write: %v; rewriting must reuse them", dxfs)
 	}
 }
+
+// progressTab lays out weekly ring counts the way render's Progress tab does, with a line
+// chart of the five ring columns against the week column.
+func progressTab(name string, weeks int) sheets.Tab {
+	tab := sheets.Tab{Name: name, FrozenRows: 2, Rows: [][]sheets.Cell{text("Week by week."), text("Week", "Ring 1", "Ring 2", "Ring 3", "Ring 4", "Ring 5")}}
+	for w := range weeks {
+		row := []sheets.Cell{sheets.DateCell(day.AddDate(0, 0, 7*w))}
+		for ring := 1; ring <= 5; ring++ {
+			row = append(row, sheets.IntCell(ring+w))
+		}
+		tab.Rows = append(tab.Rows, row)
+	}
+	chart := &sheets.Chart{Kind: sheets.LineChart, Title: "Active partners per ring, week by week", XTitle: "Week", YTitle: "Partners", AnchorRow: 1, AnchorCol: 7}
+	for ring := 1; ring <= 5; ring++ {
+		chart.Series = append(chart.Series, sheets.Series{Name: fmt.Sprintf("Ring %d", ring), XCol: 0, YCol: ring, FirstRow: 2, LastRow: 1 + weeks, Tone: sheets.ToneInfo})
+	}
+	tab.Chart = chart
+	return tab
+}
+
+// lineDoc is the part of a DrawingML line chart the golden summary shows.
+type lineDoc struct {
+	Title []string `xml:"chart>title>tx>rich>p>r>t"`
+	Lines []struct {
+		Series []struct {
+			Name  string `xml:"tx>strRef>f"`
+			Cat   string `xml:"cat>strRef>f"`
+			CatN  string `xml:"cat>numRef>f"`
+			Val   string `xml:"val>numRef>f"`
+			Color struct {
+				Val string `xml:"val,attr"`
+			} `xml:"spPr>ln>solidFill>srgbClr"`
+		} `xml:"ser"`
+	} `xml:"chart>plotArea>lineChart"`
+	Scatters []struct{} `xml:"chart>plotArea>scatterChart"`
+	Cat      []string   `xml:"chart>plotArea>catAx>title>tx>rich>p>r>t"`
+	Val      []string   `xml:"chart>plotArea>valAx>title>tx>rich>p>r>t"`
+}
+
+func TestProgressLineChartMatchesGolden(t *testing.T) {
+	w := New(inputFixture(t), Options{})
+	writeTabs(t, w, []sheets.Tab{progressTab("Progress", 3)})
+	writeTabs(t, w, []sheets.Tab{progressTab("Progress", 4)})
+	checkPackage(t, w.path)
+	var b strings.Builder
+	n := 0
+	for name, data := range partBytes(t, w.path) {
+		if !strings.HasPrefix(name, "xl/charts/chart") {
+			continue
+		}
+		n++
+		var doc lineDoc
+		must(t, xml.Unmarshal(data, &doc))
+		fmt.Fprintf(&b, "chart %q: %d line charts, %d scatter charts; axes %q by %q\n", strings.Join(doc.Title, ""), len(doc.Lines), len(doc.Scatters), strings.Join(doc.Cat, ""), strings.Join(doc.Val, ""))
+		for _, l := range doc.Lines {
+			for _, s := range l.Series {
+				fmt.Fprintf(&b, "  series name=%s categories=%s%s values=%s line=%s\n", s.Name, s.Cat, s.CatN, s.Val, s.Color.Val)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d chart parts, want 1", n)
+	}
+	got := b.String()
+	golden := filepath.Join("testdata", "progress-chart.golden")
+	if *update {
+		must(t, os.WriteFile(golden, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("chart differs from %s (run with -update after an intended change):\n--- got\n%s--- want\n%s", golden, got, want)
+	}
+}

@@ -207,11 +207,11 @@ type renderer struct {
 	drawChart chartDrawer
 }
 
-// chartDrawer is the seam for drawing a tab's scatter chart (e.g. with
+// chartDrawer is the seam for drawing a tab's chart (e.g. with
 // excelize's AddChart, whose series refer to cells of the tab by address).
 // It runs after the tab is created or cleared and before its rows are
 // written. A cleared tab loses its previous drawing, so charts never pile
-// up. addScatterChart (chart.go) is the one in use.
+// up. addChart (chart.go) is the one in use.
 type chartDrawer func(f *excelize.File, sheet string, c *sheets.Chart) error
 
 func newRenderer(f *excelize.File) *renderer {

@@ -74,7 +74,7 @@ type Workbook struct {
 	hook func(step string) error
 	// now is the clock used for backup names.
 	now func() time.Time
-	// drawChart renders Tab.Chart (addScatterChart); tests swap it.
+	// drawChart renders Tab.Chart (addChart); tests swap it.
 	drawChart chartDrawer
 }
 
@@ -98,7 +98,7 @@ func New(path string, opts Options) *Workbook {
 	if opts.Backups < 0 {
 		opts.Backups = 0
 	}
-	return &Workbook{path: path, opts: opts, now: time.Now, drawChart: addScatterChart}
+	return &Workbook{path: path, opts: opts, now: time.Now, drawChart: addChart}
 }
 
 // Describe names the workbook by its path.

@@ -537,6 +537,9 @@ func (s *Server) addChart(b *book, r *sheetsapi.AddChartRequest) (*sheetsapi.Res
 		r.Chart.Position.OverlayPosition.AnchorCell == nil {
 		return nil, failf("the fake only implements charts with an overlayPosition.anchorCell")
 	}
+	if err := checkChartSpec(r.Chart.Spec); err != nil {
+		return nil, err
+	}
 	c := *r.Chart
 	if c.ChartId == 0 {
 		c.ChartId = s.nextID()
@@ -560,6 +563,9 @@ func updateChartSpec(b *book, r *sheetsapi.UpdateChartSpecRequest) error {
 	if t == nil {
 		return failf("No chart with id: %d", r.ChartId)
 	}
+	if err := checkChartSpec(r.Spec); err != nil {
+		return err
+	}
 	c := *t.Charts[i]
 	c.Spec = r.Spec
 	t.Charts[i] = &c
@@ -572,6 +578,26 @@ func deleteEmbeddedObject(b *book, r *sheetsapi.DeleteEmbeddedObjectRequest) err
 		return failf("No object with id: %d", r.ObjectId)
 	}
 	t.Charts = append(t.Charts[:i:i], t.Charts[i+1:]...)
+	return nil
+}
+
+// basicChartTypes are the values the API accepts for BasicChartSpec.chartType.
+var basicChartTypes = map[string]bool{"BAR": true, "LINE": true, "AREA": true, "COLUMN": true,
+	"SCATTER": true, "COMBO": true, "STEPPED_AREA": true}
+
+// checkChartSpec refuses what the real API refuses in a basic chart: an unknown chart
+// type, and a chart with no domain or no series.
+func checkChartSpec(spec *sheetsapi.ChartSpec) error {
+	if spec == nil || spec.BasicChart == nil {
+		return failf("the fake only implements basic charts")
+	}
+	b := spec.BasicChart
+	if !basicChartTypes[b.ChartType] {
+		return failf("Invalid value at 'requests[0].add_chart.chart.spec.basic_chart.chart_type' (type.googleapis.com/google.apps.sheets.v4.BasicChartType), %q", b.ChartType)
+	}
+	if len(b.Domains) == 0 || len(b.Series) == 0 {
+		return failf("Invalid requests[0].addChart: a %s chart needs a domain and at least one series.", b.ChartType)
+	}
 	return nil
 }
 
