@@ -173,7 +173,6 @@ func TestReadRespectsVolunteerEditsAndReportsUnreadableRows(t *testing.T) {
 	}
 }
 
-
 func TestProgressCountsWeeks(t *testing.T) {
 	mon := day1
 	rows := []Row{
