@@ -513,9 +513,8 @@ func (c Config) Validate() error {
 		case s.XLSX == "" && s.SpreadsheetID == "":
 			bad(key, "set xlsx (a local workbook) or spreadsheet_id (a Google Sheet)")
 		}
-		if s.XLSX != "" && !strings.HasSuffix(strings.ToLower(s.XLSX), ".xlsx") {
-			bad(key+".xlsx", "%q is not an .xlsx file", s.XLSX)
-		}
+		// What the file at source.xlsx really is (an .ods, a CSV) is told by the xlsx backend
+		// from its content, with how to save it as .xlsx; its name alone proves nothing.
 		if s.SpreadsheetID != "" {
 			if err := checkCredentials(s); err != nil {
 				bad(key+".credentials_json", "%v", err)

@@ -66,7 +66,6 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"bad date order", "source:\n  xlsx: a.xlsx\ndate_order: YMD\n", "date_order"},
 		{"weights not 100", "source:\n  xlsx: a.xlsx\nscoring:\n  power_points: 50\n", "scoring.power_points"},
 		{"output clashes with input", "source:\n  xlsx: a.xlsx\noutputs:\n  priorities: Partners\n", "outputs.priorities"},
-		{"not an xlsx", "source:\n  xlsx: a.csv\n", "source.xlsx"},
 		{"short cadence", "source:\n  xlsx: a.xlsx\nscoring:\n  cadence: [14, 30]\n", "scoring.cadence"},
 		{"unknown top-level key", "source:\n  xlsx: a.xlsx\nschedual: \"@every 1h\"\n", "schedual"},
 		{"unknown key in a listed source", "sources:\n  - name: north\n    xlsx: a.xlsx\n    spreadsheet: abc\n", "spreadsheet"},

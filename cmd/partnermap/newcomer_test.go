@@ -143,3 +143,21 @@ func TestMisspeltHeadersTypedInLibreOfficeAreReportedWithTheColumnMeant(t *testi
 		}
 	}
 }
+
+// testdata/misspelt.ods was saved by LibreOffice: sync and check say what it is and how to
+// save it as .xlsx, and leave it as it was.
+func TestAnODSWorkbookGetsAHintToSaveItAsXLSX(t *testing.T) {
+	path := copyFixture(t, "misspelt.ods")
+	before, _ := os.ReadFile(path)
+	for _, args := range [][]string{{"sync", "--now"}, {"check"}} {
+		code, stdout, stderr := partnermap(t, append(args, "--xlsx", path)...)
+		out := stdout + stderr
+		if code != exitFailed || !strings.Contains(out, "it is an OpenDocument spreadsheet (.ods)") ||
+			!strings.Contains(out, `File › Save As…, file type \"Excel 2007-365 (.xlsx)\"`) && !strings.Contains(out, `File › Save As…, file type "Excel 2007-365 (.xlsx)"`) {
+			t.Errorf("%v: exit %d, want %d with the .ods named and how to save it as .xlsx:\n%s", args, code, exitFailed, out)
+		}
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("the .ods was changed")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -78,6 +79,12 @@ func (w *Workbook) AddInputTabs(ctx context.Context, tabs []sheets.InputTab) ([]
 
 // createWorkbook writes a new workbook holding exactly tabs.
 func (w *Workbook) createWorkbook(tabs []sheets.InputTab) ([]string, error) {
+	// What is created is an .xlsx workbook; under another name (groups.ods) a spreadsheet
+	// program would take it for what the name says and fail to open it.
+	if ext := filepath.Ext(w.path); !strings.EqualFold(ext, ".xlsx") {
+		return nil, fmt.Errorf("create workbook %s: partnermap creates .xlsx workbooks, so the name must end in .xlsx, not %q: %w",
+			w.path, ext, ErrNotWorkbook)
+	}
 	f := excelize.NewFile()
 	defer f.Close()
 	// A new file starts with one sheet; it becomes the first tab.

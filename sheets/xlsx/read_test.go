@@ -283,7 +283,7 @@ func TestReadRefusesWhatItCannotRead(t *testing.T) {
 		contains string
 	}{
 		{"a missing file says how to create one", filepath.Join(dir, "nope.xlsx"), Options{}, fs.ErrNotExist, "run `partnermap init`"},
-		{"a text file is not a workbook", write("notes.xlsx", []byte("just some text")), Options{}, ErrNotWorkbook, "not a zip"},
+		{"a text file is not a workbook", write("notes.xlsx", []byte("just some text")), Options{}, ErrNotWorkbook, "it is a plain text file, not an .xlsx workbook"},
 		{"a zip without a workbook is not a workbook", write("other.xlsx", zipOf(t, map[string]string{"readme.txt": "hi"})), Options{}, ErrNotWorkbook, "zip archive but"},
 		{"a legacy .xls is not a workbook", write("old.xlsx", append(append([]byte{}, oleMagic...), make([]byte, 512)...)), Options{}, ErrNotWorkbook, ".xls"},
 		{"a password-protected workbook says to remove the password", encrypted, Options{}, ErrPasswordProtected, "password-protected"},

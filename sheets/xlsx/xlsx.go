@@ -235,9 +235,11 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 		if bytes.Contains(data, utf16le("EncryptionInfo")) || bytes.Contains(data, utf16le("EncryptedPackage")) {
 			return nil, fmt.Errorf("open workbook %s: %w", w.path, ErrPasswordProtected)
 		}
-		return nil, fmt.Errorf("open workbook %s: it is an old-format .xls file; save it as .xlsx: %w", w.path, ErrNotWorkbook)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if what, fix := notXLSX(data, zipOrNil(zr, err)); what != "" {
+		return nil, &notWorkbookError{path: w.path, what: what, fix: fix}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: the file is not a zip archive (%v): %w", w.path, err, ErrNotWorkbook)
 	}
