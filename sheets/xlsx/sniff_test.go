@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partnermap/partnermap/internal/longtest"
 	"github.com/partnermap/partnermap/sheets"
 )
 
@@ -65,9 +66,7 @@ func TestAnODSSavedByLibreOfficeGetsTheHint(t *testing.T) {
 	if err != nil {
 		t.Skip("LibreOffice (soffice) is not installed; CI installs it")
 	}
-	if testing.Short() {
-		t.Skip("starts LibreOffice: skipped with -short")
-	}
+	longtest.Skip(t, "starts LibreOffice")
 	dir := t.TempDir()
 	src := filepath.Join(dir, "groups.xlsx")
 	must(t, os.WriteFile(src, readFile(t, inputFixture(t)), 0o644))
