@@ -71,6 +71,8 @@ type Report struct {
 	// HistoryAdded counts History rows of the as-of day, HistoryRebuilt the reconstructed
 	// rows a rebuild added, and HistoryRows all rows written.
 	HistoryAdded, HistoryRebuilt, HistoryRows int
+	// Moves are the partners' latest moves within history.MovedDays, by partner key.
+	Moves map[string]history.Move
 	// Changes describes, per output tab, what differs from what is there now (dry runs).
 	Changes   []Change
 	InputHash string
@@ -261,6 +263,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		in.History = out.Rows
 		in.Progress = history.Progress(out.Rows, rep.AsOf)
 		in.Moves = history.Moves(out.Rows, rep.AsOf, history.MovedDays)
+		rep.Moves = in.Moves
 	} else {
 		in.Names.Progress = "" // drawn from History only
 	}

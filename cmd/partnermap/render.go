@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/history"
 	"github.com/partnermap/partnermap/render/svg"
 	"github.com/partnermap/partnermap/sync"
 )
@@ -89,7 +90,14 @@ func (a *app) render(cmd *cobra.Command, f renderFlags) error {
 		return configErrOrFail(timedOut(rctx, cfg, err))
 	}
 	var pic bytes.Buffer
-	if err := svg.PowerMap(&pic, rep.Result, svg.Options{Title: f.title, HighPower: cfg.Scoring.HighPower}); err != nil {
+	paths := map[string][][2]float64{}
+	for _, as := range rep.Result.Assessments {
+		for _, p := range rep.Moves[as.Partner.Key].Path {
+			paths[as.Partner.Name] = append(paths[as.Partner.Name], [2]float64{p.Support, p.Power})
+		}
+	}
+	if err := svg.PowerMap(&pic, rep.Result, svg.Options{Title: f.title, HighPower: cfg.Scoring.HighPower,
+		Paths: paths, PathDays: history.MovedDays}); err != nil {
 		return &exitError{code: exitFailed, err: err}
 	}
 	n := len(rep.Result.Assessments)

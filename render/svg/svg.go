@@ -28,6 +28,11 @@ type Options struct {
 	HighPower float64
 	// Width and Height in pixels; 0 means 960 and 680.
 	Width, Height int
+	// Paths are where moved partners stood before, by partner name: (support, power)
+	// points, oldest first. Each is drawn as a trail ending at the partner's circle.
+	Paths map[string][][2]float64
+	// PathDays says how far back the paths go, for the key (e.g. 90).
+	PathDays int
 }
 
 // Point is one partner on the map.
@@ -124,6 +129,10 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 	if crowded {
 		f.bottom -= 30 // two lines below say which partners are named
 	}
+	trail := trailKey(pts, opts)
+	if trail != "" {
+		f.bottom -= 15 // a line below explains the trails
+	}
 	s := svgWriter{b}
 
 	s.printf(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Helvetica, Arial, sans-serif">`+"\n",
@@ -203,6 +212,8 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 	marks := place(pts, f)
 	labels := placeLabels(marks, obstacles, box{f.left, f.top, f.right, f.bottom}, maxLabels)
 
+	drawPaths(s, marks, f, opts.Paths)
+
 	// Leader lines first, so markers and labels are drawn over them.
 	for _, l := range labels {
 		if l.leader {
@@ -240,6 +251,13 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 		"The number in each circle is the partner's alignment ring: 1 core leader, 2 potential leader, 3 active participant, 4 passive supporter, 5 not yet aligned.")
 	s.text(f.left, ky+15, fmt.Sprintf(`font-size="%.0f" fill="#5F6368"`, smallSize),
 		fmt.Sprintf("Dashed lines: support 0 and power %s (the quadrant thresholds). Closer rings have larger circles.", trimFloat(high)))
+	if trail != "" {
+		y := ky - 15
+		if crowded {
+			y = ky - 45
+		}
+		s.text(f.left, y, fmt.Sprintf(`font-size="%.0f" fill="#3C4043"`, smallSize), trail)
+	}
 	if crowded {
 		// Say what the names leave out, so nobody reads an unnamed circle as unimportant by mistake.
 		s.text(f.left, ky-30, fmt.Sprintf(`font-size="%.0f" font-weight="bold" fill="#3C4043"`, smallSize),
@@ -250,6 +268,57 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 				len(marks)-len(labels), smaller(marks)))
 	}
 	s.printf("</svg>\n")
+}
+
+// drawPaths draws each moved partner's trail, from a hollow dot where it stood first to its
+// circle now, under the circles and labels.
+func drawPaths(s svgWriter, marks []mark, f frame, paths map[string][][2]float64) {
+	for _, m := range marks {
+		path := paths[m.p.Name]
+		if !travelled(m.p, path) {
+			continue
+		}
+		var pts []string
+		for _, p := range path {
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", f.x(clamp(p[0], xLo, xHi)), f.y(clamp(p[1], yLo, yHi))))
+		}
+		pts = append(pts, fmt.Sprintf("%.1f,%.1f", m.x, m.y))
+		ink := render.QuadrantTone(m.p.Quadrant).Ink()
+		s.printf(`<polyline points="%s" fill="none" stroke="%s" stroke-width="2" stroke-opacity="0.55" stroke-linejoin="round"/>`+"\n", strings.Join(pts, " "), ink)
+		s.printf(`<circle cx="%.1f" cy="%.1f" r="3.5" fill="#FFFFFF" stroke="%s" stroke-width="1.5"/>`+"\n",
+			f.x(clamp(path[0][0], xLo, xHi)), f.y(clamp(path[0][1], yLo, yHi)), ink)
+	}
+}
+
+// travelled reports whether a path leaves p's place (a partner can change ring without moving on the map).
+func travelled(p Point, path [][2]float64) bool {
+	for _, q := range path {
+		if q[0] != p.Support || q[1] != p.Power {
+			return true
+		}
+	}
+	return false
+}
+
+// trailKey explains the trails in a line of the key, or is "" when there are none.
+func trailKey(pts []Point, opts Options) string {
+	n := 0
+	for _, p := range pts {
+		if travelled(p, opts.Paths[p.Name]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	who := fmt.Sprintf("%d partners that moved", n)
+	if n == 1 {
+		who = "partner that moved"
+	}
+	if opts.PathDays > 0 {
+		return fmt.Sprintf("Trails: where the %s stood %d days ago (hollow dot) and the way it came to its circle.", who, opts.PathDays)
+	}
+	return fmt.Sprintf("Trails: where the %s stood before (hollow dot) and the way it came to its circle.", who)
 }
 
 // signed writes a support value as the scale does: -2, -1, 0, +1, +2.

@@ -433,3 +433,48 @@ func BenchmarkPowerMap(b *testing.B) {
 		})
 	}
 }
+
+func TestMovedPartnersDrawATrailToTheirCircle(t *testing.T) {
+	res := demoResult(t)
+	moved := res.Assessments[0]
+	from := [2]float64{-1, 2}
+	var b bytes.Buffer
+	err := PowerMap(&b, res, Options{Paths: map[string][][2]float64{
+		moved.Partner.Name:              {from, {0.5, 3}},
+		res.Assessments[1].Partner.Name: {{res.Assessments[1].Support, res.Assessments[1].Power}}, // did not move on the map
+		"Not a partner":                 {{0, 1}},
+	}, PathDays: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "trail.svg")
+	if *update {
+		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	} else if want, err := os.ReadFile(golden); err != nil || !bytes.Equal(want, b.Bytes()) {
+		t.Errorf("picture differs from %s (%v); run with -update after an intended change and look at it", golden, err)
+	}
+	out := b.String()
+	if n := strings.Count(out, "<polyline"); n != 1 {
+		t.Fatalf("%d trails drawn, want 1 (only the partner whose place changed)", n)
+	}
+	f := frame{left: 78, top: 74, right: 960 - 24, bottom: 680 - 92 - 15} // a line of the key explains the trails
+	start := fmt.Sprintf("%.1f,%.1f", f.x(from[0]), f.y(from[1]))
+	if !strings.Contains(out, `points="`+start+" ") {
+		t.Errorf("the trail does not start where the partner stood (%s)", start)
+	}
+	if strings.Index(out, "<polyline") > strings.Index(out, `stroke="#FFFFFF" stroke-width="1.5"/>`) {
+		t.Errorf("the trail is drawn over the markers")
+	}
+	if !strings.Contains(out, "where the partner that moved stood 90 days ago") {
+		t.Errorf("the key does not explain the trails")
+	}
+	var plain bytes.Buffer
+	if err := PowerMap(&plain, res, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "polyline") || strings.Contains(plain.String(), "trails") {
+		t.Errorf("a picture without paths draws or explains trails")
+	}
+}
