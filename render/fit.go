@@ -2,6 +2,7 @@ package render
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -9,10 +10,12 @@ import (
 )
 
 // Column fitting: a column is widened to its longest cell so that names, dates and next
-// steps show whole, up to maxFitWidth characters (longer text, such as a long "Why", is
-// cut at the column edge rather than making the tab scroll sideways).
+// steps show whole, up to maxFitWidth characters. A column with longer text, such as a
+// long "Why", is wrapWidth wide and wraps its text, the row growing taller: the whole text
+// shows, the tab does not scroll sideways, and a page one tab wide stays readable.
 const (
 	maxFitWidth = 100
+	wrapWidth   = 60
 	// defaultWidth is what a spreadsheet program shows for a column with no width set.
 	defaultWidth = 8.43
 	// fitRows bounds the rows measured: the first screens are what people look at, and
@@ -45,6 +48,13 @@ func fitWidths(t *sheets.Tab) {
 			need = math.Min(math.Ceil(need)+2, maxFitWidth)
 			for len(t.Widths) <= c {
 				t.Widths = append(t.Widths, 0)
+			}
+			if cell.Kind == sheets.Text && need > wrapWidth {
+				if !slices.Contains(t.WrapCols, c) {
+					t.WrapCols = append(t.WrapCols, c)
+				}
+				t.Widths[c] = wrapWidth // even where a wider column was asked for
+				continue
 			}
 			have := t.Widths[c]
 			if have <= 0 {

@@ -24,20 +24,35 @@ func TestFitWidthsWidensToTheLongestCellOnly(t *testing.T) {
 	}
 	fitWidths(&tab)
 	want := []float64{
-		16,  // "Warm path" fits the width set on purpose, which stays
-		30,  // so does the partner
-		100, // the longest detail is cut at the cap
-		12,  // a date, from the default width
+		16, // "Warm path" fits the width set on purpose, which stays
+		30, // so does the partner
+		60, // the long details wrap at the wrap width
+		12, // a date, from the default width
 		// and a hidden helper column is left alone
 	}
 	if !reflect.DeepEqual(tab.Widths, want) {
 		t.Errorf("widths %v, want %v", tab.Widths, want)
 	}
+	if !reflect.DeepEqual(tab.WrapCols, []int{2}) {
+		t.Errorf("wrap columns %v, want [2]: only the details run past the wrap width", tab.WrapCols)
+	}
 
+	// A column asked for wider than the wrap width is narrowed to it when its text wraps,
+	// so a tab one page wide stays readable.
 	tab.Rows = tab.Rows[:3]
-	tab.Widths = []float64{16, 30, 60}
+	tab.Widths = []float64{16, 30, 90}
+	tab.WrapCols = nil
 	fitWidths(&tab)
-	if got := tab.Widths[2]; got != 81 {
-		t.Errorf("detail width %v, want 81 (87 characters, most narrower than a digit, and a margin)", got)
+	if got := tab.Widths[2]; got != wrapWidth || !reflect.DeepEqual(tab.WrapCols, []int{2}) {
+		t.Errorf("detail width %v, wrap columns %v; want %v and [2]", got, tab.WrapCols, wrapWidth)
+	}
+
+	// Text that fits under the wrap width widens its column and does not wrap.
+	tab.Rows[2][2] = tx(strings.Repeat("d", 50))
+	tab.Widths = []float64{16, 30, 20}
+	tab.WrapCols = nil
+	fitWidths(&tab)
+	if got := tab.Widths[2]; got != 47 || tab.WrapCols != nil {
+		t.Errorf("detail width %v, wrap columns %v; want 47 (50 characters, most narrower than a digit, and a margin) and none", got, tab.WrapCols)
 	}
 }

@@ -68,6 +68,7 @@ func Tabs(in Input) []sheets.Tab {
 	add := func(name string, build func(string, Input) sheets.Tab) {
 		if name != "" {
 			tab := build(name, in)
+			tab.Legend = true // row 1 of every output tab is its legend
 			fitWidths(&tab)
 			tabs = append(tabs, tab)
 		}

@@ -142,6 +142,11 @@ func (s *Snapshot) Tab(name string) (TabInfo, bool) {
 
 // Tab is one output tab to write: a grid of cells laid out from A1, plus presentation hints
 // that each backend renders as well as it can.
+//
+// Every tab prints landscape, one page wide and as many pages tall as it needs, with its
+// FrozenRows (the legend and header) repeated at the top of each page, where the backend
+// has print settings: xlsx does; the Google Sheets API has none, and Google Sheets repeats
+// frozen rows on every printed page by itself.
 type Tab struct {
 	Name string
 	// Rows is the whole grid: Rows[0] is sheet row 1.
@@ -161,6 +166,13 @@ type Tab struct {
 	// Rules colour cells by a condition the spreadsheet program re-checks every day it is
 	// opened, so "overdue" stays true between syncs; backends without them show Highlights only.
 	Rules []Rule
+	// Legend says Rows[0] is the tab's legend, one long text in its first cell: a backend
+	// that can spreads it over the width of the tab's other rows, wrapped, so it shows and
+	// prints whole instead of running past the last column.
+	Legend bool
+	// WrapCols are columns (0-based) of long text that wraps within the column's width, the
+	// row growing taller, so the whole text shows and a printed page stays readable.
+	WrapCols []int
 }
 
 // Condition is when a Rule colours a cell, judged against the day the spreadsheet is viewed.

@@ -64,7 +64,7 @@ func inputRequests(in sheets.InputTab, id int64) []*sheetsapi.Request {
 
 	header := &sheetsapi.RowData{}
 	for i, h := range in.Header {
-		d := cellData(sheets.TextCell(h), true, "")
+		d := cellData(sheets.TextCell(h), true, "", false)
 		if i < len(in.Notes) {
 			d.Note = in.Notes[i]
 		}
@@ -74,7 +74,7 @@ func inputRequests(in sheets.InputTab, id int64) []*sheetsapi.Request {
 	for _, r := range in.Rows {
 		rd := &sheetsapi.RowData{}
 		for _, c := range r {
-			rd.Values = append(rd.Values, cellData(c, false, ""))
+			rd.Values = append(rd.Values, cellData(c, false, "", false))
 		}
 		data = append(data, rd)
 	}

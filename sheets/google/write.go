@@ -307,12 +307,19 @@ func outputRows(t sheets.Tab, rows int64) []*sheetsapi.RowData {
 	for _, h := range t.Highlights {
 		tone[[2]int{h.Row, h.Col}] = h.Tone
 	}
+	wrap := map[int]bool{}
+	for _, c := range t.WrapCols {
+		wrap[c] = true
+	}
 	out := make([]*sheetsapi.RowData, rows)
 	for r := range out {
 		rd := &sheetsapi.RowData{}
 		if r < len(t.Rows) {
 			for c, cell := range t.Rows[r] {
-				rd.Values = append(rd.Values, cellData(cell, bold[r], tone[[2]int{r, c}]))
+				// Google Sheets grows a row to fit its wrapped text by itself. The legend
+				// (row 0) is left to run over the empty cells beside it.
+				wrapped := wrap[c] && cell.Kind == sheets.Text && cell.Text != "" && !(t.Legend && r == 0)
+				rd.Values = append(rd.Values, cellData(cell, bold[r], tone[[2]int{r, c}], wrapped))
 			}
 		}
 		out[r] = rd
@@ -323,7 +330,7 @@ func outputRows(t sheets.Tab, rows int64) []*sheetsapi.RowData {
 		}
 		rd := out[h.Row]
 		for len(rd.Values) <= h.Col {
-			rd.Values = append(rd.Values, cellData(sheets.Cell{}, bold[h.Row], tone[[2]int{h.Row, len(rd.Values)}]))
+			rd.Values = append(rd.Values, cellData(sheets.Cell{}, bold[h.Row], tone[[2]int{h.Row, len(rd.Values)}], false))
 		}
 	}
 	return out
@@ -331,7 +338,7 @@ func outputRows(t sheets.Tab, rows int64) []*sheetsapi.RowData {
 
 // cellData renders one cell. Text is always a stringValue, never parsed, so a partner named
 // "=IMPORTXML(...)" stays text rather than becoming a live formula.
-func cellData(c sheets.Cell, bold bool, tone sheets.Tone) *sheetsapi.CellData {
+func cellData(c sheets.Cell, bold bool, tone sheets.Tone, wrap bool) *sheetsapi.CellData {
 	d := &sheetsapi.CellData{}
 	var f sheetsapi.CellFormat
 	switch c.Kind {
@@ -357,7 +364,10 @@ func cellData(c sheets.Cell, bold bool, tone sheets.Tone) *sheetsapi.CellData {
 	if hex, ok := tones[tone]; ok {
 		f.BackgroundColor = color(hex)
 	}
-	if f.NumberFormat != nil || f.TextFormat != nil || f.BackgroundColor != nil {
+	if wrap {
+		f.WrapStrategy = "WRAP"
+	}
+	if f.NumberFormat != nil || f.TextFormat != nil || f.BackgroundColor != nil || f.WrapStrategy != "" {
 		d.UserEnteredFormat = &f
 	}
 	return d

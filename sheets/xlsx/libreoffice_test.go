@@ -2,9 +2,12 @@ package xlsx_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +51,7 @@ func TestLibreOfficeOpensTheWrittenWorkbook(t *testing.T) {
 		Names: render.Names{Priorities: "Priorities", FollowUps: "Follow-ups", PowerMap: "Power Map", Connections: "Connections",
 			Owners: "Owners", DataIssues: "Data Issues", SyncStatus: "Sync Status"},
 		Status: render.Status{Source: path, SyncedAt: asOf.Time().Add(9 * time.Hour), AsOf: asOf}})
+	out = append(out, longOutputTab("Long List", 150))
 	if err := w.Write(ctx, snap, out, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -84,6 +88,93 @@ func TestLibreOfficeOpensTheWrittenWorkbook(t *testing.T) {
 		}
 		if start := strings.Join(strings.Fields(chart.Title)[:3], " "); !strings.Contains(string(text), start) {
 			t.Errorf("the PDF does not show the chart titled %q", chart.Title)
+		}
+		checkPrinted(t, pdf, out, chart)
+	}
+}
+
+// longOutputTab is an output tab as render lays one out, with rows enough for several
+// printed pages.
+func longOutputTab(name string, n int) sheets.Tab {
+	tab := sheets.Tab{Name: name, FrozenRows: 2, BoldRows: []int{1}, Legend: true, Widths: []float64{30, 8, 60}, WrapCols: []int{2},
+		Rows: [][]sheets.Cell{{sheets.TextCell("A long list to print: its legend and header repeat on every page. Do not edit: this tab is replaced on every sync.")},
+			{sheets.TextCell("Partner"), sheets.TextCell("Score"), sheets.TextCell("Why")}}}
+	for i := range n {
+		tab.Rows = append(tab.Rows, []sheets.Cell{sheets.TextCell(fmt.Sprintf("Partner %d", i+1)), sheets.IntCell(i % 100),
+			sheets.TextCell(strings.Repeat("power 4 of 5 (+30); strongly supports us (+2: +25); ", 1+i%3))})
+	}
+	return tab
+}
+
+// checkPrinted reads the PDF LibreOffice printed, page by page: every output tab prints on
+// landscape pages that each name the tab in the footer; the demo's tabs fit one page each;
+// the long tab takes several, each starting with the whole legend and the header; and the
+// chart lies whole on one page of the Power Map.
+func checkPrinted(t *testing.T, pdf string, out []sheets.Tab, chart *sheets.Chart) {
+	t.Helper()
+	text, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	pages := strings.Split(string(text), "\f")
+	info, err := exec.Command("pdfinfo", "-f", "1", "-l", strconv.Itoa(len(pages)), pdf).Output()
+	if err != nil {
+		t.Skipf("pdfinfo: %v", err)
+	}
+	landscape := map[int]bool{}
+	for _, m := range regexp.MustCompile(`Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)`).FindAllStringSubmatch(string(info), -1) {
+		n, _ := strconv.Atoi(m[1])
+		w, _ := strconv.ParseFloat(m[2], 64)
+		h, _ := strconv.ParseFloat(m[3], 64)
+		landscape[n-1] = w > h
+	}
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	for _, tab := range out {
+		footer := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(tab.Name) + `\s+Page (\d+) of (\d+)\s*$`)
+		var mine []int
+		for i, p := range pages {
+			if footer.MatchString(p) {
+				mine = append(mine, i)
+			}
+		}
+		switch {
+		case len(mine) == 0:
+			t.Errorf("%s: no printed page names the tab in its footer", tab.Name)
+			continue
+		case tab.Name == "Long List" && len(mine) < 2:
+			t.Errorf("%s: printed on %d page; want several, to see the header repeat", tab.Name, len(mine))
+		case tab.Name != "Long List" && len(mine) != 1:
+			t.Errorf("%s: the demo's tab printed on %d pages; want 1, landscape and one page wide", tab.Name, len(mine))
+		}
+		legendEnd := strings.Fields(tab.Rows[0][0].Text)
+		legendEnd = legendEnd[max(len(legendEnd)-8, 0):]
+		for _, i := range mine {
+			if !landscape[i] {
+				t.Errorf("%s: page %d is portrait", tab.Name, i+1)
+			}
+			if !strings.Contains(flat(pages[i]), strings.Join(legendEnd, " ")) {
+				t.Errorf("%s: page %d does not show the end of the legend (%q): it is cut or not repeated", tab.Name, i+1, strings.Join(legendEnd, " "))
+			}
+			if tab.FrozenRows > 1 {
+				for _, h := range tab.Rows[1] {
+					if !strings.Contains(pages[i], h.Text) {
+						t.Errorf("%s: page %d has no header %q", tab.Name, i+1, h.Text)
+					}
+				}
+			}
+		}
+		if tab.Chart == nil {
+			continue
+		}
+		var withChart []int
+		for _, i := range mine {
+			p := flat(pages[i])
+			if strings.Contains(p, flat(chart.Title)) && strings.Contains(p, strings.Fields(chart.XTitle)[0]) {
+				withChart = append(withChart, i+1)
+			}
+		}
+		if len(withChart) != 1 {
+			t.Errorf("%s: the chart's title and axis show on pages %v; want them on one page", tab.Name, withChart)
 		}
 	}
 }

@@ -196,6 +196,9 @@ type styleKey struct {
 	bold   bool
 	format string // number format code, "" for General
 	tone   sheets.Tone
+	// wrap wraps long text within the cell's width (or its merged range's); top puts it
+	// at the top of a tall row.
+	wrap, top bool
 }
 
 // renderer writes tabs into an open workbook, creating each cell style once.
@@ -240,6 +243,12 @@ func (r *renderer) style(k styleKey) (int, error) {
 	}
 	if fill, ok := toneFills[k.tone]; ok {
 		s.Fill = solid(fill)
+	}
+	if k.wrap || k.top {
+		s.Alignment = &excelize.Alignment{WrapText: k.wrap}
+		if k.top {
+			s.Alignment.Vertical = "top"
+		}
 	}
 	id, err := r.f.NewStyle(s)
 	if err != nil {
@@ -306,6 +315,9 @@ func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool) error {
 		}
 	}
 	if err := r.sheetExtras(t); err != nil {
+		return err
+	}
+	if err := r.printSetup(t); err != nil {
 		return err
 	}
 	sw, err := r.f.NewStreamWriter(t.Name)
@@ -383,6 +395,11 @@ func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab) error {
 	for _, b := range t.BoldRows {
 		bold[b] = true
 	}
+	wrap := map[int]bool{}
+	for _, c := range t.WrapCols {
+		wrap[c] = true
+	}
+	legendEnd, legendHeight := legendSpan(t)
 	highlights := map[int][]sheets.Highlight{}
 	last := len(t.Rows) - 1
 	for _, h := range t.Highlights {
@@ -427,6 +444,10 @@ func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab) error {
 			if v != nil && bold[ri] {
 				k.bold = true
 			}
+			if c.Kind == sheets.Text && v != nil && (wrap[ci] && !(t.Legend && ri == 0) || t.Legend && ri == 0 && ci == 0 && legendEnd > 0) {
+				k.wrap = true
+				k.top = t.Legend && ri == 0
+			}
 			if k == (styleKey{}) {
 				vals = append(vals, v)
 				continue
@@ -437,7 +458,18 @@ func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab) error {
 			}
 			vals = append(vals, excelize.Cell{StyleID: id, Value: v})
 		}
-		if err := sw.SetRow("A"+strconv.Itoa(ri+1), vals); err != nil {
+		var opts []excelize.RowOpts
+		if lines := wrappedLines(t, row, wrap); lines > 1 && !(ri == 0 && legendEnd > 0) {
+			// Spreadsheet programs do not grow a row for wrapped text when they open a file.
+			opts = append(opts, excelize.RowOpts{Height: math.Min((float64(lines)+0.2)*lineHeight, maxRowHeight)})
+		}
+		if ri == 0 && legendEnd > 0 {
+			opts = append(opts, excelize.RowOpts{Height: legendHeight})
+			if err := sw.MergeCell("A1", sheets.ColumnName(legendEnd)+"1"); err != nil {
+				return fmt.Errorf("spread the legend over the tab: %w", err)
+			}
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(ri+1), vals, opts...); err != nil {
 			return fmt.Errorf("write row %d: %w", ri+1, err)
 		}
 	}
