@@ -303,8 +303,31 @@ func syncStatus(name string, in Input) sheets.Tab {
 	t.add(text("Data issues: info"), num(counts[scoring.SevInfo]))
 	t.add(text("Duration"), text(s.Duration.Round(time.Millisecond).String()))
 	t.add(text("Version"), text(s.Version))
+	t.add(text(CommitmentsItem), text(CommitmentsRule))
 	t.add(text(InputHashItem), text(s.InputHash))
 	return t.tab
+}
+
+// CommitmentsItem labels the Sync Status row that says how open next steps are counted. A
+// Sync Status without it was written before version 2, when a newer meeting closed an older
+// undone step; the first sync that finds it missing tells the admin those steps are back.
+const (
+	CommitmentsItem = "Open next steps"
+	CommitmentsRule = "every undone step stays open until marked Done"
+)
+
+// StatusValue finds the value of an item in a Sync Status tab as read back, and whether the
+// item is there at all.
+func StatusValue(t *sheets.Table, item string) (string, bool) {
+	if t == nil {
+		return "", false
+	}
+	for _, row := range t.Rows {
+		if len(row) >= 2 && row[0].Kind == sheets.Text && row[0].Text == item {
+			return row[1].String(), true
+		}
+	}
+	return "", false
 }
 
 // InputHashItem labels the Sync Status row that holds the hash of the inputs and config the
@@ -358,13 +381,6 @@ func ReadStatus(t *sheets.Table) Recorded {
 
 // PreviousHash finds the input hash in a Sync Status tab as read back, or "".
 func PreviousHash(t *sheets.Table) string {
-	if t == nil {
-		return ""
-	}
-	for _, row := range t.Rows {
-		if len(row) >= 2 && row[0].Kind == sheets.Text && row[0].Text == InputHashItem {
-			return row[1].String()
-		}
-	}
-	return ""
+	h, _ := StatusValue(t, InputHashItem)
+	return h
 }

@@ -19,6 +19,8 @@ type Config struct {
 	ReassessDays int `mapstructure:"reassess_days"`
 	// DeepenDays: a Transactional partner first met longer ago than this should go deeper.
 	DeepenDays int `mapstructure:"deepen_days"`
+	// AnswerDays: a small ask still Pending longer than this after its meeting needs an answer.
+	AnswerDays int `mapstructure:"answer_days"`
 	// Cadence is the check-in cadence in days for rings 1–5; 0 means no check-in is due.
 	Cadence []int `mapstructure:"cadence"`
 
@@ -69,6 +71,7 @@ func DefaultConfig() Config {
 		DefaultDueDays:         14,
 		ReassessDays:           365,
 		DeepenDays:             180,
+		AnswerDays:             14,
 		Cadence:                []int{14, 30, 60, 90, 0},
 		CoreLeadership:         2,
 		PotentialLeadership:    1,
@@ -112,7 +115,8 @@ func (c Config) Validate() error {
 	}
 	for _, k := range []intKey{
 		{"window_days", c.WindowDays}, {"default_due_days", c.DefaultDueDays},
-		{"reassess_days", c.ReassessDays}, {"deepen_days", c.DeepenDays}, {"max_relationships", c.MaxRelationships},
+		{"reassess_days", c.ReassessDays}, {"deepen_days", c.DeepenDays},
+		{"answer_days", c.AnswerDays}, {"max_relationships", c.MaxRelationships},
 	} {
 		if k.v <= 0 {
 			bad(k.key, "must be a positive number of days or relationships, got %d", k.v)

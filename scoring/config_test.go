@@ -76,7 +76,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "several problems are reported in a fixed order",
 			edit: func(c *Config) {
-				c.MaxRelationships, c.WindowDays, c.DeepenDays = 0, -1, 0
+				c.MaxRelationships, c.WindowDays, c.DeepenDays, c.AnswerDays = 0, -1, 0, 0
 				c.PotentialParticipation, c.CoreLeadership = 0, 0
 				c.HighPower, c.MinAlignment = 0, 9
 				c.UrgencyPoints, c.TrustWeight = 115, -1
@@ -85,6 +85,7 @@ func TestValidate(t *testing.T) {
 			want: []string{
 				"scoring.window_days: must be a positive number of days or relationships, got -1",
 				"scoring.deepen_days: must be a positive number of days or relationships, got 0",
+				"scoring.answer_days: must be a positive number of days or relationships, got 0",
 				"scoring.max_relationships: must be a positive number of days or relationships, got 0",
 				"scoring.core_leadership: must be at least 1 meeting, got 0",
 				"scoring.potential_participation: must be at least 1 meeting, got 0",

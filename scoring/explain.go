@@ -10,13 +10,18 @@ import (
 // nextMove is the one thing to do next with a partner, following the deepening path of
 // the method: follow up, meet, ask, go deeper, share leadership.
 func nextMove(a *Assessment, f *facts, cfg Config, asOf Date) string {
+	ask := a.LastAsk
 	switch {
 	case a.StepOverdue:
-		return "Follow up: " + a.OpenStep.Text
+		return "Follow up: " + a.OpenSteps[0].Text
 	case !f.met:
 		return "Hold a one-to-one: learn what success looks like for them"
 	case !a.LastContact.IsZero() && !f.asked:
 		return "Make a small ask: an introduction or a second meeting"
+	case ask != nil && ask.AskOutcome == "Pending" && int(asOf-ask.Date) > cfg.AnswerDays:
+		return "Get an answer: " + strings.TrimSpace(ask.Ask)
+	case ask != nil && ask.AskOutcome == "No":
+		return "Listen again: find a different small ask"
 	case a.Partner.Stage == StageTransactional && !a.FirstContact.IsZero() && int(asOf-a.FirstContact) > cfg.DeepenDays:
 		return "Go deeper: co-sponsor an event or a joint action"
 	case a.Ring == 2:
@@ -84,31 +89,61 @@ func why(a *Assessment, cfg Config, asOf Date) string {
 	writePoints(&b, pts.access)
 
 	b.WriteString("; ")
+	overdue, soon := stepCounts(a, cfg, asOf)
 	switch {
-	case a.StepOverdue && a.CheckInDue:
-		b.WriteString("next step ")
-		b.WriteString(days(int(asOf - a.OpenStep.Due)))
-		b.WriteString(" overdue and check-in ")
-		b.WriteString(days(checkInDays(a, cfg, asOf)))
-		b.WriteString(" overdue")
 	case a.StepOverdue:
-		b.WriteString("next step ")
-		b.WriteString(days(int(asOf - a.OpenStep.Due)))
-		b.WriteString(" overdue")
+		// OpenSteps[0] is the most overdue.
+		if overdue == 1 {
+			b.WriteString("next step ")
+		} else {
+			b.WriteString(strconv.Itoa(overdue))
+			b.WriteString(" next steps overdue, the oldest by ")
+		}
+		b.WriteString(days(int(asOf - a.OpenSteps[0].Due)))
+		if overdue == 1 {
+			b.WriteString(" overdue")
+		}
+		if a.CheckInDue {
+			b.WriteString(" and check-in ")
+			b.WriteString(days(checkInDays(a, cfg, asOf)))
+			b.WriteString(" overdue")
+		}
 	case a.CheckInDue:
 		b.WriteString("check-in ")
 		b.WriteString(days(checkInDays(a, cfg, asOf)))
 		b.WriteString(" overdue")
-	case a.StepDueSoon && a.OpenStep.Due == asOf:
-		b.WriteString("next step due today")
 	case a.StepDueSoon:
-		b.WriteString("next step due in ")
-		b.WriteString(days(int(a.OpenStep.Due - asOf)))
+		// No step is overdue, so OpenSteps[0] is the first due.
+		if soon == 1 {
+			b.WriteString("next step due ")
+		} else {
+			b.WriteString(strconv.Itoa(soon))
+			b.WriteString(" next steps due soon, the first ")
+		}
+		if first := a.OpenSteps[0].Due; first == asOf {
+			b.WriteString("today")
+		} else {
+			b.WriteString("in ")
+			b.WriteString(days(int(first - asOf)))
+		}
 	default:
 		b.WriteString("nothing overdue")
 	}
 	writePoints(&b, pts.urgency)
 	return b.String()
+}
+
+// stepCounts counts a partner's open steps that are overdue and due soon.
+func stepCounts(a *Assessment, cfg Config, asOf Date) (overdue, soon int) {
+	for _, s := range a.OpenSteps {
+		switch {
+		case s.Due < asOf:
+			overdue++
+		case s.Due <= asOf.AddDays(cfg.SoonDays):
+			soon++
+		}
+	}
+	return overdue, soon
 }
 
 func checkInDays(a *Assessment, cfg Config, asOf Date) int {

@@ -82,6 +82,34 @@ func TestWhy(t *testing.T) {
 			want:     "power 3 of 5 (+20); neutral (0: +13); no warm path (+0); next step due in 3 days (+8)",
 		},
 		{
+			name:    "several next steps overdue: how many, and the oldest",
+			partner: partner("P", influence(3), stance(0)),
+			meetings: []Meeting{
+				meeting("P", ago(60), step("Old", ago(40))),
+				meeting("P", ago(20), step("New", ago(4))),
+				meeting("P", ago(10), step("Soon", ago(-2))),
+			},
+			want: "power 3 of 5 (+20); neutral (0: +13); no warm path (+0); 2 next steps overdue, the oldest by 40 days (+15)",
+		},
+		{
+			name:    "several next steps overdue and a check-in",
+			partner: partner("P", influence(3), stance(0), ringOne),
+			meetings: []Meeting{
+				meeting("P", ago(60), step("Old", ago(40))),
+				meeting("P", ago(20), step("New", ago(4))),
+			},
+			want: "power 3 of 5 (+20); neutral (0: +13); no warm path (+0); 2 next steps overdue, the oldest by 40 days and check-in 6 days overdue (+15)",
+		},
+		{
+			name:    "several next steps due soon: how many, and the first",
+			partner: partner("P", influence(3), stance(0)),
+			meetings: []Meeting{
+				meeting("P", ago(2), step("A", ago(-5))),
+				meeting("P", ago(1), step("B", asOf)),
+			},
+			want: "power 3 of 5 (+20); neutral (0: +13); no warm path (+0); 2 next steps due soon, the first today (+8)",
+		},
+		{
 			name:     "next step due today",
 			partner:  partner("P", influence(3), stance(0)),
 			meetings: []Meeting{meeting("P", ago(1), step("S", asOf))},
@@ -135,6 +163,102 @@ func TestNextMove(t *testing.T) {
 			name:     "only a planned meeting: not never met, no past meeting to ask at",
 			partner:  partner("P", known),
 			meetings: []Meeting{meeting("P", ago(-3))},
+			want:     "Keep in touch",
+		},
+		{
+			name:    "an older undone step is followed up even after a newer meeting",
+			partner: partner("P", known),
+			meetings: []Meeting{
+				meeting("P", ago(70), step("Send the budget", ago(40)), asked),
+				meeting("P", ago(5), step("Call the pastor", ago(-10))),
+			},
+			want: "Follow up: Send the budget",
+		},
+		{
+			name:    "of several overdue steps, the most overdue",
+			partner: partner("P", known),
+			meetings: []Meeting{
+				meeting("P", ago(20), step("Newer", ago(3)), asked),
+				meeting("P", ago(70), step("Older", ago(40))),
+			},
+			want: "Follow up: Older",
+		},
+		{
+			name:    "same due: the later meeting's step",
+			partner: partner("P", known),
+			meetings: []Meeting{
+				meeting("P", ago(30), step("From the earlier meeting", ago(3)), asked, row(2)),
+				meeting("P", ago(20), step("From the later meeting", ago(3)), row(3)),
+			},
+			want: "Follow up: From the later meeting",
+		},
+		{
+			name:     "an ask pending for over 14 days → get an answer",
+			partner:  partner("P", known),
+			meetings: []Meeting{meeting("P", ago(15), outcome(" Co-host the forum ", "Pending"))},
+			want:     "Get an answer: Co-host the forum",
+		},
+		{
+			name:     "an ask pending for exactly 14 days → not yet",
+			partner:  partner("P", known),
+			meetings: []Meeting{meeting("P", ago(14), outcome("Co-host the forum", "Pending"))},
+			want:     "Keep in touch",
+		},
+		{
+			name:    "only the latest ask counts: an old pending ask answered by a newer one",
+			partner: partner("P", known),
+			meetings: []Meeting{
+				meeting("P", ago(60), outcome("Co-host the forum", "Pending")),
+				meeting("P", ago(20), outcome("Sign the letter", "Yes")),
+			},
+			want: "Keep in touch",
+		},
+		{
+			name:    "the latest ask on the same date is the lower row",
+			partner: partner("P", known),
+			meetings: []Meeting{
+				meeting("P", ago(30), outcome("Sign the letter", "Yes"), row(3)),
+				meeting("P", ago(30), outcome("Co-host the forum", "Pending"), row(4)),
+				meeting("P", ago(30), outcome("Lend the hall", "No"), row(2)),
+			},
+			want: "Get an answer: Co-host the forum",
+		},
+		{
+			name:    "a meeting with no ask does not hide the latest ask",
+			partner: partner("P", known),
+			meetings: []Meeting{
+				meeting("P", ago(60), outcome("Co-host the forum", "Pending")),
+				meeting("P", ago(2)),
+			},
+			want: "Get an answer: Co-host the forum",
+		},
+		{
+			name:     "the latest ask's outcome is No → listen again",
+			partner:  partner("P", known),
+			meetings: []Meeting{meeting("P", ago(3), outcome("Co-host the forum", "No"))},
+			want:     "Listen again: find a different small ask",
+		},
+		{
+			name:    "listen again comes before going deeper",
+			partner: partner("P", known, transactional),
+			meetings: []Meeting{
+				meeting("P", ago(deepen+1), asked),
+				meeting("P", ago(3), outcome("Co-host the forum", "No")),
+			},
+			want: "Listen again: find a different small ask",
+		},
+		{
+			name:    "an overdue step comes before an unanswered ask",
+			partner: partner("P", known),
+			meetings: []Meeting{
+				meeting("P", ago(30), outcome("Co-host the forum", "Pending"), step("Send the budget", ago(2))),
+			},
+			want: "Follow up: Send the budget",
+		},
+		{
+			name:     "a blank outcome is not Pending",
+			partner:  partner("P", known),
+			meetings: []Meeting{meeting("P", ago(30), outcome("Co-host the forum", ""))},
 			want:     "Keep in touch",
 		},
 		{

@@ -47,16 +47,20 @@ func followUps(as []Assessment, owners *ownerNames, cfg Config, asOf Date) []Fol
 			r.Kind, r.Due, r.DaysOverdue, r.HasDays, r.NextStep = kind, due, days, hasDays, step
 			rows = append(rows, r)
 		}
-		if a.StepOverdue {
-			add(NextStepOverdue, a.OpenStep.Due, int(asOf-a.OpenStep.Due), true, a.OpenStep.Text)
+		for _, s := range a.OpenSteps {
+			if s.Due < asOf {
+				add(NextStepOverdue, s.Due, int(asOf-s.Due), true, s.Text)
+			}
 		}
 		if a.CheckInDue {
 			c := cadence(a.Ring, cfg)
 			due := a.LastContact.AddDays(c)
 			add(CheckInOverdue, due, int(asOf-due), true, fmt.Sprintf("Check in (every %d days for ring %d)", c, a.Ring))
 		}
-		if a.StepDueSoon {
-			add(NextStepDueSoon, a.OpenStep.Due, 0, false, a.OpenStep.Text)
+		for _, s := range a.OpenSteps {
+			if s.Due >= asOf && s.Due <= asOf.AddDays(cfg.SoonDays) {
+				add(NextStepDueSoon, s.Due, 0, false, s.Text)
+			}
 		}
 		if a.FirstContact.IsZero() && a.NextPlanned.IsZero() && (a.Quadrant == Q1Engage || a.Quadrant == Q2Persuade) {
 			add(NeverMet, 0, 0, false, "Hold a one-to-one")
@@ -72,7 +76,8 @@ func followUps(as []Assessment, owners *ownerNames, cfg Config, asOf Date) []Fol
 			add(Reassess, on.AddDays(cfg.ReassessDays), 0, false, step)
 		}
 	}
-	// A partner has at most one follow-up of each kind, so this order is total.
+	// A partner has at most one follow-up of each kind but the two next-step kinds, whose
+	// rows differ in due date or step text, so this order is total.
 	slices.SortFunc(rows, func(x, y row) int {
 		if (x.ownerKey == "") != (y.ownerKey == "") {
 			if x.ownerKey == "" {
@@ -89,7 +94,13 @@ func followUps(as []Assessment, owners *ownerNames, cfg Config, asOf Date) []Fol
 		if c := cmp.Compare(y.DaysOverdue, x.DaysOverdue); c != 0 {
 			return c
 		}
-		return strings.Compare(x.partnerKey, y.partnerKey)
+		if c := strings.Compare(x.partnerKey, y.partnerKey); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.Due, y.Due); c != 0 {
+			return c
+		}
+		return strings.Compare(x.NextStep, y.NextStep)
 	})
 	out := make([]FollowUp, len(rows))
 	for i := range rows {

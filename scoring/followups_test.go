@@ -41,6 +41,52 @@ func TestFollowUpKinds(t *testing.T) {
 			meetings: []Meeting{meeting("P", ago(30), step("Send the budget", ago(12)), done)},
 		},
 		{
+			name:    "an older undone step and a newer meeting's step: each its own row and days overdue",
+			partner: partner("P", owner("Ana"), known),
+			meetings: []Meeting{
+				meeting("P", ago(70), step("Send the budget", ago(40)), row(2)),
+				meeting("P", ago(20), step("Introduce us to the pastor", ago(6)), row(3)),
+			},
+			want: []FollowUp{
+				{Owner: "Ana", Partner: "P", Kind: NextStepOverdue, Due: ago(40), DaysOverdue: 40, HasDays: true,
+					NextStep: "Send the budget", LastContact: ago(20), Ring: 4},
+				{Owner: "Ana", Partner: "P", Kind: NextStepOverdue, Due: ago(6), DaysOverdue: 6, HasDays: true,
+					NextStep: "Introduce us to the pastor", LastContact: ago(20), Ring: 4},
+			},
+		},
+		{
+			name:    "two steps due soon of one partner: both, the first due first",
+			partner: partner("P", owner("Ana"), known),
+			meetings: []Meeting{
+				meeting("P", ago(3), step("B step", ago(-5)), row(2)),
+				meeting("P", ago(2), step("A step", ago(-5)), row(3)),
+				meeting("P", ago(1), step("C step", ago(-1)), row(4)),
+			},
+			want: []FollowUp{
+				{Owner: "Ana", Partner: "P", Kind: NextStepDueSoon, Due: ago(-1), NextStep: "C step", LastContact: ago(1), Ring: 4},
+				{Owner: "Ana", Partner: "P", Kind: NextStepDueSoon, Due: ago(-5), NextStep: "A step", LastContact: ago(1), Ring: 4},
+				{Owner: "Ana", Partner: "P", Kind: NextStepDueSoon, Due: ago(-5), NextStep: "B step", LastContact: ago(1), Ring: 4},
+			},
+		},
+		{
+			name:    "a step repeated later and marked done there is no follow-up",
+			partner: partner("P", owner("Ana"), known),
+			meetings: []Meeting{
+				meeting("P", ago(70), step("Send the budget", ago(40)), row(2)),
+				meeting("P", ago(20), step("SEND the budget", 0), done, row(3)),
+			},
+		},
+		{
+			name:    "a step carried forward with a new due date is one follow-up, due on the new date",
+			partner: partner("P", owner("Ana"), known),
+			meetings: []Meeting{
+				meeting("P", ago(70), step("Send the budget", ago(40)), row(2)),
+				meeting("P", ago(20), step("Send the budget", ago(3)), row(3)),
+			},
+			want: []FollowUp{{Owner: "Ana", Partner: "P", Kind: NextStepOverdue, Due: ago(3), DaysOverdue: 3, HasDays: true,
+				NextStep: "Send the budget", LastContact: ago(20), Ring: 4}},
+		},
+		{
 			name:     "check-in overdue by cadence of ring 3",
 			partner:  partner("P", owner("Ana"), influence(3), alignment(4), stance(1)),
 			meetings: []Meeting{meeting("P", ago(70), typed(Event, RoleAttended))},

@@ -56,6 +56,9 @@ func step(text string, due Date) func(*Meeting) {
 }
 func asked(m *Meeting) { m.Ask = "Would you co-sign our letter?" }
 func done(m *Meeting)  { m.Done = true }
+func outcome(ask, result string) func(*Meeting) {
+	return func(m *Meeting) { m.Ask, m.AskOutcome = ask, result }
+}
 func row(n int) func(*Meeting) {
 	return func(m *Meeting) { m.Row = n }
 }

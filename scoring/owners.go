@@ -58,7 +58,7 @@ func (o *ownerNames) name(p *Partner) string {
 
 // ownerLoads counts active partners per owner against each owner's capacity. Members who own
 // no partner are listed too, with 0, so leaders see who has room for a relationship.
-func ownerLoads(recs Records, as []Assessment, owners *ownerNames, cfg Config) []OwnerLoad {
+func ownerLoads(recs Records, as []Assessment, owners *ownerNames, cfg Config, asOf Date) []OwnerLoad {
 	type load struct {
 		OwnerLoad
 		key string
@@ -92,8 +92,10 @@ func ownerLoads(recs Records, as []Assessment, owners *ownerNames, cfg Config) [
 		}
 		l := &loads[at[k]]
 		l.Active++
-		if a.StepOverdue {
-			l.OverdueFollowUp++
+		for _, s := range a.OpenSteps {
+			if s.Due < asOf {
+				l.OverdueFollowUp++ // one per overdue commitment, as Follow-ups lists them
+			}
 		}
 		if a.CheckInDue {
 			l.OverdueFollowUp++

@@ -24,12 +24,15 @@ func TestOwnerLoads(t *testing.T) {
 					partner("P4", owner("Ben"), known, ringOne),
 					partner("P5", known),
 					partner("P6", owner("Dee"), known, func(p *Partner) { p.Inactive = true }),
+					partner("P7", owner("Eve"), known),
 				},
 				Meetings: []Meeting{
 					meeting("P1", ago(20), step("S", ago(5))), // step and check-in overdue: 2
 					meeting("P2", ago(2), step("S", ago(-2))), // due soon: not overdue
 					meeting("P3", ago(2)),
-					meeting("P4", ago(15)), // check-in overdue: 1
+					meeting("P4", ago(15)),                       // check-in overdue: 1
+					meeting("P7", ago(40), step("Old", ago(30))), // two overdue commitments: 2
+					meeting("P7", ago(10), step("New", ago(2))),
 				},
 				Members: []Member{{Name: "ANA", MaxRelationships: 2}, {Name: "Cy"}, {Name: "ana", MaxRelationships: 9}},
 			},
@@ -37,6 +40,7 @@ func TestOwnerLoads(t *testing.T) {
 			want: []OwnerLoad{
 				{Owner: "ANA", Active: 3, Max: 2, OverdueFollowUp: 2, Over: 1},
 				{Owner: "Ben", Active: 1, Max: 8, OverdueFollowUp: 1},
+				{Owner: "Eve", Active: 1, Max: 8, OverdueFollowUp: 2},
 				{Owner: "Cy", Max: 8}, // a member with no partner is listed with room
 			},
 			owner: map[string]string{"P1": "ANA", "P3": "ANA", "P4": "Ben"},

@@ -67,12 +67,16 @@ const (
 	NewLead        ConnectionKind = "New lead"
 )
 
-// Step is an open next step: agreed at a past meeting, not done, not superseded.
+// Step is an open commitment: a Next step of a past meeting that the latest row carrying
+// it (rows of one partner with the same step text, folded like names) does not mark Done.
 type Step struct {
-	Text    string
-	Due     Date
-	Meeting Date // the meeting that agreed it
-	Row     int  // that meeting's sheet row
+	Text    string // as typed on that latest row, trimmed
+	Due     Date   // its Due, or its meeting's date + DefaultDueDays
+	Meeting Date   // the date of the latest meeting that carries the step
+	Row     int    // that meeting's sheet row
+	// Earlier is set when the step is not the latest past meeting's: before version 2 a
+	// newer meeting closed it silently, so groups upgrading see it come back.
+	Earlier bool
 }
 
 // Assessment is everything computed for one active partner.
@@ -100,11 +104,15 @@ type Assessment struct {
 	FirstContact Date // earliest past meeting
 	LastContact  Date // latest past meeting
 	NextPlanned  Date // earliest planned meeting, zero if none
-	OpenStep     *Step
-	StepOverdue  bool
-	StepDueSoon  bool
-	CheckInDue   bool // check-in overdue
-	Urgency      float64
+	// OpenSteps are the partner's open commitments, the most overdue first (same due: the
+	// later meeting first), so OpenSteps[0] is the one to follow up.
+	OpenSteps   []Step
+	StepOverdue bool // some open step is overdue (due < D)
+	StepDueSoon bool // some open step is due soon (D ≤ due ≤ D + SoonDays)
+	// LastAsk is the latest past meeting with an Ask (same date: the lower row), nil if none.
+	LastAsk    *Meeting
+	CheckInDue bool // check-in overdue
+	Urgency    float64
 
 	Score    int // 0..100
 	Rank     int // 1 = highest priority

@@ -17,7 +17,8 @@ import (
 //     asset still counts as an Unused asset, since its partner has had no meeting in window.
 //   - Meetings with no date are ignored entirely.
 //   - Of meetings on the same date, the lower row (larger row number) is the later one: for the
-//     latest past meeting (open next step) and for the first offer of a new lead.
+//     latest past meeting, the row that decides a commitment, the latest Ask, and the first
+//     offer of a new lead.
 //   - Owners are shown with their Members-tab spelling, else the first spelling among partners,
 //     in both Owners and Follow-ups.
 func Score(recs Records, cfg Config, asOf Date) Result {
@@ -46,7 +47,7 @@ func Score(recs Records, cfg Config, asOf Date) Result {
 		for _, ai := range ix.assetsOf(i) {
 			paths = append(paths, &recs.Assets[ai])
 		}
-		a := assess(p, &facts[i], recs.Meetings, paths[start:len(paths):len(paths)], cfg, asOf)
+		a := assess(p, &facts[i], recs.Meetings, ix.meetingsOf(i), paths[start:len(paths):len(paths)], cfg, asOf)
 		res.Issues = appendIssues(res.Issues, &a, cfg)
 		res.RingCounts[a.Ring]++
 		res.QuadrantCounts[a.Quadrant]++
@@ -59,7 +60,7 @@ func Score(recs Records, cfg Config, asOf Date) Result {
 		res.Assessments[i].Owner = owners.name(res.Assessments[i].Partner)
 	}
 	res.FollowUps = followUps(res.Assessments, owners, cfg, asOf)
-	res.Owners = ownerLoads(recs, res.Assessments, owners, cfg)
+	res.Owners = ownerLoads(recs, res.Assessments, owners, cfg, asOf)
 	res.Connections = connections(recs, cfg, ix, facts, res.Assessments)
 	slices.SortStableFunc(res.Issues, func(x, y Issue) int { return cmp.Compare(x.Row, y.Row) })
 	return res
@@ -143,6 +144,7 @@ type facts struct {
 	first, last                         Date // earliest and latest past meeting
 	planned                             Date // earliest planned meeting
 	latest                              int  // index of the latest past meeting, -1 if none
+	lastAsk                             int  // index of the latest past meeting with an Ask, -1 if none
 	asked                               bool // some past meeting has an Ask
 	met                                 bool // some meeting, past or planned
 }
@@ -154,7 +156,7 @@ func gatherFacts(recs Records, cfg Config, asOf Date, ix *index) []facts {
 	all := make([]facts, len(recs.Partners))
 	for i := range all {
 		f := &all[i]
-		f.latest = -1
+		f.latest, f.lastAsk = -1, -1
 		for _, mi := range ix.meetingsOf(i) {
 			m := &recs.Meetings[mi]
 			f.met = true
@@ -183,6 +185,9 @@ func gatherFacts(recs Records, cfg Config, asOf Date, ix *index) []facts {
 			}
 			if !blank(m.Ask) {
 				f.asked = true
+				if f.lastAsk < 0 || later(m, &recs.Meetings[f.lastAsk]) > 0 {
+					f.lastAsk = int(mi)
+				}
 			}
 		}
 	}
@@ -190,7 +195,8 @@ func gatherFacts(recs Records, cfg Config, asOf Date, ix *index) []facts {
 }
 
 // assess computes one active partner's assessment, except its rank.
-func assess(p *Partner, f *facts, meetings []Meeting, paths []*Asset, cfg Config, asOf Date) Assessment {
+// ms are the partner's meetings (indices into meetings).
+func assess(p *Partner, f *facts, meetings []Meeting, ms []int32, paths []*Asset, cfg Config, asOf Date) Assessment {
 	a := Assessment{
 		Partner:        p,
 		Touches:        f.touches,
@@ -211,17 +217,13 @@ func assess(p *Partner, f *facts, meetings []Meeting, paths []*Asset, cfg Config
 	a.Quadrant = quadrantOf(a.Power, a.Support, cfg)
 	a.Access = access(paths, cfg)
 
-	if f.latest >= 0 {
-		m := &meetings[f.latest]
-		if !blank(m.NextStep) && !m.Done {
-			due := m.Due
-			if due.IsZero() {
-				due = m.Date.AddDays(cfg.DefaultDueDays)
-			}
-			a.OpenStep = &Step{Text: strings.TrimSpace(m.NextStep), Due: due, Meeting: m.Date, Row: m.Row}
-			a.StepOverdue = due < asOf
-			a.StepDueSoon = due >= asOf && due <= asOf.AddDays(cfg.SoonDays)
-		}
+	if f.lastAsk >= 0 {
+		a.LastAsk = &meetings[f.lastAsk]
+	}
+	a.OpenSteps = commitments(ms, meetings, f.latest, cfg, asOf)
+	for _, s := range a.OpenSteps {
+		a.StepOverdue = a.StepOverdue || s.Due < asOf
+		a.StepDueSoon = a.StepDueSoon || (s.Due >= asOf && s.Due <= asOf.AddDays(cfg.SoonDays))
 	}
 	if c := cadence(a.Ring, cfg); a.NextPlanned.IsZero() && !a.LastContact.IsZero() && c > 0 {
 		a.CheckInDue = int(asOf-a.LastContact) > c

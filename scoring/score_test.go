@@ -307,12 +307,12 @@ func TestAccess(t *testing.T) {
 	}
 }
 
-func TestOpenStep(t *testing.T) {
+func TestCommitments(t *testing.T) {
 	cfg := DefaultConfig()
 	tests := []struct {
 		name     string
 		meetings []Meeting
-		want     *Step
+		want     []Step
 		overdue  bool
 		soon     bool
 	}{
@@ -320,12 +320,12 @@ func TestOpenStep(t *testing.T) {
 		{
 			name:     "a step with a due date is open on that date",
 			meetings: []Meeting{meeting("P", ago(20), step("Send the budget", ago(-30)), row(5))},
-			want:     &Step{Text: "Send the budget", Due: ago(-30), Meeting: ago(20), Row: 5},
+			want:     []Step{{Text: "Send the budget", Due: ago(-30), Meeting: ago(20), Row: 5}},
 		},
 		{
 			name:     "a step with no due date is due 14 days after its meeting",
 			meetings: []Meeting{meeting("P", ago(20), step(" Send the budget ", 0), row(5))},
-			want:     &Step{Text: "Send the budget", Due: ago(6), Meeting: ago(20), Row: 5},
+			want:     []Step{{Text: "Send the budget", Due: ago(6), Meeting: ago(20), Row: 5}},
 			overdue:  true,
 		},
 		{
@@ -337,68 +337,152 @@ func TestOpenStep(t *testing.T) {
 			meetings: []Meeting{meeting("P", ago(20), step("  ", ago(1)))},
 		},
 		{
-			name: "next step superseded by newer meeting",
+			name: "a newer meeting without a step does not close an older undone step",
 			meetings: []Meeting{
-				meeting("P", ago(20), step("Old step", ago(10))),
-				meeting("P", ago(5)),
+				meeting("P", ago(60), step("Old step", ago(40)), row(2)),
+				meeting("P", ago(5), row(3)),
+			},
+			want:    []Step{{Text: "Old step", Due: ago(40), Meeting: ago(60), Row: 2, Earlier: true}},
+			overdue: true,
+		},
+		{
+			name: "a newer meeting with another step: both open, the most overdue first",
+			meetings: []Meeting{
+				meeting("P", ago(5), step("New step", ago(2)), row(2)),
+				meeting("P", ago(60), step("Old step", ago(40)), row(3)),
+			},
+			want: []Step{
+				{Text: "Old step", Due: ago(40), Meeting: ago(60), Row: 3, Earlier: true},
+				{Text: "New step", Due: ago(2), Meeting: ago(5), Row: 2},
+			},
+			overdue: true,
+		},
+		{
+			name: "an overdue older step and a newer step due soon: both flags",
+			meetings: []Meeting{
+				meeting("P", ago(60), step("Old step", ago(40)), row(2)),
+				meeting("P", ago(5), step("New step", ago(-3)), row(3)),
+			},
+			want: []Step{
+				{Text: "Old step", Due: ago(40), Meeting: ago(60), Row: 2, Earlier: true},
+				{Text: "New step", Due: ago(-3), Meeting: ago(5), Row: 3},
+			},
+			overdue: true, soon: true,
+		},
+		{
+			name: "a step repeated on a later row and marked done there is closed",
+			meetings: []Meeting{
+				meeting("P", ago(60), step("Send the budget", ago(40)), row(2)),
+				meeting("P", ago(10), step("send  the BUDGET", 0), done, row(3)),
 			},
 		},
 		{
-			name: "next step superseded by newer meeting listed above it",
+			name: "a step carried forward with a new due date is one commitment, due on the new date",
 			meetings: []Meeting{
-				meeting("P", ago(5), step("New step", ago(-3)), row(2)),
-				meeting("P", ago(20), step("Old step", ago(10)), row(3)),
+				meeting("P", ago(60), step("Send the budget", ago(40)), row(2)),
+				meeting("P", ago(10), step("Send the budget ", ago(-20)), row(3)),
 			},
-			want: &Step{Text: "New step", Due: ago(-3), Meeting: ago(5), Row: 2},
-			soon: true,
+			want: []Step{{Text: "Send the budget", Due: ago(-20), Meeting: ago(10), Row: 3}},
 		},
 		{
-			name: "same date: the lower row wins",
+			name: "the latest row decides: done earlier, carried forward undone later is open",
 			meetings: []Meeting{
-				meeting("P", ago(5), row(9)),
-				meeting("P", ago(5), step("Lower row's step", ago(-20)), row(12)),
+				meeting("P", ago(60), step("Send the budget", ago(40)), done, row(2)),
+				meeting("P", ago(10), step("Send the budget", ago(3)), row(3)),
+			},
+			want:    []Step{{Text: "Send the budget", Due: ago(3), Meeting: ago(10), Row: 3}},
+			overdue: true,
+		},
+		{
+			name: "the latest row decides even when it is listed above",
+			meetings: []Meeting{
+				meeting("P", ago(10), step("Send the budget", ago(3)), done, row(2)),
+				meeting("P", ago(60), step("Send the budget", ago(40)), row(3)),
+			},
+		},
+		{
+			name: "same date: the lower row decides",
+			meetings: []Meeting{
+				meeting("P", ago(5), step("S", ago(1)), done, row(9)),
+				meeting("P", ago(5), step("S", ago(-20)), row(12)),
 				meeting("P", ago(5), row(10)),
 			},
-			want: &Step{Text: "Lower row's step", Due: ago(-20), Meeting: ago(5), Row: 12},
+			want: []Step{{Text: "S", Due: ago(-20), Meeting: ago(5), Row: 12}},
 		},
 		{
-			name: "a planned meeting does not supersede the step",
+			name: "same date: a done lower row closes the step",
+			meetings: []Meeting{
+				meeting("P", ago(5), step("S", ago(-20)), row(12)),
+				meeting("P", ago(5), step("S", ago(1)), done, row(13)),
+			},
+		},
+		{
+			name: "same due: the later meeting comes first",
+			meetings: []Meeting{
+				meeting("P", ago(30), step("Older", ago(4)), row(2)),
+				meeting("P", ago(20), step("Newer", ago(4)), row(3)),
+			},
+			want: []Step{
+				{Text: "Newer", Due: ago(4), Meeting: ago(20), Row: 3},
+				{Text: "Older", Due: ago(4), Meeting: ago(30), Row: 2, Earlier: true},
+			},
+			overdue: true,
+		},
+		{
+			name: "a planned meeting's step is not a commitment yet",
 			meetings: []Meeting{
 				meeting("P", ago(5), step("Past step", ago(-20)), row(2)),
 				meeting("P", ago(-3), step("Planned step", ago(-10)), row(3)),
 			},
-			want: &Step{Text: "Past step", Due: ago(-20), Meeting: ago(5), Row: 2},
+			want: []Step{{Text: "Past step", Due: ago(-20), Meeting: ago(5), Row: 2}},
+		},
+		{
+			name: "a planned meeting marking a step done does not close it",
+			meetings: []Meeting{
+				meeting("P", ago(5), step("Past step", ago(1)), row(2)),
+				meeting("P", ago(-3), step("Past step", 0), done, row(3)),
+			},
+			want:    []Step{{Text: "Past step", Due: ago(1), Meeting: ago(5), Row: 2}},
+			overdue: true,
 		},
 		{
 			name:     "due yesterday is overdue",
 			meetings: []Meeting{meeting("P", ago(5), step("S", ago(1)), row(2))},
-			want:     &Step{Text: "S", Due: ago(1), Meeting: ago(5), Row: 2},
+			want:     []Step{{Text: "S", Due: ago(1), Meeting: ago(5), Row: 2}},
 			overdue:  true,
 		},
 		{
 			name:     "due today is due soon, not overdue",
 			meetings: []Meeting{meeting("P", ago(5), step("S", asOf), row(2))},
-			want:     &Step{Text: "S", Due: asOf, Meeting: ago(5), Row: 2},
+			want:     []Step{{Text: "S", Due: asOf, Meeting: ago(5), Row: 2}},
 			soon:     true,
 		},
 		{
 			name:     "due in exactly 7 days is due soon",
 			meetings: []Meeting{meeting("P", ago(5), step("S", ago(-cfg.SoonDays)), row(2))},
-			want:     &Step{Text: "S", Due: ago(-cfg.SoonDays), Meeting: ago(5), Row: 2},
+			want:     []Step{{Text: "S", Due: ago(-cfg.SoonDays), Meeting: ago(5), Row: 2}},
 			soon:     true,
 		},
 		{
 			name:     "due in 8 days is neither",
 			meetings: []Meeting{meeting("P", ago(5), step("S", ago(-cfg.SoonDays-1)), row(2))},
-			want:     &Step{Text: "S", Due: ago(-cfg.SoonDays - 1), Meeting: ago(5), Row: 2},
+			want:     []Step{{Text: "S", Due: ago(-cfg.SoonDays - 1), Meeting: ago(5), Row: 2}},
+		},
+		{
+			name: "another partner's step is not this partner's",
+			meetings: []Meeting{
+				meeting("Q", ago(20), step("Send the budget", ago(10)), row(2)),
+				meeting("P", ago(5), step("Send the budget", ago(-20)), row(3)),
+			},
+			want: []Step{{Text: "Send the budget", Due: ago(-20), Meeting: ago(5), Row: 3}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := score(Records{Partners: []Partner{partner("P", known)}, Meetings: tt.meetings})
+			res := score(Records{Partners: []Partner{partner("P", known), partner("Q", known)}, Meetings: tt.meetings})
 			a := find(t, res, "P")
-			if !reflect.DeepEqual(a.OpenStep, tt.want) {
-				t.Errorf("open step %+v, want %+v", a.OpenStep, tt.want)
+			if !reflect.DeepEqual(a.OpenSteps, tt.want) {
+				t.Errorf("open steps %+v, want %+v", a.OpenSteps, tt.want)
 			}
 			if a.StepOverdue != tt.overdue || a.StepDueSoon != tt.soon {
 				t.Errorf("overdue %v, due soon %v; want %v, %v", a.StepOverdue, a.StepDueSoon, tt.overdue, tt.soon)

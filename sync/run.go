@@ -73,6 +73,8 @@ type Report struct {
 	HistoryAdded, HistoryRebuilt, HistoryRows int
 	// Moves are the partners' latest moves within history.MovedDays, by partner key.
 	Moves map[string]history.Move
+	// Notices are things the admin should hear once, such as what an upgrade changed.
+	Notices []string
 	// Changes describes, per output tab, what differs from what is there now (dry runs).
 	Changes   []Change
 	InputHash string
@@ -228,6 +230,9 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		rep.Result.Issues[i] = dec.Place(is)
 	}
 	rep.Issues = append(append(append([]scoring.Issue(nil), dec.Issues...), rep.Result.Issues...), pastIssues...)
+	if cfg.Outputs.SyncStatus != "" {
+		rep.Notices = upgradeNotices(snap.Tables[cfg.Outputs.SyncStatus], rep.Result)
+	}
 	t = stage(StageScore, t)
 
 	for _, name := range conflicts {

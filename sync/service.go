@@ -500,6 +500,9 @@ func (s *Service) finish(log zerolog.Logger, label, result string, took time.Dur
 	}
 	log.Info().Str("duration", took.Round(time.Millisecond).String()).Int("rows", rep.RowsRead()).Int("issues", rep.IssueCount()).Int("errors", rep.Errors()).
 		Bool("written", rep.Written).Bool("unchanged", rep.Unchanged).Msg("sync done")
+	for _, n := range rep.Notices {
+		log.Warn().Msg(n)
+	}
 }
 
 // Status reports every source's state at the service's clock; healthy is false when any

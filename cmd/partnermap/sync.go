@@ -227,6 +227,9 @@ func printReport(w io.Writer, rep *sync.Report, dryRun bool) {
 		}
 		fmt.Fprintf(w, "Wrote %s in %s.\n", strings.Join(names, ", "), rep.Duration.Round(time.Millisecond))
 	}
+	for _, n := range rep.Notices {
+		fmt.Fprintln(w, "Note: "+n)
+	}
 	if n := min(5, len(res.Assessments)); n > 0 {
 		fmt.Fprintln(w, "Top priorities:")
 		for _, a := range res.Assessments[:n] {
