@@ -365,12 +365,8 @@ func planned(in Input, mine map[string]*scoring.Assessment) []Prep {
 		if ask, at := latest(func(e scoring.Meeting) string { return e.Ask }); at != nil {
 			p.LastAsk, p.AskOutcome = ask, cmp.Or(at.AskOutcome, "no outcome recorded")
 		}
-		for _, f := range in.Result.FollowUps {
-			if f.Partner == a.Partner.Name && (f.Kind == scoring.NextStepOverdue || f.Kind == scoring.NextStepDueSoon) {
-				p.Commitments = append(p.Commitments, commitment(f.NextStep, f.Due))
-			}
-		}
-		if s := a.OpenStep; s != nil && !slices.ContainsFunc(p.Commitments, func(c string) bool { return strings.HasPrefix(c, s.Text+" (") }) {
+		// Every open commitment, not only the overdue and due-soon ones in Follow-ups.
+		for _, s := range a.OpenSteps {
 			p.Commitments = append(p.Commitments, commitment(s.Text, s.Due))
 		}
 		for _, w := range a.WarmPaths {
