@@ -154,6 +154,9 @@ func (d *decoder) decodeMembers(t *sheets.Table) []scoring.Issue {
 			tb.missing(n, uName, "this member row has no Name: type the member's name, or clear the row")
 			continue
 		}
+		if d.example(tb, n, uName, nameCell, isExampleMember) {
+			continue
+		}
 		m := scoring.Member{Row: n, Name: text(nameCell)}
 		m.Key = scoring.FoldName(m.Name)
 		if first, dup := idx.add(m.Name, m.Key); dup {
@@ -209,6 +212,9 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 		nameCell := tb.cell(row, pName)
 		if isBlank(nameCell) {
 			tb.missing(n, pName, "this partner row has no Name: type the partner's name, or clear the row")
+			continue
+		}
+		if d.example(tb, n, pName, nameCell, isExample) {
 			continue
 		}
 		p := scoring.Partner{Row: n, Name: text(nameCell)}
@@ -281,6 +287,9 @@ func (d *decoder) decodeAssets(t *sheets.Table) []scoring.Issue {
 			missingAssetValue(tb, n, noMember, noAsset)
 			continue
 		}
+		if d.example(tb, n, aAsset, tb.cell(row, aAsset), isExample) || d.example(tb, n, aPartner, tb.cell(row, aPartner), isExample) {
+			continue
+		}
 		a := scoring.Asset{Row: n, Member: tb.str(row, aMember), Asset: tb.str(row, aAsset)}
 		d.memberRef(tb, n, aMember, tb.cell(row, aMember), a.Member)
 		a.Category = assetCategory(tb.str(row, aCategory))
@@ -325,6 +334,9 @@ func (d *decoder) decodeMeetings(t *sheets.Table) []scoring.Issue {
 	order := d.opts.DateOrder
 	for n, row := range d.rows(tb, t) {
 		dateCell, partnerCell := tb.cell(row, mDate), tb.cell(row, mPartner)
+		if d.example(tb, n, mPartner, partnerCell, isExample) {
+			continue
+		}
 		date, ok := d.usableMeeting(tb, n, dateCell, partnerCell)
 		if !ok {
 			continue

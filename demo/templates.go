@@ -94,15 +94,15 @@ func inputTab(name string, cols []column, rows [][]sheets.Cell) sheets.InputTab 
 func Templates(tabs config.Tabs, d Day) []sheets.InputTab {
 	return []sheets.InputTab{
 		inputTab(tabs.Partners, partnerColumns, [][]sheets.Cell{row(
-			"Example: Eastside Tenants Union", "Organization", "Your name", "Supports", 4, 4, 3, 3, 4, "",
-			"Prospect", "Active", "no", "Your name", d.ago(0), "Stop no-cause evictions", "More members at hearings",
+			sheets.ExamplePrefix+"Eastside Tenants Union", "Organization", sheets.ExampleMember, "Supports", 4, 4, 3, 3, 4, "",
+			"Prospect", "Active", "no", sheets.ExampleMember, d.ago(0), "Stop no-cause evictions", "More members at hearings",
 			"Renters on the east side", "Volunteer-run", "Delete this example row")}),
 		inputTab(tabs.Assets, assetColumns, [][]sheets.Cell{row(
-			"Your name", "Organizational relationship", "Example: member of Eastside Tenants Union", "Example: Eastside Tenants Union", "Medium", "")}),
+			sheets.ExampleMember, "Organizational relationship", sheets.ExamplePrefix+"member of Eastside Tenants Union", sheets.ExamplePrefix+"Eastside Tenants Union", "Medium", "")}),
 		inputTab(tabs.Meetings, meetingColumns, [][]sheets.Cell{row(
-			d.ago(0), "Example: Eastside Tenants Union", "Your name", "1-1", "", "More renters at the council hearing",
+			d.ago(0), sheets.ExamplePrefix+"Eastside Tenants Union", sheets.ExampleMember, "1-1", "", "More renters at the council hearing",
 			"Protecting their members", "An introduction to their organizer", "Pending", "", "Send our hearing one-pager", d.ago(-7), "no", "")}),
-		inputTab(tabs.Members, memberColumns, [][]sheets.Cell{row("Your name", "", "Leader", 8)}),
+		inputTab(tabs.Members, memberColumns, [][]sheets.Cell{row(sheets.ExampleMember, "", "Leader", 8)}),
 	}
 }
 

@@ -342,6 +342,14 @@ var ErrChanged = errors.New("spreadsheet changed or is being edited since it was
 // ErrBusy means a lock file of a spreadsheet program says a person has the workbook open.
 var ErrBusy = errors.New("workbook is open in a spreadsheet program")
 
+// The example rows `partnermap init` puts in new input tabs are marked, so that a sync
+// never takes them for the group's own (decode leaves them out and says so): a partner,
+// asset or meeting named with ExamplePrefix, and a member called ExampleMember.
+const (
+	ExamplePrefix = "Example: "
+	ExampleMember = "Your name"
+)
+
 // InputTab is a volunteer tab that `partnermap init` creates when it is missing: a header,
 // a note per column saying what it holds, dropdown lists, and example rows.
 type InputTab struct {

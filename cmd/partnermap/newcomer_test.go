@@ -161,3 +161,40 @@ func TestAnODSWorkbookGetsAHintToSaveItAsXLSX(t *testing.T) {
 		t.Error("the .ods was changed")
 	}
 }
+
+// A workbook made by init and synced as it is lists no example partner anywhere, and Data
+// Issues says the example rows are still there.
+func TestAWorkbookMadeByInitAndSyncedAsIsListsNoExamplePartner(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.xlsx")
+	if code, stdout, stderr := partnermap(t, "init", "--xlsx", path); code != exitOK {
+		t.Fatalf("init: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr := partnermap(t, "sync", "--now", "--xlsx", path)
+	if code != exitOK {
+		t.Fatalf("sync: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "Example:") || !strings.Contains(stdout, "0 active partners") {
+		t.Errorf("sync reports the example as a partner:\n%s", stdout)
+	}
+	outs := readTabs(t, path, outputTabs)
+	for _, name := range outputTabs {
+		if name == "Data Issues" {
+			continue
+		}
+		if tab := outs[name]; tab != nil && strings.Contains(cellText(tab), "Example:") {
+			t.Errorf("%s lists an example row:\n%s", name, cellText(tab))
+		}
+	}
+	issues := rows(t, outs["Data Issues"])
+	tabs := map[string]bool{}
+	for _, is := range issues {
+		if strings.Contains(is["Problem"], "example row `partnermap init` added") {
+			tabs[is["Tab"]] = true
+		}
+	}
+	for _, tab := range inputTabs {
+		if !tabs[tab] {
+			t.Errorf("Data Issues does not say the example row of %s is still there: %v", tab, issues)
+		}
+	}
+}
