@@ -36,6 +36,9 @@ func (a *app) serve(cmd *cobra.Command) error {
 		return err
 	}
 	log := a.logger(cfg.Log)
+	if limit := applyMemoryLimit(); limit > 0 {
+		log.Debug().Int64("bytes", limit).Msg("soft memory limit set (GOMEMLIMIT overrides it)")
+	}
 	metrics := sync.NewMetrics()
 	limiter := newLimiter(cfg)
 	open := func(ctx context.Context, cfg config.Config, src config.Source) (sheets.Source, error) {

@@ -236,6 +236,10 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 			return nil, fmt.Errorf("open workbook %s: %w", w.path, ErrPasswordProtected)
 		}
 	}
+	if tooManyEntries(data) {
+		return nil, fmt.Errorf("open workbook %s: the archive has more than %d parts, far more than any workbook a person made; "+
+			"it is damaged or crafted: open it in a spreadsheet program and save a copy: %w", w.path, maxEntries, ErrTooBig)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if what, fix := notXLSX(data, zipOrNil(zr, err)); what != "" {
 		return nil, &notWorkbookError{path: w.path, what: what, fix: fix}
@@ -286,17 +290,34 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 // checkParts unpacks every part once, counting the bytes it really yields. A crafted
 // header can understate a part's size, and excelize ignores read errors, so a bomb or a
 // damaged part (bad checksum, cut short) would otherwise be read as silently truncated
-// data, and written back so by AddInputTabs. Writes skip this: they open only the exact
-// bytes a Read already checked (the version holds their hash).
+// data, and written back so by AddInputTabs. The same pass scans each XML part's shape
+// against the memory budget (budget.go) before excelize decodes any of it. Writes skip
+// this: they open only the exact bytes a Read already checked (the version holds their
+// hash).
 func (w *Workbook) checkParts(zr *zip.Reader) error {
 	left := w.opts.MaxUnzippedBytes
+	var budget shapeBudget
 	for _, zf := range zr.File {
 		rc, err := zf.Open()
 		if err != nil {
 			return fmt.Errorf("open workbook %s: part %s cannot be unpacked (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
 		}
-		n, err := io.Copy(io.Discard, io.LimitReader(rc, left+1))
+		kind := kindOf(zf.Name)
+		var sink io.Writer = io.Discard
+		var shape *shapeScanner
+		if kind != partBinary {
+			shape = newShapeScanner(kind, &budget)
+			sink = shape
+		}
+		n, err := io.Copy(sink, io.LimitReader(rc, left+1))
 		_ = rc.Close()
+		if shape != nil {
+			if why := budget.check(kind, shape.shape); why != "" {
+				return fmt.Errorf("open workbook %s: part %s is refused before it is read: %s, far more than any workbook a person made; "+
+					"it is damaged or crafted: open it in a spreadsheet program and save a copy: %w", w.path, zf.Name, why, ErrTooBig)
+			}
+			budget.add(kind, shape.shape)
+		}
 		if n > left {
 			return fmt.Errorf("open workbook %s: it unpacks to more than the %s limit: %w", w.path, mib(w.opts.MaxUnzippedBytes), ErrTooBig)
 		}
