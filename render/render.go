@@ -191,7 +191,7 @@ func followUps(name string, in Input) sheets.Tab {
 		r := t.add(text(f.Owner), text(f.Partner), text(string(f.Kind)), date(f.Due), days,
 			text(f.NextStep), date(f.LastContact), ringCell(f.Ring))
 		switch f.Kind {
-		case scoring.NextStepOverdue, scoring.CheckInOverdue:
+		case scoring.NextStepOverdue, scoring.CheckInOverdue, scoring.Reassess:
 			t.highlight(r, 4, sheets.ToneAlert)
 		case scoring.NextStepDueSoon:
 			t.highlight(r, 3, sheets.ToneWarn)

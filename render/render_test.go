@@ -2,6 +2,7 @@ package render
 
 import (
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -207,5 +208,23 @@ func TestFollowUpsWithoutFindingsHaveNoRules(t *testing.T) {
 	tab := findTab(t, Tabs(Input{Result: scoring.Result{AsOf: asOf}, Names: Names{FollowUps: "Follow-ups"}}), "Follow-ups")
 	if len(tab.Rules) != 0 {
 		t.Errorf("rules over no rows: %+v", tab.Rules)
+	}
+}
+
+// TestReassessRowReadsAsOverdue: scores older than reassess_days show the day they fell
+// due, the days since, and the overdue colour, like any other overdue follow-up.
+func TestReassessRowReadsAsOverdue(t *testing.T) {
+	due := asOf.AddDays(-40)
+	res := scoring.Result{AsOf: asOf, FollowUps: []scoring.FollowUp{{Owner: "Ana", Partner: "P", Kind: scoring.Reassess,
+		Due: due, DaysOverdue: 40, HasDays: true, NextStep: "Reassess scores (set on 2025-10-14)"}}}
+	tab := findTab(t, Tabs(Input{Result: res, Names: Names{FollowUps: "Follow-ups"}}), "Follow-ups")
+	if got := cellAt(tab, 2, 4); got.Kind != sheets.Number || got.Num != 40 {
+		t.Errorf("Days overdue %+v, want 40", got)
+	}
+	if got := cellAt(tab, 2, 3); got.Kind != sheets.Date || !got.Time.Equal(due.Time()) {
+		t.Errorf("Due %+v, want %s", got, due)
+	}
+	if !slices.Contains(tab.Highlights, sheets.Highlight{Row: 2, Col: 4, Tone: sheets.ToneAlert}) {
+		t.Errorf("the days overdue of a Reassess row are not coloured as overdue: %+v", tab.Highlights)
 	}
 }

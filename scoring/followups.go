@@ -73,7 +73,10 @@ func followUps(as []Assessment, owners *ownerNames, cfg Config, asOf Date) []Fol
 			if by := strings.TrimSpace(p.AssessedBy); by != "" {
 				step = "Reassess scores (set by " + by + " on " + on.String() + ")"
 			}
-			add(Reassess, on.AddDays(cfg.ReassessDays), 0, false, step)
+			// Due when the scores turned a year old (reassess_days), and overdue since: a
+			// Due in the past with no days beside it read as a mistake.
+			due := on.AddDays(cfg.ReassessDays)
+			add(Reassess, due, int(asOf-due), true, step)
 		}
 	}
 	// A partner has at most one follow-up of each kind but the two next-step kinds, whose

@@ -166,14 +166,14 @@ func TestFollowUpKinds(t *testing.T) {
 				p.AssessedOn, p.AssessedBy = ago(366), "Ben"
 			}),
 			meetings: []Meeting{meeting("P", ago(2))},
-			want: []FollowUp{{Owner: "Ana", Partner: "P", Kind: Reassess, Due: ago(1),
+			want: []FollowUp{{Owner: "Ana", Partner: "P", Kind: Reassess, Due: ago(1), DaysOverdue: 1, HasDays: true,
 				NextStep: "Reassess scores (set by Ben on 2025-11-22)", LastContact: ago(2), Ring: 4}},
 		},
 		{
 			name:     "reassess without an assessor says only when",
 			partner:  partner("P", owner("Ana"), known, func(p *Partner) { p.AssessedOn = ago(500) }),
 			meetings: []Meeting{meeting("P", ago(2))},
-			want: []FollowUp{{Owner: "Ana", Partner: "P", Kind: Reassess, Due: ago(135),
+			want: []FollowUp{{Owner: "Ana", Partner: "P", Kind: Reassess, Due: ago(135), DaysOverdue: 135, HasDays: true,
 				NextStep: "Reassess scores (set on " + ago(500).String() + ")", LastContact: ago(2), Ring: 4}},
 		},
 		{

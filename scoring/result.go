@@ -129,7 +129,8 @@ type FollowUp struct {
 	Partner string
 	Kind    FollowUpKind
 	Due     Date
-	// DaysOverdue is meaningful when HasDays (overdue next steps and check-ins).
+	// DaysOverdue is meaningful when HasDays (overdue next steps and check-ins, and scores
+	// to reassess: days since they fell due).
 	DaysOverdue int
 	HasDays     bool
 	NextStep    string // the step, or what to do for kinds without one

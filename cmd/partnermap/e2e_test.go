@@ -161,7 +161,7 @@ func TestSyncNowFollowsTheSpec(t *testing.T) {
 	for key, days := range map[string]string{
 		"Councilmember Rivera / Next step overdue":    "173", // due 05-20 + 14 = 06-03
 		"Councilmember Rivera / Check-in overdue":     "97",  // 187 days since 05-20, ring-4 cadence 90
-		"Councilmember Rivera / Reassess":             "",
+		"Councilmember Rivera / Reassess":             "385", // assessed 2024-11-03, due a year later, 2025-11-03
 		"Eastside Tenants Union / Next step due soon": "",
 		"Mayor's Task Force / Never met":              "",
 		"Northside Chamber / No owner":                "",
