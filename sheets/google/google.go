@@ -30,6 +30,7 @@ import (
 	"golang.org/x/time/rate"
 	"google.golang.org/api/option"
 	sheetsapi "google.golang.org/api/sheets/v4"
+	htransport "google.golang.org/api/transport/http"
 
 	"github.com/partnermap/partnermap/sheets"
 )
@@ -87,6 +88,8 @@ type Sheet struct {
 	id      string
 	account string
 	srv     *sheetsapi.Service
+	hc      *http.Client // a client like srv's, for the calls sent without srv (stream.go)
+	base    string       // the API's root URL, ending in a slash
 	opts    Options
 	log     zerolog.Logger
 
@@ -146,7 +149,12 @@ func New(ctx context.Context, opts Options) (*Sheet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("google sheet %s: create client: %w", id, err)
 	}
-	s.srv = srv
+	// The streamed read (stream.go) goes out through a client made from the same options.
+	hc, _, err := htransport.NewClient(ctx, clientOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("google sheet %s: create client: %w", id, err)
+	}
+	s.srv, s.hc, s.base = srv, hc, srv.BasePath
 	return s, nil
 }
 

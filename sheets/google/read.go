@@ -90,26 +90,25 @@ func (s *Sheet) getRanges(ctx context.Context, ranges []string, fields string) (
 	return ss, nil
 }
 
-// Read fetches every tab's layout and the named tabs' typed values in one API call.
+// Read fetches every tab's layout and the named tabs' typed values in one API call, decoded
+// as the answer streams in (stream.go); the other tabs' values are skipped unread.
 func (s *Sheet) Read(ctx context.Context, names []string) (*sheets.Snapshot, error) {
-	ss, err := s.get(ctx, readFields)
-	if err != nil {
-		return nil, err
-	}
-	snap := &sheets.Snapshot{Tables: map[string]*sheets.Table{}, Location: s.location(ss)}
 	want := map[string]bool{}
 	for _, n := range names {
 		want[n] = true
 	}
-	lay := layoutOf(ss)
-	for i, sh := range ss.Sheets {
-		t := lay.tabs[i]
+	rd, err := s.getStreamed(ctx, readFields, func(title string) bool { return want[title] })
+	if err != nil {
+		return nil, err
+	}
+	snap := &sheets.Snapshot{Tables: map[string]*sheets.Table{}, Location: s.location(rd.timeZone)}
+	for _, t := range rd.lay.tabs {
 		snap.Tabs = append(snap.Tabs, sheets.TabInfo{Name: t.title, Managed: t.managed})
-		if want[t.title] {
-			snap.Tables[t.title] = &sheets.Table{Name: t.title, Rows: decodeRows(sh.Data)}
+		if rows, ok := rd.tables[t.title]; ok {
+			snap.Tables[t.title] = &sheets.Table{Name: t.title, Rows: rows}
 		}
 	}
-	s.remember(snap, lay)
+	s.remember(snap, rd.lay)
 	s.log.Debug().Int("tabs", len(snap.Tabs)).Int("tables", len(snap.Tables)).Msg("read spreadsheet")
 	return snap, nil
 }
@@ -167,11 +166,7 @@ func (s *Sheet) recall(snap *sheets.Snapshot) (*layout, bool) {
 }
 
 // location loads the spreadsheet's time zone, falling back to UTC with a warning.
-func (s *Sheet) location(ss *sheetsapi.Spreadsheet) *time.Location {
-	name := ""
-	if ss.Properties != nil {
-		name = ss.Properties.TimeZone
-	}
+func (s *Sheet) location(name string) *time.Location {
 	if name == "" {
 		s.log.Warn().Msg("spreadsheet has no time zone; using UTC (set timezone in config to override)")
 		return time.UTC

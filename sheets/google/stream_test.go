@@ -1,0 +1,150 @@
+package google
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	sheetsapi "google.golang.org/api/sheets/v4"
+
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// randomSpreadsheet builds an answer of the shape the read asks for: tabs with markers,
+// protections and charts, grid data in one or more blocks (offsets, ragged and blank rows,
+// every value kind, date formats, errors).
+func randomSpreadsheet(r *rand.Rand) *sheetsapi.Spreadsheet {
+	ss := &sheetsapi.Spreadsheet{Properties: &sheetsapi.SpreadsheetProperties{TimeZone: "Europe/Paris"}}
+	for i := range 1 + r.IntN(5) {
+		sh := &sheetsapi.Sheet{Properties: &sheetsapi.SheetProperties{SheetId: int64(100 + i), Title: fmt.Sprintf("Tab %d", i),
+			GridProperties: &sheetsapi.GridProperties{RowCount: int64(r.IntN(500)), ColumnCount: int64(r.IntN(30)), FrozenRowCount: int64(r.IntN(2))}}}
+		if r.IntN(2) == 0 {
+			sh.DeveloperMetadata = []*sheetsapi.DeveloperMetadata{{MetadataKey: MarkerKey, MetadataValue: "1"}}
+		}
+		if r.IntN(3) == 0 {
+			sh.ProtectedRanges = []*sheetsapi.ProtectedRange{{ProtectedRangeId: 7, WarningOnly: r.IntN(2) == 0}}
+		}
+		if r.IntN(3) == 0 {
+			sh.Charts = []*sheetsapi.EmbeddedChart{{ChartId: int64(r.IntN(1000))}, {ChartId: 3}}
+		}
+		for range r.IntN(3) {
+			gd := &sheetsapi.GridData{StartRow: int64(r.IntN(4)), StartColumn: int64(r.IntN(3))}
+			for range r.IntN(12) {
+				if r.IntN(6) == 0 {
+					gd.RowData = append(gd.RowData, &sheetsapi.RowData{})
+					continue
+				}
+				rd := &sheetsapi.RowData{}
+				for range r.IntN(8) {
+					rd.Values = append(rd.Values, randomCell(r))
+				}
+				gd.RowData = append(gd.RowData, rd)
+			}
+			sh.Data = append(sh.Data, gd)
+		}
+		ss.Sheets = append(ss.Sheets, sh)
+	}
+	return ss
+}
+
+func randomCell(r *rand.Rand) *sheetsapi.CellData {
+	c := &sheetsapi.CellData{}
+	v := &sheetsapi.ExtendedValue{}
+	switch r.IntN(7) {
+	case 0:
+		return c
+	case 1:
+		s := []string{"", "Eastside \"Tenants\"", "é ü 日本", "a\\b", "line\nbreak"}[r.IntN(5)]
+		v.StringValue = &s
+	case 2, 3:
+		f := float64(r.IntN(60000)) + []float64{0, 0.25, 0.5}[r.IntN(3)]
+		v.NumberValue = &f
+		if r.IntN(2) == 0 {
+			c.EffectiveFormat = &sheetsapi.CellFormat{NumberFormat: &sheetsapi.NumberFormat{Type: []string{"DATE", "DATE_TIME", "NUMBER"}[r.IntN(3)]}}
+		}
+	case 4:
+		b := r.IntN(2) == 0
+		v.BoolValue = &b
+	case 5:
+		v.ErrorValue = &sheetsapi.ErrorValue{Type: []string{"REF", "N_A", "DIVIDE_BY_ZERO", "OTHER"}[r.IntN(4)]}
+	case 6:
+		s := fmt.Sprintf("Partner %d", r.IntN(100))
+		v.StringValue = &s
+	}
+	c.EffectiveValue = v
+	return c
+}
+
+// TestStreamedReadMatchesTheGeneratedClient decodes random answers both ways: through the
+// generated client's structs (how Read worked before) and streamed. Layout, time zone and
+// the wanted tabs' rows must agree; unwanted tabs must have no rows.
+func TestStreamedReadMatchesTheGeneratedClient(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 17))
+	for i := range 300 {
+		ss := randomSpreadsheet(r)
+		body, err := json.Marshal(ss)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := func(title string) bool { return !strings.HasSuffix(title, "1") }
+		got, err := decodeSpreadsheet(strings.NewReader(string(body)), want)
+		if err != nil {
+			t.Fatalf("case %d: %v\n%s", i, err, body)
+		}
+		var ref sheetsapi.Spreadsheet
+		if err := json.Unmarshal(body, &ref); err != nil {
+			t.Fatal(err)
+		}
+		if got.timeZone != ref.Properties.TimeZone {
+			t.Fatalf("case %d: time zone %q, want %q", i, got.timeZone, ref.Properties.TimeZone)
+		}
+		if lay := layoutOf(&ref); !reflect.DeepEqual(got.lay, lay) {
+			t.Fatalf("case %d: layout\n%+v\nwant\n%+v", i, got.lay, lay)
+		}
+		for _, sh := range ref.Sheets {
+			title := sh.Properties.Title
+			rows, ok := got.tables[title]
+			if !want(title) {
+				if ok {
+					t.Fatalf("case %d: unwanted tab %s was decoded", i, title)
+				}
+				continue
+			}
+			if exp := decodeRows(sh.Data); !sameRows(rows, exp) {
+				t.Fatalf("case %d: tab %s\n got %v\nwant %v\n%s", i, title, rows, exp, body)
+			}
+		}
+	}
+}
+
+// sameRows compares rows as a reader sees them: nil and empty rows alike.
+func sameRows(a, b [][]sheets.Cell) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if len(a[i]) != len(b[i]) {
+			return false
+		}
+		for j := range a[i] {
+			if a[i][j] != b[i][j] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func TestStreamedReadRefusesDamagedAnswers(t *testing.T) {
+	for _, body := range []string{
+		``, `{`, `[]`, `{"sheets":{}}`, `{"sheets":[{"properties":{"title":"A"},"data":[{"rowData":[{"values":[{"effectiveValue":{"numberValue":"x"}}]}]}]}]}`,
+		`{"sheets":[{"properties":{"title":"A"},"data":[{"rowData":[{"values":[`,
+	} {
+		if _, err := decodeSpreadsheet(strings.NewReader(body), func(string) bool { return true }); err == nil {
+			t.Errorf("%q decoded without an error", body)
+		}
+	}
+}
