@@ -71,7 +71,9 @@ func progressTab(name string, in Input) sheets.Tab {
 		for q := 1; q <= 4; q++ {
 			cells = append(cells, num(w.Quadrants[q]))
 		}
-		r := t.add(append(cells, num(w.Active), num(w.MovedIn), num(w.MovedOut))...)
+		// The week again as text in a hidden column, for the chart's categories: a
+		// spreadsheet program may pile up date categories at one spot.
+		r := t.add(append(cells, num(w.Active), num(w.MovedIn), num(w.MovedOut), text(w.Start.String()))...)
 		if w.MovedIn > 0 {
 			t.highlight(r, 11, sheets.ToneGood)
 		}
@@ -79,6 +81,9 @@ func progressTab(name string, in Input) sheets.Tab {
 			t.highlight(r, 12, sheets.ToneWarn)
 		}
 	}
+	weekText := len(header)
+	t.tab.Rows[1] = append(t.tab.Rows[1], text("Chart: week"))
+	t.tab.HiddenCols = []int{weekText}
 	if first, last := 2, len(t.tab.Rows)-1; last >= first {
 		chart := &sheets.Chart{
 			Kind:   sheets.LineChart,
@@ -88,7 +93,7 @@ func progressTab(name string, in Input) sheets.Tab {
 		}
 		for ring := 1; ring <= 5; ring++ {
 			chart.Series = append(chart.Series, sheets.Series{
-				Name: fmt.Sprintf("Ring %d", ring), XCol: 0, YCol: ring, LabelCol: 0,
+				Name: fmt.Sprintf("Ring %d", ring), XCol: weekText, YCol: ring, LabelCol: 0,
 				FirstRow: first, LastRow: last, Tone: ringTone(ring),
 			})
 		}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -197,5 +199,51 @@ func TestHistoryRecordsWhatChangedInAWeek(t *testing.T) {
 	sync("2026-11-30")
 	if again := historyRows(t, path); len(again) != len(after) {
 		t.Errorf("a second sync the same day: %d History rows, want %d", len(again), len(after))
+	}
+}
+
+// TestHistoryRebuildShowsATrendOnTheFirstDay rebuilds History from the meeting log on a
+// workbook that was never synced: the weeks since that of 2026-05-01 get reconstructed rows, Di Youth's
+// Event of 2026-05-30 moves it in a ring that week, and Progress starts in May.
+func TestHistoryRebuildShowsATrendOnTheFirstDay(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "chapter.xlsx")
+	if _, err := xlsx.New(path, xlsx.DefaultOptions()).AddInputTabs(context.Background(), historyWorkbook()); err != nil {
+		t.Fatal(err)
+	}
+	rebuild := func() string {
+		t.Helper()
+		code, stdout, stderr := partnermap(t, "history", "--rebuild", "--since", "2026-05-01", "--as-of", "2026-11-23", "--xlsx", path)
+		if code != exitOK {
+			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+		}
+		return stdout
+	}
+	out := rebuild()
+	hist := historyRows(t, path)
+	byPartner := map[string][]string{}
+	for _, r := range hist {
+		if r["Change"] != "reconstructed" {
+			t.Errorf("row %v: a rebuild on a workbook never synced should only reconstruct", r)
+		}
+		byPartner[r["Partner"]] = append(byPartner[r["Partner"]], r["Date"]+" ring "+r["Ring"])
+	}
+	if got := strings.Join(byPartner["Di Youth"], ", "); got != "2026-05-03 ring 4, 2026-05-31 ring 3" {
+		t.Errorf("Di Youth's reconstructed rows: %s; want ring 4 in the first week, ring 3 after its Event of 05-30", got)
+	}
+	if got := strings.Join(byPartner["Ana Org"], ", "); got != "2026-05-03 ring 4" {
+		t.Errorf("Ana Org's rows: %s; want one row, it never moved", got)
+	}
+	if !strings.Contains(out, fmt.Sprintf("%d History rows reconstructed", len(hist))) {
+		t.Errorf("output %q does not say how many rows were reconstructed (%d)", out, len(hist))
+	}
+	progress := rows(t, readTabs(t, path, []string{"Progress"})["Progress"])
+	if len(progress) != 31 || progress[0]["Week"] != "2026-04-27" || progress[4]["Week"] != "2026-05-25" || progress[4]["Moved in"] != "1" {
+		t.Errorf("Progress has %d weeks from %v; want 31 from 2026-04-27 (the week of 05-01) with 1 moved in the week of 05-25", len(progress), progress[0])
+	}
+	if again := rebuild(); !strings.Contains(again, "0 History rows reconstructed") || len(historyRows(t, path)) != len(hist) {
+		t.Errorf("a second rebuild added rows: %s", again)
+	}
+	if code, _, stderr := partnermap(t, "history", "--xlsx", path); code != exitConfig || !strings.Contains(stderr, "--rebuild --since") {
+		t.Errorf("history without --rebuild: exit %d, %s", code, stderr)
 	}
 }

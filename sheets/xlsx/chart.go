@@ -33,10 +33,12 @@ func addChart(f *excelize.File, sheet string, c *sheets.Chart) error {
 // weeks) as categories and the header row above the rows naming the series.
 func addLineChart(f *excelize.File, sheet string, c *sheets.Chart) error {
 	var series []excelize.ChartSeries
+	points := 0
 	for _, s := range c.Series {
 		if s.FirstRow < 0 || s.LastRow < s.FirstRow {
 			continue
 		}
+		points = max(points, s.LastRow-s.FirstRow+1)
 		ink := strings.TrimPrefix(s.Tone.Ink(), "#")
 		series = append(series, excelize.ChartSeries{
 			Name:       cellRef(sheet, s.YCol, max(s.FirstRow-1, 0), max(s.FirstRow-1, 0)),
@@ -58,7 +60,11 @@ func addLineChart(f *excelize.File, sheet string, c *sheets.Chart) error {
 	x := excelize.ChartAxis{
 		Font:   excelize.Font{Size: 9, Color: "5F6368"},
 		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.XTitle, Font: &excelize.Font{Size: 10}}}},
-		NumFmt: excelize.ChartNumFmt{CustomNumFmt: "yyyy-mm-dd"},
+		// About ten dates along the bottom: one per week would print over one another.
+		TickLabelSkip:     max(1, (points+9)/10),
+		TickLabelPosition: excelize.ChartTickLabelLow,
+		// Slanted, so LibreOffice does not wrap a date over three lines.
+		Alignment: excelize.Alignment{TextRotation: 45},
 	}
 	chart := &excelize.Chart{
 		Type:      excelize.Line,
