@@ -58,8 +58,8 @@ func addLineChart(f *excelize.File, sheet string, c *sheets.Chart) error {
 		y.MajorUnit = 0
 	}
 	x := excelize.ChartAxis{
-		Font:   excelize.Font{Size: 9, Color: "5F6368"},
-		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.XTitle, Font: &excelize.Font{Size: 10}}}},
+		Font:  excelize.Font{Size: 9, Color: "5F6368"},
+		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.XTitle, Font: &excelize.Font{Size: 10}}}},
 		// About ten dates along the bottom: one per week would print over one another.
 		TickLabelSkip:     max(1, (points+9)/10),
 		TickLabelPosition: excelize.ChartTickLabelLow,
