@@ -2,6 +2,7 @@ package sync
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"slices"
 	gosync "sync"
@@ -154,15 +155,31 @@ func (s *Service) Handler() http.Handler {
 	return mux
 }
 
-func (s *Service) serveHealth(w http.ResponseWriter, _ *http.Request) {
+func (s *Service) serveHealth(w http.ResponseWriter, r *http.Request) {
 	healthy, sources := s.Status()
-	body := struct {
+	status, code := "ok", http.StatusOK
+	if !healthy {
+		status, code = "unhealthy", http.StatusServiceUnavailable
+	}
+	var body any = struct {
 		Status  string         `json:"status"`
 		Sources []SourceStatus `json:"sources"`
-	}{"ok", sources}
-	code := http.StatusOK
-	if !healthy {
-		body.Status, code = "unhealthy", http.StatusServiceUnavailable
+	}{status, sources}
+	if !fromThisMachine(r) {
+		// Anyone who can reach the port gets only what a monitor needs: each source's
+		// details name files, accounts and errors.
+		unhealthy := 0
+		for _, st := range sources {
+			if !st.Healthy {
+				unhealthy++
+			}
+		}
+		body = struct {
+			Status    string `json:"status"`
+			Sources   int    `json:"sources"`
+			Unhealthy int    `json:"unhealthy"`
+			Details   string `json:"details"`
+		}{status, len(sources), unhealthy, "ask from the machine partnermap runs on (127.0.0.1) for each source's state"}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
@@ -170,4 +187,16 @@ func (s *Service) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(body)
+}
+
+// fromThisMachine reports a request from a loopback address that no proxy forwarded (a
+// proxy on this machine would otherwise pass the world's requests off as local).
+func fromThisMachine(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback() && r.Header.Get("X-Forwarded-For") == "" &&
+		r.Header.Get("Forwarded") == "" && r.Header.Get("X-Real-Ip") == ""
 }

@@ -446,10 +446,22 @@ func TestStopDuringJitterStartsNoSync(t *testing.T) {
 	}
 }
 
+// get asks h for path as a monitor on this machine would (from loopback).
 func get(t *testing.T, h http.Handler, path string) (int, string) {
 	t.Helper()
+	return getFrom(t, h, path, "127.0.0.1:40000", nil)
+}
+
+// getFrom asks h for path from the address remote, with the given headers.
+func getFrom(t *testing.T, h http.Handler, path, remote string, header http.Header) (int, string) {
+	t.Helper()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.RemoteAddr = remote
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	h.ServeHTTP(rec, req)
 	return rec.Code, rec.Body.String()
 }
 
@@ -635,5 +647,32 @@ func TestReloadAddsChangesAndRemovesSources(t *testing.T) {
 	}
 	if jobs := h.svc.sched.Jobs(); len(jobs) != 1 || jobs[0].Name() != "north" {
 		t.Errorf("scheduled jobs after removing south: %d", len(jobs))
+	}
+}
+
+func TestHealthShowsOnlyTheStatusToOtherMachines(t *testing.T) {
+	h := startService(t, serviceConfig(t, "@every 15m", "north"), t0, ServiceOptions{})
+	h.fake.next(t).fail(errors.New("read /srv/partnermap/secret-chapter.xlsx: token service said SECRET"))
+	h.waiters(1)
+	handler := h.svc.Handler()
+	for _, tc := range []struct {
+		name, remote string
+		header       http.Header
+	}{
+		{"another machine", "203.0.113.7:51000", nil},
+		{"a proxy on this machine", "127.0.0.1:51000", http.Header{"X-Forwarded-For": {"203.0.113.7"}}},
+	} {
+		code, body := getFrom(t, handler, "/healthz", tc.remote, tc.header)
+		if code != http.StatusServiceUnavailable || !strings.Contains(body, `"status": "unhealthy"`) || !strings.Contains(body, `"unhealthy": 1`) {
+			t.Errorf("%s: %d %s, want 503 with the status and the count", tc.name, code, body)
+		}
+		for _, secret := range []string{"SECRET", "secret-chapter", "/srv", "north"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("%s: /healthz shows %q: %s", tc.name, secret, body)
+			}
+		}
+	}
+	if _, body := get(t, handler, "/healthz"); !strings.Contains(body, "secret-chapter.xlsx") {
+		t.Errorf("from this machine /healthz should show each source's error: %s", body)
 	}
 }

@@ -76,6 +76,9 @@ func (a *app) serve(cmd *cobra.Command) error {
 			_ = srv.Shutdown(shutdownCtx)
 		}()
 		log.Info().Str("listen", ln.Addr().String()).Msg("serving /healthz and /metrics")
+		if warning := exposedListener(ln.Addr()); warning != "" {
+			log.Warn().Str("listen", ln.Addr().String()).Msg(warning)
+		}
 	}
 
 	go func() {
@@ -112,6 +115,17 @@ func (a *app) serve(cmd *cobra.Command) error {
 		}
 	}()
 	return svc.Run(ctx)
+}
+
+// exposedListener says why a listener other machines can reach deserves a look, or "" for
+// a loopback one: /healthz and /metrics have no authentication.
+func exposedListener(addr net.Addr) string {
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return ""
+	}
+	return "http.listen accepts connections from other machines: /healthz and /metrics need no password " +
+		"(other machines get only the overall status from /healthz, but every metric); " +
+		"listen on 127.0.0.1:PORT unless a monitor elsewhere must reach it, and firewall the port"
 }
 
 // configPath is the config file loadConfig reads, or "" when there is none.

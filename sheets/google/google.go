@@ -16,6 +16,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -102,6 +103,9 @@ var (
 	_ sheets.Initializer = (*Sheet)(nil)
 )
 
+// quietLogger discards the Google libraries' own logs (see New).
+var quietLogger = slog.New(slog.DiscardHandler)
+
 // New connects to a spreadsheet. It does not call the API: access problems surface on the
 // first Read with a message saying what to fix.
 func New(ctx context.Context, opts Options) (*Sheet, error) {
@@ -127,7 +131,11 @@ func New(ctx context.Context, opts Options) (*Sheet, error) {
 	if opts.HTTPClient != nil && opts.Endpoint == "" {
 		return nil, errors.New("google sheet: an HTTP client can only be given together with an endpoint")
 	}
-	clientOpts := []option.ClientOption{option.WithScopes(sheetsapi.SpreadsheetsScope)}
+	// The library's own debug logging (GOOGLE_SDK_GO_LOGGING_LEVEL=debug) prints whole
+	// token requests and answers: the signed JWT assertion and the access token. A logger of
+	// our own, which discards, takes precedence over that variable; partnermap logs the
+	// calls itself, without secrets.
+	clientOpts := []option.ClientOption{option.WithScopes(sheetsapi.SpreadsheetsScope), option.WithLogger(quietLogger)}
 	if opts.Endpoint != "" {
 		// The generated client wants the host root with a trailing slash; see GOOGLE.md.
 		clientOpts = append(clientOpts, option.WithEndpoint(strings.TrimRight(opts.Endpoint, "/")+"/"))
@@ -161,7 +169,7 @@ func New(ctx context.Context, opts Options) (*Sheet, error) {
 // credentials loads a service-account key, which the library checks is of that type (a key
 // of another type could send tokens elsewhere), or Application Default Credentials.
 func (s *Sheet) credentials() (*auth.Credentials, error) {
-	detect := &credentials.DetectOptions{Scopes: []string{sheetsapi.SpreadsheetsScope}}
+	detect := &credentials.DetectOptions{Scopes: []string{sheetsapi.SpreadsheetsScope}, Logger: quietLogger}
 	path := s.opts.CredentialsFile
 	if len(s.opts.CredentialsJSON) > 0 {
 		if path != "" {

@@ -2,10 +2,12 @@ package google
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -75,6 +77,7 @@ func call[T any](ctx context.Context, s *Sheet, method string, do func(context.C
 		}
 		actx, cancel := context.WithTimeout(ctx, s.opts.AttemptTimeout)
 		res, status, err := do(actx)
+		err = redactAuth(err)
 		timedOut := actx.Err() != nil && ctx.Err() == nil
 		cancel()
 		if err == nil {
@@ -156,6 +159,42 @@ func retryAfter(h http.Header, base time.Duration) time.Duration {
 
 // isPermanentAuth reports a token error that another attempt will not fix (a revoked or
 // malformed key); a token endpoint that is merely down is retried.
+// authFailure stands for an error of Google's token service without its body, which the
+// library copies into its message verbatim: a token service (or a proxy before it) may
+// echo the request, with the signed assertion, or anything else. Only the status and the
+// OAuth error code are said; the original stays reachable for errors.As.
+type authFailure struct{ ae *auth.Error }
+
+func (e *authFailure) Error() string {
+	msg := "Google's token service failed"
+	if e.ae.Response != nil {
+		msg = fmt.Sprintf("Google's token service answered HTTP %d", e.ae.Response.StatusCode)
+	}
+	var body struct {
+		Code string `json:"error"`
+	}
+	if json.Unmarshal(e.ae.Body, &body) == nil && oauthCode.MatchString(body.Code) {
+		msg += " (" + body.Code + ")"
+	}
+	return msg
+}
+
+func (e *authFailure) Unwrap() error { return e.ae }
+
+// oauthCode is what an OAuth error code looks like (invalid_grant); anything else in its
+// place is not repeated.
+var oauthCode = regexp.MustCompile(`^[a-z_]{1,40}$`)
+
+// redactAuth replaces an error that carries a token-service answer by an authFailure,
+// dropping the wrappers too (a *url.Error would print the body through its own message).
+func redactAuth(err error) error {
+	var ae *auth.Error
+	if err == nil || !errors.As(err, &ae) {
+		return err
+	}
+	return &authFailure{ae: ae}
+}
+
 func isPermanentAuth(err error) bool {
 	var ae *auth.Error
 	if !errors.As(err, &ae) {
