@@ -43,6 +43,9 @@ func (n TabNames) WithDefaults() TabNames {
 type Options struct {
 	Tabs      TabNames
 	DateOrder DateOrder
+	// Existing lists every tab of the spreadsheet, so that a missing input tab's issue can
+	// name the tab it is probably under.
+	Existing []string
 }
 
 // Result is what decoding gives: the records, the Data Issues and the rows read per tab.
@@ -98,10 +101,7 @@ func Decode(tables map[string]*sheets.Table, opts Options) Result {
 
 // missingTab reports an input tab that does not exist; how loudly depends on the tab.
 func (d *decoder) missingTab(name, key string, sev scoring.Severity) []scoring.Issue {
-	return []scoring.Issue{{
-		Tab: name, Severity: sev,
-		Problem: fmt.Sprintf("no tab named %s: run `partnermap init` to add it, or set tabs.%s", name, key),
-	}}
+	return []scoring.Issue{{Tab: name, Severity: sev, Problem: MissingTab(name, key, d.opts.Existing)}}
 }
 
 // rows yields each row below the header that is not blank in the columns partnermap reads,

@@ -170,7 +170,7 @@ func TestWorkbooksPartnermapCannotUseAreLeftUntouched(t *testing.T) {
 		{"a CSV file named .xlsx", file("export.xlsx", []byte("Name,Owner\nEastside Tenants Union,Ana\n")), "it is a CSV text file (.csv)"},
 		{"a password-protected workbook", encrypted, "remove the password"},
 		{"an old .xls saved as .xlsx", file("old.xlsx", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 1024)...)), "it is an old-format Excel .xls workbook, not an .xlsx workbook: save it as an .xlsx workbook"},
-		{"a workbook without a Partners tab", noPartners, `no tab named "Partners": run ` + "`partnermap init`"},
+		{"a workbook without a Partners tab", noPartners, `no tab named "Partners"; the tabs are: "Budget". Run ` + "`partnermap init`"},
 		{"an empty file", file("empty.xlsx", nil), "it is an empty file"},
 	}
 	for _, tc := range tests {

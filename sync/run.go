@@ -178,9 +178,15 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		return rep, fmt.Errorf("read %s: %w", src.Describe(), err)
 	}
 	t = stage(StageRead, t)
+	// The volunteers' tabs, for telling which one a missing input tab may be under.
+	var existing []string
+	for _, tab := range snap.Tabs {
+		if !tab.Managed {
+			existing = append(existing, tab.Name)
+		}
+	}
 	if _, ok := snap.Tables[cfg.Tabs.Partners]; !ok {
-		return rep, fmt.Errorf("read %s: no tab named %q: run `partnermap init` to add the input tabs, or set tabs.partners to the name of your partners tab",
-			src.Describe(), cfg.Tabs.Partners)
+		return rep, fmt.Errorf("read %s: %s", src.Describe(), decode.MissingTab(cfg.Tabs.Partners, "partners", existing))
 	}
 
 	loc, err := location(cfg.Timezone, snap.Location)
@@ -217,6 +223,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	dec := decode.Decode(snap.Tables, decode.Options{
 		Tabs:      decode.TabNames{Partners: cfg.Tabs.Partners, Assets: cfg.Tabs.Assets, Meetings: cfg.Tabs.Meetings, Members: cfg.Tabs.Members},
 		DateOrder: dateOrder(cfg.DateOrder),
+		Existing:  existing,
 	})
 	for _, name := range inputs {
 		if _, ok := snap.Tables[name]; ok {

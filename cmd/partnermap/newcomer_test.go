@@ -151,9 +151,9 @@ func TestAnODSWorkbookGetsAHintToSaveItAsXLSX(t *testing.T) {
 	before, _ := os.ReadFile(path)
 	for _, args := range [][]string{{"sync", "--now"}, {"check"}} {
 		code, stdout, stderr := partnermap(t, append(args, "--xlsx", path)...)
-		out := stdout + stderr
+		out := stdout + strings.ReplaceAll(stderr, `\"`, `"`) // the log is JSON
 		if code != exitFailed || !strings.Contains(out, "it is an OpenDocument spreadsheet (.ods)") ||
-			!strings.Contains(out, `File › Save As…, file type \"Excel 2007-365 (.xlsx)\"`) && !strings.Contains(out, `File › Save As…, file type "Excel 2007-365 (.xlsx)"`) {
+			!strings.Contains(out, `File › Save As…, file type "Excel 2007-365 (.xlsx)"`) {
 			t.Errorf("%v: exit %d, want %d with the .ods named and how to save it as .xlsx:\n%s", args, code, exitFailed, out)
 		}
 	}
@@ -196,5 +196,31 @@ func TestAWorkbookMadeByInitAndSyncedAsIsListsNoExamplePartner(t *testing.T) {
 		if !tabs[tab] {
 			t.Errorf("Data Issues does not say the example row of %s is still there: %v", tab, issues)
 		}
+	}
+}
+
+// testdata/gnumeric.xlsx was made by Gnumeric from Partners.csv and Meetings.csv
+// (testdata/gnumeric/), so its tabs are "Partners.csv" and "Meetings.csv". sync and check
+// list the tabs, point at the one meant, and do not advise init, which would add empty tabs
+// beside the group's data.
+func TestATabUnderAnotherNameIsPointedAtAndInitIsNotAdvised(t *testing.T) {
+	path := copyFixture(t, "gnumeric.xlsx")
+	before, _ := os.ReadFile(path)
+	want := `no tab named "Partners"; the tabs are: "Partners.csv", "Meetings.csv". "Partners.csv" looks like it: rename that tab to Partners, or set tabs.partners: "Partners.csv"`
+	for _, args := range [][]string{{"sync", "--now"}, {"check"}} {
+		code, stdout, stderr := partnermap(t, append(args, "--xlsx", path)...)
+		out := stdout + strings.ReplaceAll(stderr, `\"`, `"`) // the log is JSON
+		if code != exitFailed || !strings.Contains(out, want) || strings.Contains(out, "init") {
+			t.Errorf("%v: exit %d, want %d, saying %q and not advising init:\n%s", args, code, exitFailed, want, out)
+		}
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("the workbook was changed")
+	}
+	// Pointed at the tab, sync reads it, and says where the meetings are.
+	code, stdout, stderr := partnermap(t, "check", "--xlsx", path, "--set", "tabs.partners=Partners.csv")
+	if code != exitOK || !strings.Contains(stdout, `tab "Partners.csv": 2 rows`) ||
+		!strings.Contains(stdout, `"Meetings.csv" looks like it: rename that tab to Meetings, or set tabs.meetings: "Meetings.csv"`) {
+		t.Errorf("check with tabs.partners set: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
