@@ -117,6 +117,9 @@ type Tabs struct {
 	Assets   string `mapstructure:"assets"`
 	Meetings string `mapstructure:"meetings"`
 	Members  string `mapstructure:"members"`
+	// Campaigns and Stances are optional (§8): a group that runs no campaign has neither.
+	Campaigns string `mapstructure:"campaigns"`
+	Stances   string `mapstructure:"stances"`
 }
 
 // Outputs are the names of the tabs partnermap writes; "off" (or "") turns one off.
@@ -132,12 +135,14 @@ type Outputs struct {
 	// over time. Progress is drawn from it, so it is left out when History is off.
 	History  string `mapstructure:"history"`
 	Progress string `mapstructure:"progress"`
+	// Campaigns is written only when the Campaigns tab has an active campaign.
+	Campaigns string `mapstructure:"campaigns"`
 }
 
 // Enabled returns the output names that are turned on, in display order.
 func (o Outputs) Enabled() []string {
 	var names []string
-	for _, n := range []string{o.Priorities, o.FollowUps, o.PowerMap, o.Connections, o.Owners, o.DataIssues, o.SyncStatus, o.History, o.Progress} {
+	for _, n := range []string{o.Priorities, o.FollowUps, o.PowerMap, o.Connections, o.Owners, o.DataIssues, o.SyncStatus, o.History, o.Progress, o.Campaigns} {
 		if n != "" {
 			names = append(names, n)
 		}
@@ -221,11 +226,12 @@ func Default() Config {
 	return Config{
 		Schedule:  "@every 15m",
 		DateOrder: "MDY",
-		Tabs:      Tabs{Partners: "Partners", Assets: "Assets", Meetings: "Meetings", Members: "Members"},
+		Tabs: Tabs{Partners: "Partners", Assets: "Assets", Meetings: "Meetings", Members: "Members",
+			Campaigns: "Campaigns", Stances: "Stances"},
 		Outputs: Outputs{
 			Priorities: "Priorities", FollowUps: "Follow-ups", PowerMap: "Power Map",
 			Connections: "Connections", Owners: "Owners", DataIssues: "Data Issues", SyncStatus: "Sync Status",
-			History: "History", Progress: "Progress",
+			History: "History", Progress: "Progress", Campaigns: "Campaign Maps",
 		},
 		History: History{KeepDays: 1095},
 		Scoring: scoring.DefaultConfig(),
@@ -409,7 +415,7 @@ func (c *Config) normalize() {
 	}
 	for _, p := range []*string{&c.Outputs.Priorities, &c.Outputs.FollowUps, &c.Outputs.PowerMap,
 		&c.Outputs.Connections, &c.Outputs.Owners, &c.Outputs.DataIssues, &c.Outputs.SyncStatus,
-		&c.Outputs.History, &c.Outputs.Progress} {
+		&c.Outputs.History, &c.Outputs.Progress, &c.Outputs.Campaigns} {
 		off(p)
 	}
 	c.DateOrder = strings.ToUpper(strings.TrimSpace(c.DateOrder))
@@ -467,7 +473,8 @@ func inheritTabs(t, base Tabs) Tabs {
 		}
 		return b
 	}
-	return Tabs{pick(t.Partners, base.Partners), pick(t.Assets, base.Assets), pick(t.Meetings, base.Meetings), pick(t.Members, base.Members)}
+	return Tabs{Partners: pick(t.Partners, base.Partners), Assets: pick(t.Assets, base.Assets), Meetings: pick(t.Meetings, base.Meetings),
+		Members: pick(t.Members, base.Members), Campaigns: pick(t.Campaigns, base.Campaigns), Stances: pick(t.Stances, base.Stances)}
 }
 
 func inheritOutputs(o, base Outputs) Outputs {
@@ -486,7 +493,7 @@ func inheritOutputs(o, base Outputs) Outputs {
 	}
 	return Outputs{pick(o.Priorities, base.Priorities), pick(o.FollowUps, base.FollowUps), pick(o.PowerMap, base.PowerMap),
 		pick(o.Connections, base.Connections), pick(o.Owners, base.Owners), pick(o.DataIssues, base.DataIssues), pick(o.SyncStatus, base.SyncStatus),
-		pick(o.History, base.History), pick(o.Progress, base.Progress)}
+		pick(o.History, base.History), pick(o.Progress, base.Progress), pick(o.Campaigns, base.Campaigns)}
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -659,10 +666,12 @@ func checkTabNames(in Tabs, out Outputs) error {
 	add("tabs.assets", in.Assets, true)
 	add("tabs.meetings", in.Meetings, true)
 	add("tabs.members", in.Members, true)
+	add("tabs.campaigns", in.Campaigns, true)
+	add("tabs.stances", in.Stances, true)
 	keys := map[string]string{"outputs.priorities": out.Priorities, "outputs.follow_ups": out.FollowUps,
 		"outputs.power_map": out.PowerMap, "outputs.connections": out.Connections, "outputs.owners": out.Owners,
 		"outputs.data_issues": out.DataIssues, "outputs.sync_status": out.SyncStatus,
-		"outputs.history": out.History, "outputs.progress": out.Progress}
+		"outputs.history": out.History, "outputs.progress": out.Progress, "outputs.campaigns": out.Campaigns}
 	names := make([]string, 0, len(keys))
 	for k := range keys {
 		names = append(names, k)

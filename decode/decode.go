@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/partnermap/partnermap/campaign"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
 )
@@ -20,6 +21,8 @@ import (
 // TabNames are the configured names of the input tabs; an empty name means the default.
 type TabNames struct {
 	Partners, Assets, Meetings, Members string
+	// Campaigns and Stances are optional tabs (§8).
+	Campaigns, Stances string
 }
 
 // Default tab names of §2.
@@ -36,6 +39,8 @@ func (n TabNames) WithDefaults() TabNames {
 	n.Assets = cmp.Or(n.Assets, DefaultAssets)
 	n.Meetings = cmp.Or(n.Meetings, DefaultMeetings)
 	n.Members = cmp.Or(n.Members, DefaultMembers)
+	n.Campaigns = cmp.Or(n.Campaigns, DefaultCampaigns)
+	n.Stances = cmp.Or(n.Stances, DefaultStances)
 	return n
 }
 
@@ -51,7 +56,9 @@ type Options struct {
 // Result is what decoding gives: the records, the Data Issues and the rows read per tab.
 type Result struct {
 	Records scoring.Records
-	// Issues are ordered by tab (Partners, Assets, Meetings, Members), then row.
+	// Campaigns are the optional Campaigns and Stances tabs.
+	Campaigns campaign.Records
+	// Issues are ordered by tab (Partners, Assets, Meetings, Members, Campaigns, Stances), then row.
 	Issues []scoring.Issue
 	// Rows counts the non-blank rows below the header, per tab name that exists.
 	Rows map[string]int
@@ -76,12 +83,13 @@ func (r Result) Place(is scoring.Issue) scoring.Issue {
 
 // decoder carries one Decode call: cross-tab indexes are built from one tab and used by the next.
 type decoder struct {
-	opts     Options
-	tabs     TabNames
-	res      Result
-	members  *index // nil when there is no Members tab with rows
-	partners *index // nil when the Partners tab is missing or unreadable
-	scratch  []byte // for folding names without allocating
+	opts      Options
+	tabs      TabNames
+	res       Result
+	members   *index // nil when there is no Members tab with rows
+	partners  *index // nil when the Partners tab is missing or unreadable
+	campaigns *index // nil when the Campaigns tab is missing or unreadable
+	scratch   []byte // for folding names without allocating
 }
 
 // Decode reads the input tabs into records. It never fails on a volunteer's cell: every
@@ -94,8 +102,10 @@ func Decode(tables map[string]*sheets.Table, opts Options) Result {
 	partnerIssues := d.decodePartners(tables[d.tabs.Partners])
 	assetIssues := d.decodeAssets(tables[d.tabs.Assets])
 	meetingIssues := d.decodeMeetings(tables[d.tabs.Meetings])
+	campaignIssues := d.decodeCampaigns(tables[d.tabs.Campaigns])
+	stanceIssues := d.decodeStances(tables[d.tabs.Stances])
 
-	d.res.Issues = slices.Concat(partnerIssues, assetIssues, meetingIssues, memberIssues)
+	d.res.Issues = slices.Concat(partnerIssues, assetIssues, meetingIssues, memberIssues, campaignIssues, stanceIssues)
 	return d.res
 }
 

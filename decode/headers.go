@@ -24,6 +24,10 @@ func HeaderNames(names TabNames, tab string, header []sheets.Cell) map[string]st
 		spec = meetingColumns()
 	case names.Members:
 		spec = memberColumns()
+	case names.Campaigns:
+		spec = campaignColumns()
+	case names.Stances:
+		spec = stanceColumns()
 	default:
 		return nil
 	}

@@ -19,8 +19,8 @@ func (d Day) agoText(n int) sheets.Cell {
 	return sheets.TextCell(scoring.Date(d).AddDays(-n).Time().Format("Jan 2, 2006"))
 }
 
-// Workbook returns the four input tabs filled with a small coalition working on tenant
-// protections: fifteen partners, their assets and a year of meetings, with a few of the
+// Workbook returns the input tabs filled with a small coalition working on tenant
+// protections: fifteen partners, their assets, a year of meetings and two campaigns, with a few of the
 // mistakes volunteers make (a misspelt partner, a date nobody can read, a score out of range)
 // so the Data Issues tab has something to show.
 func Workbook(tabs config.Tabs, d Day) []sheets.InputTab {
@@ -95,10 +95,30 @@ func Workbook(tabs config.Tabs, d Day) []sheets.InputTab {
 		row("Tom Becker", "tom@example.org", "Member", 3),
 		row("Lena Kim", "lena@example.org", "Member", 4),
 	}
+	// Two campaigns: one whose target is a partner (the councilmember's office), one whose
+	// target is not (the mayor, placed by a Stances row of its own); and a won one, kept.
+	campaigns := [][]sheets.Cell{
+		row("Just-cause eviction ordinance", "Councilmember Rivera's office", "Pass the ordinance in the housing committee", "Active", d.ago(-45), "Maria Lopez"),
+		row("Rental assistance budget", "Mayor Chen", "$4M for emergency rental assistance in next year's budget", "Active", d.ago(-120), "Aisha Johnson"),
+		row("Library know-your-rights nights", "Westside Library board", "A monthly tenant clinic at the library", "Won", d.ago(150), "Tom Becker"),
+	}
+	stances := [][]sheets.Cell{
+		row("Northside Chamber of Commerce", "Just-cause eviction ordinance", "Strongly opposes", 5, "Their landlord members lobby the committee"),
+		row("Hillcrest Neighborhood Association", "Just-cause eviction ordinance", "Opposes", 4, "Rivera's most reliable voters"),
+		row("Local 302 Hospital Workers", "Just-cause eviction ordinance", "Strongly supports", 4, ""),
+		row("The Daily Ledger", "Just-cause eviction ordinance", "", 4, "Rivera reads their editorials"),
+		row("Mayor Chen", "Rental assistance budget", "Neutral", "", "The target: undecided"),
+		row("Northside Chamber of Commerce", "Rental assistance budget", "Supports", 4, "Assistance pays their landlord members"),
+		row("Councilmember Rivera's office", "Rental assistance budget", "Supports", 4, "Chairs the budget committee"),
+		row("Youth Voices Collective", "Rental assistance budget", "", 1, ""),
+		row("Eastside Tenants Union", "Rental asistance budget", "Strongly supports", 3, "Typed the campaign wrong"),
+	}
 	return []sheets.InputTab{
 		inputTab(tabs.Partners, partnerColumns, partners),
 		inputTab(tabs.Assets, assetColumns, assets),
 		inputTab(tabs.Meetings, meetingColumns, meetings),
 		inputTab(tabs.Members, memberColumns, members),
+		inputTab(tabs.Campaigns, campaignColumns, campaigns),
+		withLists(inputTab(tabs.Stances, stanceColumns, stances), tabs),
 	}
 }

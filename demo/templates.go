@@ -73,6 +73,32 @@ var memberColumns = []column{
 	{"Max relationships", "How many partner relationships they can own (blank: 8).", nil},
 }
 
+var campaignColumns = []column{
+	{"Campaign", "What we are trying to win, e.g. “Just-cause eviction ordinance”. Each name once.", nil},
+	{"Target", "The decision-maker who can give us the win: a person or a body.", nil},
+	{"Goal", "What winning looks like.", nil},
+	{"Status", "Only Active campaigns are mapped; Won, Lost and Paused ones are kept.", []string{"Active", "Won", "Lost", "Paused"}},
+	{"Deadline", "When the decision is made (a date).", nil},
+	{"Lead", "The member leading the campaign.", nil},
+}
+
+var stanceColumns = []column{
+	{"Partner", "The partner, as named in Partners (or the campaign's target, to place it on the map).", nil},
+	{"Campaign", "The campaign, as named in Campaigns.", nil},
+	{"Stance", "Where they stand on this campaign; blank: their Stance in Partners.", []string{"Strongly opposes", "Opposes", "Neutral", "Supports", "Strongly supports"}},
+	{"Influence", "Their influence over this campaign's target, 1–5; blank: their Influence in Partners.", nil},
+	{"Notes", "", nil},
+}
+
+// withLists makes the Stances tab's Partner and Campaign dropdowns list the names in the
+// Partners and Campaigns tabs, so they grow as partners and campaigns are added.
+func withLists(t sheets.InputTab, tabs config.Tabs) sheets.InputTab {
+	t.Validations = append(t.Validations,
+		sheets.Validation{Col: 0, ListTab: tabs.Partners, ListHeader: partnerColumns[0].header},
+		sheets.Validation{Col: 1, ListTab: tabs.Campaigns, ListHeader: campaignColumns[0].header})
+	return t
+}
+
 func inputTab(name string, cols []column, rows [][]sheets.Cell) sheets.InputTab {
 	t := sheets.InputTab{Name: name, Rows: rows}
 	for i, c := range cols {
@@ -90,7 +116,7 @@ func inputTab(name string, cols []column, rows [][]sheets.Cell) sheets.InputTab 
 	return t
 }
 
-// Templates returns the four input tabs with one example row each, for a group starting out.
+// Templates returns the input tabs with one example row each, for a group starting out.
 func Templates(tabs config.Tabs, d Day) []sheets.InputTab {
 	return []sheets.InputTab{
 		inputTab(tabs.Partners, partnerColumns, [][]sheets.Cell{row(
@@ -103,6 +129,10 @@ func Templates(tabs config.Tabs, d Day) []sheets.InputTab {
 			d.ago(0), sheets.ExamplePrefix+"Eastside Tenants Union", sheets.ExampleMember, "1-1", "", "More renters at the council hearing",
 			"Protecting their members", "An introduction to their organizer", "Pending", "", "Send our hearing one-pager", d.ago(-7), "no", "")}),
 		inputTab(tabs.Members, memberColumns, [][]sheets.Cell{row(sheets.ExampleMember, "", "Leader", 8)}),
+		inputTab(tabs.Campaigns, campaignColumns, [][]sheets.Cell{row(
+			sheets.ExamplePrefix+"Just-cause eviction ordinance", sheets.ExamplePrefix+"City Council housing committee", "Pass it in committee", "Active", d.ago(-60), sheets.ExampleMember)}),
+		withLists(inputTab(tabs.Stances, stanceColumns, [][]sheets.Cell{row(
+			sheets.ExamplePrefix+"Eastside Tenants Union", sheets.ExamplePrefix+"Just-cause eviction ordinance", "Strongly supports", 3, "Delete this example row")}), tabs),
 	}
 }
 

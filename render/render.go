@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/partnermap/partnermap/campaign"
 	"github.com/partnermap/partnermap/history"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
@@ -18,6 +19,8 @@ import (
 type Names struct {
 	Priorities, FollowUps, PowerMap, Connections, Owners, DataIssues, SyncStatus string
 	History, Progress                                                            string
+	// Campaigns is the tab of per-campaign power maps (§8).
+	Campaigns string
 }
 
 // Status is what the Sync Status tab reports about the run.
@@ -40,6 +43,8 @@ type TabRows struct {
 // Input is everything the tabs are made from.
 type Input struct {
 	Result scoring.Result
+	// Campaigns are the maps of the active campaigns; none means no Campaigns column.
+	Campaigns campaign.Result
 	// Issues are all data issues: decoding's and scoring's.
 	Issues []scoring.Issue
 	Status Status
@@ -76,6 +81,7 @@ func Tabs(in Input) []sheets.Tab {
 	add(in.Names.Priorities, priorities)
 	add(in.Names.FollowUps, followUps)
 	add(in.Names.PowerMap, powerMap)
+	add(in.Names.Campaigns, campaignsTab)
 	add(in.Names.Connections, connections)
 	add(in.Names.Owners, owners)
 	add(in.Names.DataIssues, dataIssues)
@@ -156,7 +162,14 @@ func priorities(name string, in Input) sheets.Tab {
 		legend("Active partners ranked by priority score (0–100 = 40 power + 25 support + 20 warm-path access + 15 urgency); Why gives the points.", in),
 		[]string{"Rank", "Partner", "Score", "Quadrant", "Ring", "Moved", "Owner", "Last contact", "Next move", "Why"},
 		[]float64{6, 30, 7, 14, 6, 24, 18, 13, 50, 90})
-	for _, a := range in.Result.Assessments {
+	// A Campaigns column only for a group with an active campaign: the others never see it.
+	withCampaigns := len(in.Campaigns.Maps) > 0
+	if withCampaigns {
+		t.tab.Rows[1] = append(t.tab.Rows[1], text("Campaigns"))
+		t.tab.Widths = append(t.tab.Widths, 40)
+	}
+	for i := range in.Result.Assessments {
+		a := &in.Result.Assessments[i]
 		why := a.Why
 		if a.Warning != "" && !strings.Contains(why, a.Warning) {
 			why = "⚠ " + a.Warning + ". " + why
@@ -167,6 +180,9 @@ func priorities(name string, in Input) sheets.Tab {
 		}
 		r := t.add(num(a.Rank), text(a.Partner.Name), num(a.Score), text(a.Quadrant.String()), num(a.Ring),
 			moved, text(a.Owner), date(a.LastContact), text(a.NextMove), text(why))
+		if withCampaigns {
+			t.tab.Rows[r] = append(t.tab.Rows[r], text(in.Campaigns.Cell(a)))
+		}
 		t.highlight(r, 3, QuadrantTone(a.Quadrant))
 		if m, ok := in.Moves[a.Partner.Key]; ok {
 			t.highlight(r, 5, moveTone(m))

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 )
@@ -161,6 +162,9 @@ type Tab struct {
 	Highlights []Highlight
 	// Chart is an optional chart placed beside the grid.
 	Chart *Chart
+	// Charts are further charts, each at its own anchor: a tab of several blocks (one per
+	// campaign) places one beside each. AllCharts lists Chart and these together.
+	Charts []Chart
 	// HiddenCols are columns (0-based) hidden from view: helper cells a chart reads.
 	HiddenCols []int
 	// Rules colour cells by a condition the spreadsheet program re-checks every day it is
@@ -173,6 +177,19 @@ type Tab struct {
 	// WrapCols are columns (0-based) of long text that wraps within the column's width, the
 	// row growing taller, so the whole text shows and a printed page stays readable.
 	WrapCols []int
+}
+
+// AllCharts lists the tab's charts in order: Chart first, then Charts. A backend draws
+// each, and keeps a chart's identity by its position in this list.
+func (t Tab) AllCharts() []*Chart {
+	var out []*Chart
+	if t.Chart != nil {
+		out = append(out, t.Chart)
+	}
+	for i := range t.Charts {
+		out = append(out, &t.Charts[i])
+	}
+	return out
 }
 
 // Condition is when a Rule colours a cell, judged against the day the spreadsheet is viewed.
@@ -365,6 +382,32 @@ type InputTab struct {
 type Validation struct {
 	Col    int
 	Values []string
+	// ListTab, when set, lists instead the values of column ListCol (0-based) of that tab
+	// below its header, so the list grows as rows are added there: the partners' names, the
+	// campaigns'. ListHeader is that column's header in the templates; a caller that has
+	// read the tab's header row finds the column with ListColumn.
+	ListTab, ListHeader string
+	ListCol             int
+}
+
+// ListRange is the A1 range a ListTab dropdown reads: the list column from row 2 down to
+// row last, with the tab name quoted, e.g. 'Partners'!$A$2:$A$5000.
+func (v Validation) ListRange(last int) string {
+	col := ColumnName(max(v.ListCol, 0))
+	return fmt.Sprintf("'%s'!$%s$2:$%s$%d", strings.ReplaceAll(v.ListTab, "'", "''"), col, col, last)
+}
+
+// ListColumn finds v.ListHeader in header (ListTab's row 1, matched as OnHeader matches)
+// and points v there; v is unchanged when the header has no such column.
+func (v Validation) ListColumn(header []string) Validation {
+	want := headerKey(v.ListHeader)
+	for i, h := range header {
+		if want != "" && headerKey(h) == want {
+			v.ListCol = i
+			break
+		}
+	}
+	return v
 }
 
 // Initializer is implemented by sources that can add missing input tabs. It must never
@@ -414,7 +457,8 @@ func (t InputTab) OnHeader(header []string) InputTab {
 	}
 	for _, v := range t.Validations {
 		if j := col(v.Col); j >= 0 {
-			out.Validations = append(out.Validations, Validation{Col: j, Values: v.Values})
+			v.Col = j
+			out.Validations = append(out.Validations, v)
 		}
 	}
 	return out

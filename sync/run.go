@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/partnermap/partnermap/campaign"
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/decode"
 	"github.com/partnermap/partnermap/history"
@@ -60,7 +61,9 @@ type Report struct {
 	Rows   []render.TabRows
 	Issues []scoring.Issue
 	Result scoring.Result
-	Tabs   []sheets.Tab
+	// Campaigns are the maps of the active campaigns (§8), empty without a Campaigns tab.
+	Campaigns campaign.Result
+	Tabs      []sheets.Tab
 	// Written is true when the output tabs were replaced.
 	Written bool
 	// Unchanged is true when nothing was written because inputs and config were the same as
@@ -189,6 +192,13 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		return rep, fmt.Errorf("read %s: %s", src.Describe(), decode.MissingTab(cfg.Tabs.Partners, "partners", existing))
 	}
 
+	outputs := cfg.Outputs
+	if _, ok := snap.Tables[cfg.Tabs.Campaigns]; !ok || cfg.Tabs.Campaigns == "" {
+		// A group that runs no campaign gets no campaign maps tab.
+		enabled = slices.DeleteFunc(enabled, func(n string) bool { return n == outputs.Campaigns })
+		outputs.Campaigns = ""
+	}
+
 	loc, err := location(cfg.Timezone, snap.Location)
 	if err != nil {
 		return rep, err
@@ -221,7 +231,8 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 
 	dec := decode.Decode(snap.Tables, decode.Options{
-		Tabs:      decode.TabNames{Partners: cfg.Tabs.Partners, Assets: cfg.Tabs.Assets, Meetings: cfg.Tabs.Meetings, Members: cfg.Tabs.Members},
+		Tabs: decode.TabNames{Partners: cfg.Tabs.Partners, Assets: cfg.Tabs.Assets, Meetings: cfg.Tabs.Meetings, Members: cfg.Tabs.Members,
+			Campaigns: cfg.Tabs.Campaigns, Stances: cfg.Tabs.Stances},
 		DateOrder: dateOrder(cfg.DateOrder),
 		Existing:  existing,
 	})
@@ -236,6 +247,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	for i, is := range rep.Result.Issues {
 		rep.Result.Issues[i] = dec.Place(is)
 	}
+	rep.Campaigns = campaign.Compute(dec.Campaigns, rep.Result, cfg.Scoring)
 	rep.Issues = append(append(append([]scoring.Issue(nil), dec.Issues...), rep.Result.Issues...), pastIssues...)
 	if cfg.Outputs.SyncStatus != "" {
 		rep.Notices = upgradeNotices(snap.Tables[cfg.Outputs.SyncStatus], rep.Result)
@@ -249,10 +261,11 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 
 	in := render.Input{
-		Result:  rep.Result,
-		Issues:  rep.Issues,
-		Names:   outputNames(cfg.Outputs),
-		Scoring: &cfg.Scoring,
+		Result:    rep.Result,
+		Campaigns: rep.Campaigns,
+		Issues:    rep.Issues,
+		Names:     outputNames(outputs),
+		Scoring:   &cfg.Scoring,
 		Status: render.Status{
 			Source:    src.Describe(),
 			SyncedAt:  start.In(loc),
@@ -346,7 +359,7 @@ func outputNames(o config.Outputs) render.Names {
 	return render.Names{
 		Priorities: o.Priorities, FollowUps: o.FollowUps, PowerMap: o.PowerMap, Connections: o.Connections,
 		Owners: o.Owners, DataIssues: o.DataIssues, SyncStatus: o.SyncStatus,
-		History: o.History, Progress: o.Progress,
+		History: o.History, Progress: o.Progress, Campaigns: o.Campaigns,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -186,10 +187,25 @@ func spelledAsInTheSheet(cmd *cobra.Command, source sheets.Source, src config.So
 	if err != nil {
 		return nil, err
 	}
-	tabNames := decode.TabNames{Partners: src.Tabs.Partners, Assets: src.Tabs.Assets, Meetings: src.Tabs.Meetings, Members: src.Tabs.Members}
+	tabNames := decode.TabNames{Partners: src.Tabs.Partners, Assets: src.Tabs.Assets, Meetings: src.Tabs.Meetings, Members: src.Tabs.Members,
+		Campaigns: src.Tabs.Campaigns, Stances: src.Tabs.Stances}
 	out := make([]sheets.InputTab, len(tabs))
 	for i, t := range tabs {
 		out[i] = t
+		out[i].Validations = slices.Clone(t.Validations)
+		for j, v := range out[i].Validations {
+			lt := snap.Tables[v.ListTab]
+			if v.ListTab == "" || lt == nil || len(lt.Rows) == 0 {
+				continue
+			}
+			// The names come from wherever that tab keeps the column, under whichever alias.
+			v.ListHeader = cmp.Or(decode.HeaderNames(tabNames, v.ListTab, lt.Rows[0])[v.ListHeader], v.ListHeader)
+			header := make([]string, len(lt.Rows[0]))
+			for k, c := range lt.Rows[0] {
+				header[k] = c.String()
+			}
+			out[i].Validations[j] = v.ListColumn(header)
+		}
 		table := snap.Tables[t.Name]
 		if table == nil || len(table.Rows) == 0 {
 			continue

@@ -8,7 +8,7 @@ import (
 
 func TestChartRequestsKeepOnlyTheTabsOwnChart(t *testing.T) {
 	const sheetID = 77
-	ours, other := chartID(sheetID), int64(12345)
+	ours, other := chartID(sheetID, 0), int64(12345)
 	chart := &sheets.Chart{Title: "t", XMin: -2, XMax: 2, YMin: 1, YMax: 5,
 		Series: []sheets.Series{{Name: "s", XCol: 1, YCol: 2, FirstRow: 2, LastRow: 3}}}
 	cases := []struct {
@@ -59,7 +59,7 @@ func TestChartRequestsKeepOnlyTheTabsOwnChart(t *testing.T) {
 }
 
 func TestChartIDIsStableNonZeroAndPerTab(t *testing.T) {
-	if a, b := chartID(5), chartID(5); chartID(0) == 0 || a != b || a == chartID(6) {
-		t.Errorf("chart ids 0:%d 5:%d 6:%d: want stable, non-zero and distinct per tab", chartID(0), chartID(5), chartID(6))
+	if a, b := chartID(5, 0), chartID(5, 0); chartID(0, 0) == 0 || a != b || a == chartID(6, 0) {
+		t.Errorf("chart ids 0:%d 5:%d 6:%d: want stable, non-zero and distinct per tab", chartID(0, 0), chartID(5, 0), chartID(6, 0))
 	}
 }

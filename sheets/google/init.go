@@ -85,13 +85,13 @@ func inputRequests(in sheets.InputTab, id int64) []*sheetsapi.Request {
 	}})
 
 	for _, v := range in.Validations {
-		if v.Col < 0 || len(v.Values) == 0 {
+		if v.Col < 0 || (len(v.Values) == 0 && v.ListTab == "") {
 			continue
 		}
 		reqs = append(reqs, &sheetsapi.Request{SetDataValidation: &sheetsapi.SetDataValidationRequest{
 			Range: &sheetsapi.GridRange{SheetId: id, StartRowIndex: 1, EndRowIndex: rows,
 				StartColumnIndex: int64(v.Col), EndColumnIndex: int64(v.Col) + 1, ForceSendFields: []string{"SheetId"}},
-			Rule: listRule(v.Values),
+			Rule: listRule(v),
 		}})
 	}
 	reqs = append(reqs, widthRequests(id, in.Widths, cols, true)...)

@@ -178,23 +178,30 @@ func (t *helpTarget) requests() []*sheetsapi.Request {
 		}})
 	}
 	for _, v := range t.on.Validations {
-		if t.taken[v.Col] || t.tab.rows < 2 || int64(v.Col) >= t.tab.cols || len(v.Values) == 0 {
+		if t.taken[v.Col] || t.tab.rows < 2 || int64(v.Col) >= t.tab.cols || (len(v.Values) == 0 && v.ListTab == "") {
 			continue
 		}
 		reqs = append(reqs, &sheetsapi.Request{SetDataValidation: &sheetsapi.SetDataValidationRequest{
 			Range: &sheetsapi.GridRange{SheetId: t.tab.id, StartRowIndex: 1, EndRowIndex: t.tab.rows,
 				StartColumnIndex: int64(v.Col), EndColumnIndex: int64(v.Col) + 1, ForceSendFields: []string{"SheetId"}},
-			Rule: listRule(v.Values),
+			Rule: listRule(v),
 		}})
 	}
 	return reqs
 }
 
-// listRule is a dropdown of values. Not strict: an unlisted value is flagged in the sheet
-// and becomes a data issue, rather than being refused while a volunteer types.
-func listRule(values []string) *sheetsapi.DataValidationRule {
+// listRule is a dropdown of v's values, or of the names in another tab's column. Not
+// strict: an unlisted value is flagged in the sheet and becomes a data issue, rather than
+// being refused while a volunteer types.
+func listRule(v sheets.Validation) *sheetsapi.DataValidationRule {
+	if v.ListTab != "" {
+		col := sheets.ColumnName(max(v.ListCol, 0))
+		ref := "=" + a1Tab(v.ListTab) + "!" + col + "2:" + col // open-ended: every row there
+		return &sheetsapi.DataValidationRule{ShowCustomUi: true, Condition: &sheetsapi.BooleanCondition{
+			Type: "ONE_OF_RANGE", Values: []*sheetsapi.ConditionValue{{UserEnteredValue: ref}}}}
+	}
 	cond := &sheetsapi.BooleanCondition{Type: "ONE_OF_LIST"}
-	for _, val := range values {
+	for _, val := range v.Values {
 		cond.Values = append(cond.Values, &sheetsapi.ConditionValue{UserEnteredValue: val})
 	}
 	return &sheetsapi.DataValidationRule{Condition: cond, ShowCustomUi: true}

@@ -208,7 +208,7 @@ func gridSize(t sheets.Tab) (rows, cols int64) {
 		}
 	}
 	cols = max(cols, int64(len(t.Widths)))
-	if c := t.Chart; c != nil {
+	for _, c := range t.AllCharts() {
 		rows, cols = max(rows, int64(c.AnchorRow)+1), max(cols, int64(c.AnchorCol)+1)
 	}
 	rows = max(rows, int64(t.FrozenRows)+1, 1)
@@ -430,51 +430,73 @@ const (
 	chartOffsetPixels = 8
 )
 
-// chartID is the fixed id of the chart on the tab with sheet id sheetID, so every sync
-// finds and updates the chart it drew instead of adding another.
-func chartID(sheetID int64) int64 {
+// chartID is the fixed id of the n-th chart (sheets.Tab.AllCharts order) on the tab with
+// sheet id sheetID, so every sync finds and updates the charts it drew instead of adding more.
+func chartID(sheetID int64, n int) int64 {
 	h := fnv.New32a()
-	_, _ = fmt.Fprintf(h, "partnermap chart %d", sheetID)
+	if n == 0 {
+		_, _ = fmt.Fprintf(h, "partnermap chart %d", sheetID) // the id a tab's one chart always had
+	} else {
+		_, _ = fmt.Fprintf(h, "partnermap chart %d/%d", sheetID, n)
+	}
 	return int64(h.Sum32()&math.MaxInt32) | 1 // never 0, which asks the API to choose
 }
 
-// chartRequests places or refreshes t.Chart: addChart with the tab's fixed chart id, or
-// updateChartSpec when the tab already holds it; every other chart on the tab, and ours
-// when t has none, is deleted. gridSize already makes room for the anchor.
+// chartRequests places or refreshes t's charts: addChart with each chart's fixed id, or
+// updateChartSpec when the tab already holds it; every other chart on the tab is deleted.
+// gridSize already makes room for the anchors.
 func chartRequests(t sheets.Tab, id int64, ex *tabLayout) []*sheetsapi.Request {
-	cid := chartID(id)
-	var spec *sheetsapi.ChartSpec
-	if t.Chart != nil {
-		spec = chartSpec(id, t.Chart)
+	type wanted struct {
+		chart *sheets.Chart
+		spec  *sheetsapi.ChartSpec
+	}
+	want := map[int64]wanted{}
+	var order []int64
+	for n, c := range t.AllCharts() {
+		if spec := chartSpec(id, c); spec != nil {
+			cid := chartID(id, n)
+			want[cid] = wanted{c, spec}
+			order = append(order, cid)
+		}
 	}
 	var reqs []*sheetsapi.Request
-	have := false
+	have := map[int64]bool{}
 	if ex != nil {
 		for _, c := range ex.charts {
-			if c == cid && spec != nil {
-				have = true
+			if _, ok := want[c]; ok && !have[c] {
+				have[c] = true
 				continue
 			}
 			reqs = append(reqs, &sheetsapi.Request{DeleteEmbeddedObject: &sheetsapi.DeleteEmbeddedObjectRequest{ObjectId: c}})
 		}
 	}
-	switch {
-	case spec == nil:
-	case have:
-		reqs = append(reqs, &sheetsapi.Request{UpdateChartSpec: &sheetsapi.UpdateChartSpecRequest{ChartId: cid, Spec: spec}})
-	default:
-		reqs = append(reqs, &sheetsapi.Request{AddChart: &sheetsapi.AddChartRequest{Chart: &sheetsapi.EmbeddedChart{
-			ChartId: cid,
-			Spec:    spec,
-			Position: &sheetsapi.EmbeddedObjectPosition{OverlayPosition: &sheetsapi.OverlayPosition{
-				AnchorCell: &sheetsapi.GridCoordinate{SheetId: id, RowIndex: int64(max(t.Chart.AnchorRow, 0)),
-					ColumnIndex: int64(max(t.Chart.AnchorCol, 0)), ForceSendFields: []string{"SheetId", "RowIndex", "ColumnIndex"}},
-				OffsetXPixels: chartOffsetPixels, OffsetYPixels: chartOffsetPixels / 2,
-				WidthPixels: chartWidthPixels, HeightPixels: chartHeightPixels,
-			}},
-		}}})
+	for _, cid := range order {
+		w := want[cid]
+		if !have[cid] {
+			reqs = append(reqs, &sheetsapi.Request{AddChart: &sheetsapi.AddChartRequest{Chart: &sheetsapi.EmbeddedChart{
+				ChartId: cid, Spec: w.spec, Position: chartPosition(id, w.chart),
+			}}})
+			continue
+		}
+		reqs = append(reqs, &sheetsapi.Request{UpdateChartSpec: &sheetsapi.UpdateChartSpecRequest{ChartId: cid, Spec: w.spec}})
+		if len(order) > 1 {
+			// Blocks of a tab with several charts grow and shrink, so each chart follows its anchor.
+			reqs = append(reqs, &sheetsapi.Request{UpdateEmbeddedObjectPosition: &sheetsapi.UpdateEmbeddedObjectPositionRequest{
+				ObjectId: cid, NewPosition: chartPosition(id, w.chart), Fields: "overlayPosition",
+			}})
+		}
 	}
 	return reqs
+}
+
+// chartPosition is where c is drawn on the tab with sheet id id: at its anchor cell.
+func chartPosition(id int64, c *sheets.Chart) *sheetsapi.EmbeddedObjectPosition {
+	return &sheetsapi.EmbeddedObjectPosition{OverlayPosition: &sheetsapi.OverlayPosition{
+		AnchorCell: &sheetsapi.GridCoordinate{SheetId: id, RowIndex: int64(max(c.AnchorRow, 0)),
+			ColumnIndex: int64(max(c.AnchorCol, 0)), ForceSendFields: []string{"SheetId", "RowIndex", "ColumnIndex"}},
+		OffsetXPixels: chartOffsetPixels, OffsetYPixels: chartOffsetPixels / 2,
+		WidthPixels: chartWidthPixels, HeightPixels: chartHeightPixels,
+	}}
 }
 
 // chartSpec is a scatter chart of c's series, or a line chart when c.Kind says so. The

@@ -174,6 +174,10 @@ func addNote(f *excelize.File, sheet, cell, note string) error {
 	})
 }
 
+// listLastRow is the last row of another tab a dropdown lists names from: room for far
+// more partners than a group keeps, without naming a whole column (slow in some programs).
+const listLastRow = 10000
+
 // dropdown adds a list validation over rows 2..validationLastRow of one column.
 func (r *renderer) dropdown(sheet string, v sheets.Validation) error {
 	return r.dropdownTo(sheet, v, validationLastRow)
@@ -181,6 +185,16 @@ func (r *renderer) dropdown(sheet string, v sheets.Validation) error {
 
 // dropdownTo adds a list validation over rows 2..last of one column.
 func (r *renderer) dropdownTo(sheet string, v sheets.Validation, last int) error {
+	if v.ListTab != "" && v.Col >= 0 && v.Col < maxColumns {
+		col, _ := excelize.ColumnNumberToName(v.Col + 1)
+		dv := excelize.NewDataValidation(true)
+		dv.SetSqref(col + "2:" + col + strconv.Itoa(min(last, maxRows)))
+		dv.SetSqrefDropList(v.ListRange(listLastRow))
+		if err := r.f.AddDataValidation(sheet, dv); err != nil {
+			return fmt.Errorf("dropdown for column %s from tab %q: %w", col, v.ListTab, err)
+		}
+		return nil
+	}
 	if v.Col < 0 || v.Col >= maxColumns || len(v.Values) == 0 {
 		return fmt.Errorf("dropdown for column %d: no values or no such column", v.Col+1)
 	}

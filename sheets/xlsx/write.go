@@ -307,10 +307,13 @@ func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool) error {
 			return fmt.Errorf("rename tab %q: %w", existing, err)
 		}
 	}
-	if t.Chart != nil && r.drawChart != nil {
+	for _, c := range t.AllCharts() {
+		if r.drawChart == nil {
+			break
+		}
 		// Before the rows: the stream writer keeps a drawing added now, but
 		// one added after Flush would lose its reference from the sheet.
-		if err := r.drawChart(r.f, t.Name, t.Chart); err != nil {
+		if err := r.drawChart(r.f, t.Name, c); err != nil {
 			return fmt.Errorf("draw chart: %w", err)
 		}
 	}

@@ -130,6 +130,12 @@ func (s *Server) apply(b *book, kind string, raw json.RawMessage) (*sheetsapi.Re
 			return nil, err
 		}
 		return nil, updateChartSpec(b, &r)
+	case "updateEmbeddedObjectPosition":
+		var r sheetsapi.UpdateEmbeddedObjectPositionRequest
+		if err := decode(&r); err != nil {
+			return nil, err
+		}
+		return nil, updateEmbeddedObjectPosition(b, &r)
 	case "copyPaste":
 		var r sheetsapi.CopyPasteRequest
 		if err := decode(&r); err != nil {
@@ -568,6 +574,33 @@ func updateChartSpec(b *book, r *sheetsapi.UpdateChartSpecRequest) error {
 	}
 	c := *t.Charts[i]
 	c.Spec = r.Spec
+	t.Charts[i] = &c
+	return nil
+}
+
+// updateEmbeddedObjectPosition moves a chart to a new anchor cell, which must lie in the
+// chart's own tab's grid; like the API, it needs a field mask.
+func updateEmbeddedObjectPosition(b *book, r *sheetsapi.UpdateEmbeddedObjectPositionRequest) error {
+	t, i := b.chartByID(r.ObjectId)
+	if t == nil {
+		return failf("No object with id: %d", r.ObjectId)
+	}
+	if r.Fields == "" {
+		return failf("Invalid requests[0].updateEmbeddedObjectPosition: fields is required.")
+	}
+	p := r.NewPosition
+	if p == nil || p.OverlayPosition == nil || p.OverlayPosition.AnchorCell == nil {
+		return failf("the fake only implements moving a chart to an overlayPosition.anchorCell")
+	}
+	anchor := p.OverlayPosition.AnchorCell
+	if anchor.SheetId != t.Props.SheetId {
+		return failf("the fake does not move charts between tabs")
+	}
+	if anchor.RowIndex >= t.rows() || anchor.ColumnIndex >= t.cols() {
+		return failf("The anchor cell is outside the grid: row %d, column %d", anchor.RowIndex, anchor.ColumnIndex)
+	}
+	c := *t.Charts[i]
+	c.Position = p
 	t.Charts[i] = &c
 	return nil
 }
