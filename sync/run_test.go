@@ -167,6 +167,12 @@ func TestUnchangedInputsAreNotWrittenAgain(t *testing.T) {
 		{"a cell of the last input tab changed", func(m *memory, _ *config.Config, _ *Options) {
 			m.tables["Members"].Rows[1][0] = sheets.TextCell("Someone New")
 		}},
+		{"a stance changed for a campaign", func(m *memory, _ *config.Config, _ *Options) {
+			m.tables["Stances"].Rows[1][2] = sheets.TextCell("Neutral")
+		}},
+		{"a campaign won", func(m *memory, _ *config.Config, _ *Options) {
+			m.tables["Campaigns"].Rows[1][3] = sheets.TextCell("Won")
+		}},
 		{"a new day", func(_ *memory, _ *config.Config, o *Options) { o.AsOf = asOf + 1 }},
 		{"a scoring setting", func(_ *memory, c *config.Config, _ *Options) { c.Scoring.WindowDays = 90 }},
 		{"an output tab deleted", func(m *memory, _ *config.Config, _ *Options) {

@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +23,7 @@ import (
 
 type renderFlags struct {
 	svg, png, asOf, source, title string
+	campaign                      string
 	demo                          bool
 }
 
@@ -32,9 +36,14 @@ func (a *app) renderCommand() *cobra.Command {
 spreadsheet) and draws the power map: each active partner by support (x) and power (y),
 coloured by quadrant, with its alignment ring in the marker and its name beside it.
 
+With --campaign NAME it draws that campaign's map instead: support for the campaign and
+power over its target, from the Stances tab, with the target at the top placed by its own
+stance. The name is matched regardless of case and spaces.
+
 --png needs a program that turns SVG into PNG on the PATH: rsvg-convert (librsvg) or
 ImageMagick (magick or convert). --svg needs nothing.`,
 		Example: `  partnermap render --svg power-map.svg
+  partnermap render --campaign "housing bill" --png housing-bill.png
   partnermap render --demo --png power-map.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -46,7 +55,8 @@ ImageMagick (magick or convert). --svg needs nothing.`,
 	fl.StringVar(&f.png, "png", "", "write the power map as PNG to this file (needs rsvg-convert or ImageMagick)")
 	fl.StringVar(&f.asOf, "as-of", "", "compute as of this day, YYYY-MM-DD (default: today in the spreadsheet's time zone)")
 	fl.StringVar(&f.source, "source", "", "with several sources configured, the name of the one to draw")
-	fl.StringVar(&f.title, "title", "", `title of the picture (default "Power map")`)
+	fl.StringVar(&f.title, "title", "", `title of the picture (default "Power map", or "Power map: CAMPAIGN")`)
+	fl.StringVar(&f.campaign, "campaign", "", "draw this active campaign's map (from the Campaigns and Stances tabs)")
 	fl.BoolVar(&f.demo, "demo", false, "draw the demo workbook ("+demoWorkbook+" in this folder, created if missing)")
 	return cmd
 }
@@ -96,24 +106,53 @@ func (a *app) render(cmd *cobra.Command, f renderFlags) error {
 			paths[as.Partner.Name] = append(paths[as.Partner.Name], [2]float64{p.Support, p.Power})
 		}
 	}
-	if err := svg.PowerMap(&pic, rep.Result, svg.Options{Title: f.title, HighPower: cfg.Scoring.HighPower,
-		Paths: paths, PathDays: history.MovedDays}); err != nil {
+	opts := svg.Options{Title: f.title, HighPower: cfg.Scoring.HighPower, Paths: paths, PathDays: history.MovedDays}
+	n := len(rep.Result.Assessments)
+	what := "the power map of " + src.Label()
+	if f.campaign != "" {
+		m, ok := rep.Campaigns.Find(f.campaign)
+		if !ok {
+			return &exitError{code: exitConfig, err: noCampaign(f.campaign, rep.Campaigns.Names())}
+		}
+		// The paths are of the partners' own placements, not the campaign's: none are drawn.
+		opts.Paths, opts.PathDays = nil, 0
+		if err := svg.Campaign(&pic, m, rep.AsOf, opts); err != nil {
+			return &exitError{code: exitFailed, err: err}
+		}
+		n = len(m.Placements)
+		what = fmt.Sprintf("the map of campaign %q (target: %s) of %s", m.Campaign.Name, cmp.Or(m.Target.Name, "none named"), src.Label())
+	} else if err := svg.PowerMap(&pic, rep.Result, opts); err != nil {
 		return &exitError{code: exitFailed, err: err}
 	}
-	n := len(rep.Result.Assessments)
 	if f.svg != "" {
 		if err := os.WriteFile(f.svg, pic.Bytes(), 0o644); err != nil {
 			return &exitError{code: exitFailed, err: fmt.Errorf("write %s: %w", f.svg, err)}
 		}
-		fmt.Fprintf(a.stdout, "Wrote the power map of %s (%s) to %s.\n", src.Label(), plural(n, "active partner"), f.svg)
+		fmt.Fprintf(a.stdout, "Wrote %s (%s) to %s.\n", what, plural(n, "active partner"), f.svg)
 	}
 	if f.png != "" {
 		if err := toPNG(ctx, rasterise, pic.Bytes(), f.png); err != nil {
 			return &exitError{code: exitFailed, err: err}
 		}
-		fmt.Fprintf(a.stdout, "Wrote the power map of %s (%s) to %s.\n", src.Label(), plural(n, "active partner"), f.png)
+		fmt.Fprintf(a.stdout, "Wrote %s (%s) to %s.\n", what, plural(n, "active partner"), f.png)
 	}
 	return nil
+}
+
+// noCampaign says that no active campaign has the name asked for, and which ones do.
+func noCampaign(name string, active []string) error {
+	if len(active) == 0 {
+		return fmt.Errorf("--campaign %q: there is no active campaign: add one to the Campaigns tab (Won, Lost and Paused ones are not drawn)", name)
+	}
+	return fmt.Errorf("--campaign %q: no active campaign of that name; the active ones are %s", name, strings.Join(quoteAll(active), ", "))
+}
+
+func quoteAll(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strconv.Quote(n)
+	}
+	return out
 }
 
 // pickSource is the configured source to draw: the only one, or the one named.

@@ -33,6 +33,11 @@ type Options struct {
 	Paths map[string][][2]float64
 	// PathDays says how far back the paths go, for the key (e.g. 90).
 	PathDays int
+	// Subtitle replaces the line under the title that says what the map shows; "" keeps it.
+	Subtitle string
+	// Target, when set, is drawn at the top, above the plot, placed left–right by its own
+	// stance: the decision-maker a campaign's power is over.
+	Target *Target
 }
 
 // Point is one partner on the map.
@@ -133,12 +138,18 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 	if trail != "" {
 		f.bottom -= 15 // a line below explains the trails
 	}
+	if opts.Target != nil {
+		f.top += targetBand
+	}
 	s := svgWriter{b}
 
 	s.printf(`<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Helvetica, Arial, sans-serif">`+"\n",
 		width, height, width, height)
 	s.printf(`<rect width="100%%" height="100%%" fill="#FFFFFF"/>` + "\n")
 	sub := fmt.Sprintf("Who supports us (right) and who has power over the decision (up): %d active partners", len(pts))
+	if opts.Subtitle != "" {
+		sub = opts.Subtitle
+	}
 	if !asOf.IsZero() {
 		sub += ", as of " + asOf.String()
 	}
@@ -209,6 +220,9 @@ func draw(b *bufio.Writer, pts []Point, asOf scoring.Date, opts Options) {
 		obstacles = append(obstacles, bx)
 	}
 
+	if opts.Target != nil {
+		obstacles = append(obstacles, drawTarget(s, f, *opts.Target))
+	}
 	marks := place(pts, f)
 	labels := placeLabels(marks, obstacles, box{f.left, f.top, f.right, f.bottom}, maxLabels)
 

@@ -277,3 +277,45 @@ func checkGolden(t *testing.T, golden string, got []byte) {
 		t.Errorf("chart differs from %s (run with -update after an intended change):\n--- got\n%s--- want\n%s", golden, got, want)
 	}
 }
+
+// twoChartTab is a tab of two blocks, a chart beside each: the first chart on Chart, the
+// second on Charts, anchored lower down (as the campaign maps tab places one per campaign).
+func twoChartTab(name string, secondAnchor int) sheets.Tab {
+	tab := powerMapTab(name)
+	second := *tab.Chart
+	second.Title = "Second block"
+	second.AnchorRow = secondAnchor
+	tab.Charts = []sheets.Chart{second}
+	for len(tab.Rows) <= secondAnchor {
+		tab.Rows = append(tab.Rows, nil)
+	}
+	return tab
+}
+
+func TestSeveralChartsOnATabKeepTheirIDsAndFollowTheirAnchors(t *testing.T) {
+	s, f := newFakeSheet(t, inputs)
+	mustWrite(t, s, nil, twoChartTab("Campaign Maps", 30))
+	cs := charts(t, f, "Campaign Maps")
+	if len(cs) != 2 || cs[0].ChartId == cs[1].ChartId {
+		t.Fatalf("charts %v, want two with ids of their own", chartIDs(cs))
+	}
+	ids := chartIDs(cs)
+
+	// The first block grew: the second chart moves down with it, and keeps its id.
+	mustWrite(t, s, nil, twoChartTab("Campaign Maps", 45))
+	cs = charts(t, f, "Campaign Maps")
+	if got := chartIDs(cs); len(got) != 2 || got[0] != ids[0] || got[1] != ids[1] {
+		t.Fatalf("charts after a second sync %v, want the same two %v", got, ids)
+	}
+	if row := cs[1].Position.OverlayPosition.AnchorCell.RowIndex; row != 45 || cs[1].Spec.Title != "Second block" {
+		t.Errorf("second chart at row %d titled %q, want row 45", row, cs[1].Spec.Title)
+	}
+
+	// One campaign left: its chart goes, the first stays.
+	tab := twoChartTab("Campaign Maps", 45)
+	tab.Charts = nil
+	mustWrite(t, s, nil, tab)
+	if got := chartIDs(charts(t, f, "Campaign Maps")); len(got) != 1 || got[0] != ids[0] {
+		t.Errorf("charts %v, want only the first %d", got, ids[0])
+	}
+}

@@ -345,3 +345,31 @@ func TestProgressLineChartMatchesGolden(t *testing.T) {
 		t.Errorf("chart differs from %s (run with -update after an intended change):\n--- got\n%s--- want\n%s", golden, got, want)
 	}
 }
+
+func TestSeveralChartsOnATabAreEachDrawnOnceAtTheirAnchors(t *testing.T) {
+	w := New(inputFixture(t), Options{})
+	tab := powerMapTab("Campaign Maps", 3)
+	second := *tab.Chart
+	second.Title, second.AnchorRow = "Second block", 40
+	tab.Charts = []sheets.Chart{second}
+	for i := range 2 {
+		writeTabs(t, w, []sheets.Tab{tab})
+		var parts []string
+		anchors := 0
+		for name, data := range partBytes(t, w.path) {
+			if strings.HasPrefix(name, "xl/charts/chart") {
+				parts = append(parts, name)
+			}
+			if strings.HasPrefix(name, "xl/drawings/drawing") && strings.HasSuffix(name, ".xml") {
+				// The second chart's anchor: row 41 is row index 40 in the drawing.
+				if strings.Contains(string(data), "<xdr:row>40</xdr:row>") {
+					anchors++
+				}
+			}
+		}
+		if len(parts) != 2 || anchors != 1 {
+			t.Fatalf("after write %d: chart parts %v, anchors at row 41: %d; want 2 charts, one there", i+1, parts, anchors)
+		}
+	}
+	checkPackage(t, w.path)
+}
