@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -52,6 +53,38 @@ func TestLoadFileThenEnvThenFlags(t *testing.T) {
 	}
 }
 
+// The digest settings: plain SMTP only to this machine, and a webhook URL (its token) never
+// quoted in an error.
+func TestNotifyConfig(t *testing.T) {
+	base := map[string]any{"source.xlsx": "a.xlsx", "notify.from": "Group <a@example.org>", "notify.smtp.tls": "none"}
+	for _, host := range []string{"localhost", "127.0.0.1", "::1"} {
+		o := maps.Clone(base)
+		o["notify.smtp.host"] = host
+		if _, err := Load("", o); err != nil {
+			t.Errorf("tls none to %s: %v", host, err)
+		}
+	}
+	o := maps.Clone(base)
+	o["notify.webhook"] = "ftp://chat.example.org/v1/spaces/AAA?token=s3cr3t"
+	_, err := Load("", o)
+	if err == nil || strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), "spaces/AAA") {
+		t.Errorf("bad webhook: %v", err)
+	}
+	t.Setenv("PARTNERMAP_NOTIFY_SMTP_PASSWORD", "app password")
+	t.Setenv("PARTNERMAP_NOTIFY_LEADERS", "chair@example.org, Lena Kim")
+	cfg, err := Load("", map[string]any{"source.xlsx": "a.xlsx", "notify.from": "a@example.org", "notify.smtp.host": "smtp.example.org", "notify.smtp.username": "a@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Notify.SMTP.Password.Reveal() != "app password" || cfg.Notify.SMTP.Port != 587 || cfg.Notify.SMTP.TLS != "starttls" ||
+		strings.Join(cfg.Notify.Leaders, "|") != "chair@example.org|Lena Kim" {
+		t.Errorf("notify = %+v", cfg.Notify)
+	}
+	if strings.Contains(fmt.Sprintf("%v %+v", cfg, cfg), "app password") {
+		t.Error("the SMTP password shows when the config is printed")
+	}
+}
+
 func TestConfigErrorsNameTheKey(t *testing.T) {
 	tests := []struct {
 		name, yaml, want string
@@ -78,6 +111,14 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"wrong type of duration", "source:\n  xlsx: a.xlsx\nsync_timeout: soon\n", "sync_timeout"},
 		{"negative backups", "source:\n  xlsx: a.xlsx\nxlsx:\n  backups: -1\n", "xlsx.backups"},
 		{"no size cap", "source:\n  xlsx: a.xlsx\nxlsx:\n  max_mb: 0\n", "xlsx.max_mb"},
+		{"digests on with nowhere to send", "source:\n  xlsx: a.xlsx\nnotify:\n  enabled: true\n", "notify.enabled"},
+		{"mail with no sender", "source:\n  xlsx: a.xlsx\nnotify:\n  smtp:\n    host: smtp.example.org\n", "notify.from"},
+		{"plain SMTP to another host", "source:\n  xlsx: a.xlsx\nnotify:\n  from: a@example.org\n  smtp:\n    host: smtp.example.org\n    tls: none\n", "notify.smtp.tls"},
+		{"unknown TLS mode", "source:\n  xlsx: a.xlsx\nnotify:\n  from: a@example.org\n  smtp:\n    host: smtp.example.org\n    tls: ssl\n", "notify.smtp.tls"},
+		{"password without user", "source:\n  xlsx: a.xlsx\nnotify:\n  from: a@example.org\n  smtp:\n    host: smtp.example.org\n    password: x\n", "notify.smtp.password"},
+		{"bad sender", "source:\n  xlsx: a.xlsx\nnotify:\n  from: not an address\n", "notify.from"},
+		{"digest schedule as an interval", "source:\n  xlsx: a.xlsx\nnotify:\n  schedule: \"@every 1h\"\n", "notify.schedule"},
+		{"webhook over http", "source:\n  xlsx: a.xlsx\nnotify:\n  webhook: http://hooks.example.org/T0/B0/s3cr3t\n", "notify.webhook"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

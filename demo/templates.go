@@ -71,6 +71,7 @@ var memberColumns = []column{
 	{"Email", "", nil},
 	{"Role", "", []string{"Leader", "Member"}},
 	{"Max relationships", "How many partner relationships they can own (blank: 8).", nil},
+	{"Digest", "no stops this member's weekly email of their follow-ups (blank: they get it).", yesNo},
 }
 
 var campaignColumns = []column{

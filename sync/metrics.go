@@ -29,6 +29,7 @@ type Metrics struct {
 	issues      *prometheus.GaugeVec
 	rows        *prometheus.GaugeVec
 	lastSuccess *prometheus.GaugeVec
+	digests     *prometheus.CounterVec
 }
 
 // NewMetrics registers partnermap's metrics, and the Go runtime and process collectors, in a new registry.
@@ -60,8 +61,12 @@ func NewMetrics() *Metrics {
 			Name: "partnermap_last_success_timestamp_seconds",
 			Help: "Unix time the last successful sync of a source finished.",
 		}, []string{"source"}),
+		digests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "partnermap_digests_total",
+			Help: "Weekly digests by source and result: sent (accepted by the mail server or webhook) or failed (a digest, or a whole run that could not read the source).",
+		}, []string{"source", "result"}),
 	}
-	m.reg.MustRegister(m.syncs, m.duration, m.requests, m.issues, m.rows, m.lastSuccess,
+	m.reg.MustRegister(m.syncs, m.duration, m.requests, m.issues, m.rows, m.lastSuccess, m.digests,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -109,6 +114,15 @@ func (m *Metrics) observe(source, result string, took time.Duration, rep *Report
 	}
 }
 
+// digestRun counts the digests of one run of one source.
+func (m *Metrics) digestRun(source string, sent, failed int) {
+	if m == nil {
+		return
+	}
+	m.digests.WithLabelValues(source, "sent").Add(float64(sent))
+	m.digests.WithLabelValues(source, "failed").Add(float64(failed))
+}
+
 // forget drops every series of a source that a reload removed.
 func (m *Metrics) forget(source string) {
 	if m == nil {
@@ -121,4 +135,5 @@ func (m *Metrics) forget(source string) {
 	m.issues.DeletePartialMatch(labels)
 	m.rows.DeletePartialMatch(labels)
 	m.lastSuccess.DeletePartialMatch(labels)
+	m.digests.DeletePartialMatch(labels)
 }

@@ -196,12 +196,15 @@ func notifyIssues(membersTab string, problems []notify.Problem) []scoring.Issue 
 // DigestIssues are the info Data Issues a sync adds when digests are on: owners who would
 // get no digest because Members has no usable email for them.
 func DigestIssues(cfg config.Config, recs scoring.Records, res scoring.Result) []scoring.Issue {
-	if !cfg.Notify.Enabled || cfg.Notify.SMTP.Host == "" {
+	if !mailDigests(cfg) {
 		return nil
 	}
 	_, problems := notify.Build(notify.Input{Records: recs, Result: res}, false)
 	return notifyIssues(cfg.Tabs.Members, problems)
 }
+
+// mailDigests reports whether the service mails weekly digests.
+func mailDigests(cfg config.Config) bool { return cfg.Notify.Enabled && cfg.Notify.SMTP.Host != "" }
 
 type preview struct {
 	name   string

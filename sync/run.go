@@ -249,6 +249,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 	rep.Campaigns = campaign.Compute(dec.Campaigns, rep.Result, cfg.Scoring)
 	rep.Issues = append(append(append([]scoring.Issue(nil), dec.Issues...), rep.Result.Issues...), pastIssues...)
+	rep.Issues = append(rep.Issues, DigestIssues(cfg, dec.Records, rep.Result)...)
 	if cfg.Outputs.SyncStatus != "" {
 		rep.Notices = upgradeNotices(snap.Tables[cfg.Outputs.SyncStatus], rep.Result)
 	}
@@ -416,7 +417,10 @@ func inputHash(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf s
 		Timezone  string
 		AsOf      scoring.Date
 		Version   string
-	}{cfg.Tabs, cfg.Outputs, cfg.Scoring, cfg.History, cfg.DateOrder, cfg.Timezone, asOf, version})
+		// MailDigests adds Data Issues for owners with no email; omitted when off, so the
+		// hash of a group without digests is what it was before they existed.
+		MailDigests bool `json:",omitempty"`
+	}{cfg.Tabs, cfg.Outputs, cfg.Scoring, cfg.History, cfg.DateOrder, cfg.Timezone, asOf, version, mailDigests(cfg)})
 	if err != nil {
 		return "", fmt.Errorf("hash settings: %w", err)
 	}

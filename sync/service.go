@@ -64,6 +64,8 @@ type ServiceOptions struct {
 	Jitter func(upTo time.Duration) time.Duration
 	// LockWait overrides DefaultLockWait.
 	LockWait time.Duration
+	// Notify sends one source's weekly digests on notify.schedule; nil sends none.
+	Notify NotifyFunc
 }
 
 // Service syncs every configured source on its schedule until its context ends: a sync of
@@ -95,6 +97,7 @@ type Service struct {
 	cfg      config.Config
 	jobs     map[string]*job          // by source label
 	slots    map[string]chan struct{} // one sync at a time per lock file, kept across reloads
+	digests  *digestJob               // the weekly digest schedule, nil when off
 	started  bool
 	stopping bool
 	aborted  bool // Abort was called: a stop does not wait out the grace period
@@ -336,6 +339,9 @@ func (s *Service) apply(cfg config.Config) (map[string][]string, error) {
 				s.log.Warn().Err(err).Msg("remove old schedule")
 			}
 		}
+	}
+	if err := s.applyNotify(cfg); err != nil {
+		s.log.Error().Err(err).Msg("could not schedule the weekly digests")
 	}
 	for _, j := range add {
 		def, opts := j.sched.definition()

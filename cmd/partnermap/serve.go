@@ -50,6 +50,7 @@ func (a *app) serve(cmd *cobra.Command) error {
 	}
 	svc, err := sync.NewService(cfg, sync.ServiceOptions{
 		Run:     sync.Runner(open, sync.Options{Version: version}),
+		Notify:  sync.Notifier(open, sync.NotifyOptions{}),
 		Load:    func() (config.Config, error) { return a.loadConfig(false) },
 		Logger:  log,
 		Metrics: metrics,
