@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/decode"
+	"github.com/partnermap/partnermap/history"
 	"github.com/partnermap/partnermap/notify"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
@@ -67,6 +68,9 @@ func Notify(ctx context.Context, cfg config.Config, src config.Source, source sh
 	cfg = ForSource(cfg, src)
 	rep := &NotifyReport{Source: src.Label()}
 	inputs := []string{cfg.Tabs.Partners, cfg.Tabs.Assets, cfg.Tabs.Meetings, cfg.Tabs.Members}
+	if cfg.Outputs.History != "" {
+		inputs = append(inputs, cfg.Outputs.History) // for who moved
+	}
 	snap, err := source.Read(ctx, inputs)
 	if err != nil {
 		return rep, fmt.Errorf("read %s: %w", source.Describe(), err)
@@ -91,6 +95,7 @@ func Notify(ctx context.Context, cfg config.Config, src config.Source, source sh
 
 	key, _ := SourceKey(src)
 	in := notifyInput(cfg, src, dec.Records, res)
+	in.Moves = digestMoves(cfg, snap, dec.Records, res)
 	digests, problems := notify.Build(in, cfg.Notify.Webhook != "")
 	rep.Digests = digests
 	rep.Problems = notifyIssues(cfg.Tabs.Members, problems)
@@ -182,6 +187,32 @@ func notifyInput(cfg config.Config, src config.Source, recs scoring.Records, res
 		in.Title = filepath.Base(src.XLSX)
 	}
 	return in
+}
+
+// moveDays is how far back a weekly digest looks for partners that moved: the week since
+// the last digest.
+const moveDays = 7
+
+// digestMoves lists the ring and quadrant changes of the last week: the History tab's rows
+// with today's state added as a sync would add it (nothing is written).
+func digestMoves(cfg config.Config, snap *sheets.Snapshot, recs scoring.Records, res scoring.Result) []notify.Move {
+	t := snap.Tables[cfg.Outputs.History]
+	if t == nil {
+		return nil
+	}
+	if info, ok := snap.Tab(cfg.Outputs.History); ok && !info.Managed {
+		return nil // a volunteer's tab of that name, not partnermap's record
+	}
+	past, _ := history.Read(t, dateOrder(cfg.DateOrder))
+	rows := history.Update(past, history.States(recs.Partners, res), res.AsOf, cfg.History.KeepDays).Rows
+	moves := history.Moves(rows, res.AsOf, moveDays)
+	var out []notify.Move
+	for _, a := range res.Assessments {
+		if m, ok := moves[a.Partner.Key]; ok {
+			out = append(out, notify.Move{Partner: a.Partner.Name, Owner: a.Owner, Change: m.What, On: m.Date})
+		}
+	}
+	return out
 }
 
 // notifyIssues turns the owners who get no digest into info Data Issues on the Members tab.

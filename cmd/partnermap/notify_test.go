@@ -64,8 +64,12 @@ func digestWorkbook() []sheets.InputTab {
 			Rows: [][]sheets.Cell{
 				row("Lena Kim", "Significant individual", "Knows their director from school", "Green Streets Alliance", 3),
 			}},
-		{Name: "Meetings", Header: []string{"Date", "Partner", "Member", "Type", "Success looks like", "Self-interests", "Ask", "Ask outcome", "Next step", "Due", "Done"},
+		{Name: "Meetings", Header: []string{"Date", "Partner", "Member", "Type", "Success looks like", "Self-interests", "Ask", "Ask outcome", "Next step", "Due", "Done", "Role"},
 			Rows: [][]sheets.Cell{
+				// Two led coalition meetings make Eastside ring 1 on 2026-11-16; on 2026-11-23 the
+				// first has left the 180-day window, so it moves to ring 2 that week.
+				row("2026-05-21", "Eastside Tenants Union", "Ana Ruiz", "Coalition meeting", "", "", "", "", "", "", "", "Led"),
+				row("2026-10-05", "Eastside Tenants Union", "Ana Ruiz", "Coalition meeting", "", "", "", "", "", "", "", "Led"),
 				row("2026-10-20", "Eastside Tenants Union", "Ana Ruiz", "1-1", "No family on the block gets a no-cause eviction", "Wins members can feel", "Bring 20 members to the hearing", "Pending", "Send the hearing script", "2026-11-01", "no"),
 				row("2026-08-01", "Riverside Faith Coalition", "Ana Ruiz", "1-1", "", "", "Announce the fair", "Yes", "", "", ""),
 				row("2026-11-10", "Local 302 Hospital Workers", "Ben Okafor", "Call", "", "", "", "", "Confirm turnout numbers", "2026-11-27", "no"),
@@ -125,6 +129,10 @@ func TestNotifyNowEndToEnd(t *testing.T) {
 		}})
 	book := copyFixture(t, "digest.xlsx")
 	state := t.TempDir()
+	// A sync a week earlier starts the History tab, so this week's digests can say who moved.
+	if code, out, errOut := partnermap(t, "sync", "--now", "--as-of", "2026-11-16", "--xlsx", book); code != 0 {
+		t.Fatalf("sync exit %d\n%s\n%s", code, out, errOut)
+	}
 	t.Setenv("PARTNERMAP_NOTIFY_SMTP_PASSWORD", "s3cret pass")
 	args := []string{"--now", "--as-of", "2026-11-23", "--xlsx", book,
 		"--set", "notify.smtp.host=" + srv.Host, "--set", "notify.smtp.port=" + strconv.Itoa(srv.Port), "--set", "notify.smtp.tls=none",
@@ -169,6 +177,9 @@ func TestNotifyNowEndToEnd(t *testing.T) {
 		}
 		if strings.HasPrefix(p.Subject(), "partnermap: leaders' digest") {
 			leaders++
+			if !strings.Contains(p.Text, "Eastside Tenants Union: ring 1 → 2") {
+				t.Errorf("the leaders' digest does not say who moved:\n%s", p.Text)
+			}
 			if to != "lena@example.org" {
 				t.Errorf("leaders' digest to %s", to)
 			}
@@ -203,6 +214,9 @@ func TestNotifyNowEndToEnd(t *testing.T) {
 					t.Errorf("digest to %s holds %s's address", to, addr)
 				}
 			}
+		}
+		if moved := strings.Contains(p.Text, "- Eastside Tenants Union: ring 1 → 2 on Mon 23 Nov"); moved != (to == "ana@example.org") {
+			t.Errorf("digest to %s: says Eastside moved: %v, want it in Ana's only:\n%s", to, moved, p.Text)
 		}
 		if strings.Contains(p.HTML, "<script>") {
 			t.Errorf("digest to %s: <script> unescaped in the HTML", to)
