@@ -251,3 +251,59 @@ func TestLeftoversOfAKilledRunAreClearedAtOnce(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// childWorkbookEnv hands the workbook to the copy of the test binary that runs as
+// another user in TestAWorkbookThatCannotKeepItsOwnerIsRefused.
+const childWorkbookEnv = "XLSX_TEST_OTHER_USERS_WORKBOOK"
+
+func TestAWorkbookThatCannotKeepItsOwnerIsRefused(t *testing.T) {
+	if path := os.Getenv(childWorkbookEnv); path != "" {
+		// The child: uid 1234, not the workbook's owner (1235), not root.
+		w := New(path, Options{Backups: 1})
+		err := w.Write(ctx, mustRead(t, w), outTab, nil)
+		if !errors.Is(err, ErrOwnership) || !strings.Contains(err.Error(), "nothing was written") {
+			t.Fatalf("err = %v, want ErrOwnership saying nothing was written", err)
+		}
+		return
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("running a save as another user needs root")
+	}
+	// A folder everyone may write, as a shared folder is, holding another user's workbook.
+	dir, err := os.MkdirTemp("", "partnermap-owner-")
+	must(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	must(t, os.Chmod(dir, 0o777))
+	path := filepath.Join(dir, "partners.xlsx")
+	must(t, os.WriteFile(path, readFile(t, inputFixture(t)), 0o666))
+	must(t, os.Chown(path, 1235, 1235))
+	must(t, os.Chmod(path, 0o666))
+	before := readFile(t, path)
+
+	self, err := os.Executable()
+	must(t, err)
+	bin := filepath.Join(dir, "xlsx.test")
+	must(t, os.WriteFile(bin, readFile(t, self), 0o755))
+	cmd := exec.Command(bin, "-test.run=^TestAWorkbookThatCannotKeepItsOwnerIsRefused$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childWorkbookEnv+"="+path)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 1234, Gid: 1234}}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the save as uid 1234: %v\n%s", err, out)
+	}
+	if !bytes.Equal(readFile(t, path), before) {
+		t.Error("the workbook was replaced")
+	}
+	info, err := os.Stat(path)
+	must(t, err)
+	if st := info.Sys().(*syscall.Stat_t); st.Uid != 1235 || st.Gid != 1235 {
+		t.Errorf("owner now %d:%d, want 1235:1235", st.Uid, st.Gid)
+	}
+	entries, err := os.ReadDir(dir)
+	must(t, err)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") || strings.Contains(e.Name(), ".bak") || strings.HasPrefix(e.Name(), ".~lock") {
+			t.Errorf("left %s beside the workbook", e.Name())
+		}
+	}
+}
