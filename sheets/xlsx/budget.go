@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // The memory budget of a read. A small workbook can describe a huge number of
@@ -42,6 +44,26 @@ const (
 	maxSharedStrings        = 2_000_000
 	maxSharedStringElements = 4_000_000
 )
+
+// maxEditedSheetElements bounds a volunteer's tab that excelize must decode to change it
+// (init --add-validation): it costs about 350 bytes an element (3 million empty <c/>
+// passed 1 GiB), so a million (some 300,000 cells, 15,000 partners of 20 columns) stay
+// within the budget. A sync never decodes a tab with excelize.
+const maxEditedSheetElements = 1_000_000
+
+// checkEditable refuses to have excelize decode the worksheet of sheet when it is past
+// maxEditedSheetElements.
+func checkEditable(f *excelize.File, b *book, sheet string) error {
+	lay, err := readLayout(f)
+	if err != nil {
+		return err
+	}
+	if sh := b.shapes[lay.sheets[sheet]]; sh.elements > maxEditedSheetElements {
+		return fmt.Errorf("the tab has %d XML elements, more than the %d partnermap edits in memory: "+
+			"add the dropdowns in a spreadsheet program: %w", sh.elements, maxEditedSheetElements, ErrTooBig)
+	}
+	return nil
+}
 
 // partShape is what the scan found in one part.
 type partShape struct {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/partnermap/partnermap/internal/longtest"
+	"github.com/partnermap/partnermap/sheets"
 )
 
 // shapeOf scans doc in chunks of size n.
@@ -257,5 +258,28 @@ func runHostile(t *testing.T, part, want string, n int, gen func(int) func(io.Wr
 		strconv.FormatInt(info.Size()>>10, 10), took.Round(time.Millisecond), alloc>>20, err)
 	if alloc > 64<<20 {
 		t.Errorf("refusing it allocated %d MiB: it was parsed, not refused up front", alloc>>20)
+	}
+}
+
+func TestATabTooLargeToEditInMemoryIsRefusedByAddValidation(t *testing.T) {
+	path := inputFixture(t)
+	hostilePart(t, path, "xl/worksheets/sheet1.xml", func(w io.Writer) error {
+		return repeat(w, `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`+
+			`<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>`, "<c/>", maxEditedSheetElements+1000, "</row></sheetData></worksheet>")
+	}, 0)
+	before := readFile(t, path)
+	stop := heapGuard(t, 1<<30)
+	defer stop()
+	// A sync reads it with partnermap's own scanner: fine.
+	if _, err := New(path, Options{}).Read(ctx, []string{"Partners"}); err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	_, err := New(path, Options{}).AddValidation(ctx, []sheets.InputTab{{Name: "Partners", Header: []string{"Name", "Stance"},
+		Validations: []sheets.Validation{{Col: 1, Values: []string{"Supports", "Opposes"}}}}})
+	if !errors.Is(err, ErrTooBig) || !strings.Contains(err.Error(), "spreadsheet program") {
+		t.Fatalf("err = %v, want ErrTooBig saying to add them in a spreadsheet program", err)
+	}
+	if !bytes.Equal(readFile(t, path), before) {
+		t.Error("the workbook was changed")
 	}
 }

@@ -55,6 +55,9 @@ func (w *Workbook) AddValidation(ctx context.Context, tabs []sheets.InputTab) ([
 		if !ok || managed[name] {
 			continue
 		}
+		if err := checkEditable(f, b, name); err != nil {
+			return nil, fmt.Errorf("add dropdowns to tab %q of %s: %w", name, w.path, err)
+		}
 		n, err := r.addHelp(name, t)
 		if err != nil {
 			return nil, fmt.Errorf("add dropdowns to tab %q of %s: %w", name, w.path, err)

@@ -223,6 +223,8 @@ type book struct {
 	// held are worksheet parts kept back from excelize (see open); a save
 	// copies them into the new file in place of their stand-ins.
 	held map[string]*zip.File
+	// shapes are the XML parts' shapes found by checkParts (none when skipped).
+	shapes map[string]partShape
 }
 
 // open checks the bytes are a workbook within the limits and opens it. With
@@ -256,12 +258,12 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 		}
 		unzipped += zf.UncompressedSize64
 	}
+	b := &book{zip: zr}
 	if !holdWorksheets {
-		if err := w.checkParts(zr); err != nil {
+		if b.shapes, err = w.checkParts(zr); err != nil {
 			return nil, err
 		}
 	}
-	b := &book{zip: zr}
 	pkg := data
 	if holdWorksheets {
 		if pkg, b.held, err = withoutWorksheets(zr); err != nil {
@@ -294,13 +296,14 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 // against the memory budget (budget.go) before excelize decodes any of it. Writes skip
 // this: they open only the exact bytes a Read already checked (the version holds their
 // hash).
-func (w *Workbook) checkParts(zr *zip.Reader) error {
+func (w *Workbook) checkParts(zr *zip.Reader) (map[string]partShape, error) {
 	left := w.opts.MaxUnzippedBytes
 	var budget shapeBudget
+	shapes := map[string]partShape{}
 	for _, zf := range zr.File {
 		rc, err := zf.Open()
 		if err != nil {
-			return fmt.Errorf("open workbook %s: part %s cannot be unpacked (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
+			return nil, fmt.Errorf("open workbook %s: part %s cannot be unpacked (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
 		}
 		kind := kindOf(zf.Name)
 		var sink io.Writer = io.Discard
@@ -313,20 +316,21 @@ func (w *Workbook) checkParts(zr *zip.Reader) error {
 		_ = rc.Close()
 		if shape != nil {
 			if why := budget.check(kind, shape.shape); why != "" {
-				return fmt.Errorf("open workbook %s: part %s is refused before it is read: %s, far more than any workbook a person made; "+
+				return nil, fmt.Errorf("open workbook %s: part %s is refused before it is read: %s, far more than any workbook a person made; "+
 					"it is damaged or crafted: open it in a spreadsheet program and save a copy: %w", w.path, zf.Name, why, ErrTooBig)
 			}
 			budget.add(kind, shape.shape)
+			shapes[zf.Name] = shape.shape
 		}
 		if n > left {
-			return fmt.Errorf("open workbook %s: it unpacks to more than the %s limit: %w", w.path, mib(w.opts.MaxUnzippedBytes), ErrTooBig)
+			return nil, fmt.Errorf("open workbook %s: it unpacks to more than the %s limit: %w", w.path, mib(w.opts.MaxUnzippedBytes), ErrTooBig)
 		}
 		if err != nil {
-			return fmt.Errorf("open workbook %s: part %s is damaged (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
+			return nil, fmt.Errorf("open workbook %s: part %s is damaged (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
 		}
 		left -= n
 	}
-	return nil
+	return shapes, nil
 }
 
 func utf16le(s string) []byte {
