@@ -208,7 +208,8 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		rep.AsOf = scoring.DateFromTime(start.In(loc))
 	}
 
-	conflicts := unmanaged(snap, enabled, opts.Adopt)
+	clashes := findClashes(snap, cfg.Outputs, opts.Adopt)
+	conflicts := clashOutputs(clashes)
 	var past []history.Row
 	var pastIssues []scoring.Issue
 	if cfg.Outputs.History != "" && !slices.Contains(conflicts, cfg.Outputs.History) {
@@ -227,7 +228,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		rep.Last = render.ReadStatus(snap.Tables[cfg.Outputs.SyncStatus])
 		rep.Rows = rep.Last.Rows
 		rep.Duration = now().Sub(start)
-		return rep, nil
+		return rep, clashError(clashes)
 	}
 
 	dec := decode.Decode(snap.Tables, decode.Options{
@@ -255,10 +256,8 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 	t = stage(StageScore, t)
 
-	for _, name := range conflicts {
-		rep.Issues = append(rep.Issues, scoring.Issue{
-			Tab: name, Problem: (&sheets.UnmanagedTabError{Tab: name}).Error(), Severity: scoring.SevError,
-		})
+	for _, c := range clashes {
+		rep.Issues = append(rep.Issues, scoring.Issue{Tab: c.Tab, Problem: c.String(), Severity: scoring.SevError})
 	}
 
 	in := render.Input{
@@ -299,7 +298,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	if opts.DryRun {
 		rep.Changes = changes(snap, rep.Tabs)
 		rep.Duration = now().Sub(start)
-		return rep, nil
+		return rep, clashError(clashes)
 	}
 	if err := src.Write(ctx, snap, rep.Tabs, opts.Adopt); err != nil {
 		rep.Duration = now().Sub(start)
@@ -311,10 +310,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	stage(StageWrite, t)
 	rep.Written = true
 	rep.Duration = now().Sub(start)
-	if len(conflicts) > 0 {
-		return rep, fmt.Errorf("write %s: the other tabs were written, but %w", src.Describe(), &sheets.UnmanagedTabError{Tab: conflicts[0]})
-	}
-	return rep, nil
+	return rep, clashError(clashes)
 }
 
 // inputTabs lists every input tab the configuration names, in field order. It walks the
@@ -330,17 +326,6 @@ func inputTabs(tabs config.Tabs) []string {
 		}
 	}
 	return names
-}
-
-// unmanaged lists enabled output tabs whose name is taken by a tab partnermap did not create.
-func unmanaged(snap *sheets.Snapshot, outputs, adopt []string) []string {
-	var out []string
-	for _, name := range outputs {
-		if info, ok := snap.Tab(name); ok && !info.Managed && !slices.Contains(adopt, name) {
-			out = append(out, name)
-		}
-	}
-	return out
 }
 
 func without(tabs []sheets.Tab, names []string) []sheets.Tab {

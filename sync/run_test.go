@@ -313,3 +313,35 @@ func TestInputTabsFollowTheConfig(t *testing.T) {
 		}
 	}
 }
+
+// A clash is one failure, worded once, whatever the run: a dry run (check), a sync that
+// writes the other tabs, and the next sync that finds nothing changed.
+func TestAClashIsTheSameFailureInEveryKindOfRun(t *testing.T) {
+	src := demoSource()
+	src.put("Owners", [][]sheets.Cell{{sheets.TextCell("our own list")}}, false)
+	want := `output tab "Owners" was not written: a tab "Owners" that partnermap did not create has its name, and it was left as it is; ` +
+		`the other outputs are written. Rename or delete that tab, set outputs.owners to another name, or let partnermap take it over with --adopt "Owners"`
+	for _, run := range []struct {
+		name string
+		opts Options
+	}{{"dry run", Options{DryRun: true}}, {"sync", Options{}}, {"unchanged sync", Options{}}} {
+		opts := run.opts
+		opts.AsOf, opts.Now = asOf, fixedClock()
+		rep, err := Run(context.Background(), testConfig(), src, opts)
+		var tnw *TabsNotWrittenError
+		if !errors.As(err, &tnw) || err.Error() != want {
+			t.Fatalf("%s: err = %v\nwant %s", run.name, err, want)
+		}
+		for _, tab := range rep.Tabs {
+			if tab.Name == "Owners" {
+				t.Errorf("%s: the clashing tab is among the tabs to write", run.name)
+			}
+		}
+		if run.name == "unchanged sync" && !rep.Unchanged {
+			t.Errorf("%s: want nothing written", run.name)
+		}
+	}
+	if !src.managed["Follow-ups"] || src.managed["Owners"] {
+		t.Error("only the clashing tab is to be skipped")
+	}
+}

@@ -58,6 +58,12 @@ func (a *app) checkSource(cmd *cobra.Command, cfg config.Config, src config.Sour
 		fmt.Fprintf(a.stdout, "%s: credentials: %s (share the sheet with this address as an editor)\n", src.Label(), n.Account())
 	}
 	rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{DryRun: true, Version: version})
+	// A clash leaves one output unwritten and the rest as a sync would write them: the
+	// report is still printed, and the check fails with the words sync uses.
+	var notWritten *sync.TabsNotWrittenError
+	if errors.As(err, &notWritten) {
+		err = nil
+	}
 	if err != nil {
 		return timedOut(ctx, cfg, err)
 	}
@@ -74,11 +80,14 @@ func (a *app) checkSource(cmd *cobra.Command, cfg config.Config, src config.Sour
 	}
 	if len(rep.Issues) == 0 {
 		fmt.Fprintf(a.stdout, "%s: no data issues\n", src.Label())
-		return nil
+		return nil // a clash is a data issue too
 	}
 	fmt.Fprintf(a.stdout, "%s: %d data issues:\n", src.Label(), len(rep.Issues))
 	for _, is := range rep.Issues {
 		fmt.Fprintln(a.stdout, "  "+is.String())
+	}
+	if notWritten != nil {
+		return notWritten
 	}
 	return nil
 }

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/partnermap/partnermap/internal/longtest"
 )
 
@@ -222,5 +224,49 @@ func TestATabUnderAnotherNameIsPointedAtAndInitIsNotAdvised(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, `tab "Partners.csv": 2 rows`) ||
 		!strings.Contains(stdout, `"Meetings.csv" looks like it: rename that tab to Meetings, or set tabs.meetings: "Meetings.csv"`) {
 		t.Errorf("check with tabs.partners set: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// A volunteer's tab "priorities" has the Priorities output's name in the eyes of a
+// spreadsheet program. check and sync fail alike (exit 1) with the same words, and only
+// that tab is skipped: it used to block every output.
+func TestATabNamedLikeAnOutputInOtherCaseSkipsOnlyThatOutput(t *testing.T) {
+	path := copyFixture(t, "messy.xlsx")
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.NewSheet("priorities"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellStr("priorities", "A1", "our own list"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	_ = f.Close()
+	want := `output tab "Priorities" was not written: a tab "priorities" that partnermap did not create has its name ` +
+		`(tab names ignore case, so "priorities" is "Priorities"), and it was left as it is; the other outputs are written. ` +
+		`Rename or delete that tab, set outputs.priorities to another name, or let partnermap take it over with --adopt "priorities"`
+	sync := []string{"sync", "--now", "--xlsx", path, "--as-of", "2026-11-23"}
+	// The second sync finds nothing changed and still says so.
+	for _, args := range [][]string{{"check", "--xlsx", path}, sync, sync} {
+		code, stdout, stderr := partnermap(t, args...)
+		if code != exitFailed {
+			t.Errorf("%v: exit %d, want %d\n%s%s", args, code, exitFailed, stdout, stderr)
+		}
+		if out := stdout + strings.ReplaceAll(stderr, `\"`, `"`); !strings.Contains(out, want) {
+			t.Errorf("%v does not say %q:\n%s", args, want, out)
+		}
+	}
+	tabs := readTabs(t, path, append(outputTabs, "priorities"))
+	if got := tabs["priorities"]; got == nil || len(got.Rows) != 1 || got.Rows[0][0].Text != "our own list" {
+		t.Errorf("the volunteer's tab was changed: %v", got)
+	}
+	for _, name := range outputTabs {
+		if name != "Priorities" && tabs[name] == nil {
+			t.Errorf("output %s was not written", name)
+		}
 	}
 }

@@ -71,6 +71,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 	sources := cfg.SourceList()
 	senv := env{Logger: log, Limiter: newLimiter(cfg)}
 	failed, skipped, busy, strictHit := 0, 0, 0, false
+	var incomplete []string // the clashes of sources synced without an output tab
 	for _, src := range sources {
 		octx, cancel := withDeadline(ctx, cfg)
 		source, err := openSource(octx, cfg, src, senv)
@@ -122,6 +123,13 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 					Msg("sync skipped and nothing written, so no edit is lost; the next sync (scheduled, or sync --now again) tries again")
 				continue
 			}
+			var notWritten *sync.TabsNotWrittenError
+			if errors.As(err, &notWritten) {
+				incomplete = append(incomplete, err.Error())
+				log.Error().Str("source", src.Label()).Err(err).Msg("sync done, but an output tab was not written")
+				printReport(a.stdout, rep, f.dryRun)
+				continue
+			}
 			failed++
 			log.Error().Str("source", src.Label()).Err(err).Msg("sync failed")
 			if rep != nil && rep.Written {
@@ -145,6 +153,12 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 			"run again when it is done, or wait longer with --lock-wait", busy, len(sources), f.lockWait)}
 	}
 	failed += busy
+	if len(incomplete) > 0 && failed+skipped == 0 {
+		// Said apart from failures: the other outputs were written.
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d sources synced without every output tab: %s",
+			len(incomplete), len(sources), strings.Join(incomplete, "; "))}
+	}
+	failed += len(incomplete)
 	switch {
 	case failed > 0 && skipped > 0:
 		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d sources failed and %d skipped", failed, len(sources), skipped)}
