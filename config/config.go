@@ -137,12 +137,15 @@ type Outputs struct {
 	Progress string `mapstructure:"progress"`
 	// Campaigns is written only when the Campaigns tab has an active campaign.
 	Campaigns string `mapstructure:"campaigns"`
+	// Profiles holds what we know about each partner; Themes what recurs across them.
+	Profiles string `mapstructure:"profiles"`
+	Themes   string `mapstructure:"themes"`
 }
 
 // Enabled returns the output names that are turned on, in display order.
 func (o Outputs) Enabled() []string {
 	var names []string
-	for _, n := range []string{o.Priorities, o.FollowUps, o.PowerMap, o.Connections, o.Owners, o.DataIssues, o.SyncStatus, o.History, o.Progress, o.Campaigns} {
+	for _, n := range []string{o.Priorities, o.FollowUps, o.PowerMap, o.Connections, o.Owners, o.DataIssues, o.SyncStatus, o.History, o.Progress, o.Campaigns, o.Profiles, o.Themes} {
 		if n != "" {
 			names = append(names, n)
 		}
@@ -232,6 +235,7 @@ func Default() Config {
 			Priorities: "Priorities", FollowUps: "Follow-ups", PowerMap: "Power Map",
 			Connections: "Connections", Owners: "Owners", DataIssues: "Data Issues", SyncStatus: "Sync Status",
 			History: "History", Progress: "Progress", Campaigns: "Campaign Maps",
+			Profiles: "Profiles", Themes: "Themes",
 		},
 		History: History{KeepDays: 1095},
 		Scoring: scoring.DefaultConfig(),
@@ -415,7 +419,8 @@ func (c *Config) normalize() {
 	}
 	for _, p := range []*string{&c.Outputs.Priorities, &c.Outputs.FollowUps, &c.Outputs.PowerMap,
 		&c.Outputs.Connections, &c.Outputs.Owners, &c.Outputs.DataIssues, &c.Outputs.SyncStatus,
-		&c.Outputs.History, &c.Outputs.Progress, &c.Outputs.Campaigns} {
+		&c.Outputs.History, &c.Outputs.Progress, &c.Outputs.Campaigns,
+		&c.Outputs.Profiles, &c.Outputs.Themes} {
 		off(p)
 	}
 	c.DateOrder = strings.ToUpper(strings.TrimSpace(c.DateOrder))
@@ -493,7 +498,8 @@ func inheritOutputs(o, base Outputs) Outputs {
 	}
 	return Outputs{pick(o.Priorities, base.Priorities), pick(o.FollowUps, base.FollowUps), pick(o.PowerMap, base.PowerMap),
 		pick(o.Connections, base.Connections), pick(o.Owners, base.Owners), pick(o.DataIssues, base.DataIssues), pick(o.SyncStatus, base.SyncStatus),
-		pick(o.History, base.History), pick(o.Progress, base.Progress), pick(o.Campaigns, base.Campaigns)}
+		pick(o.History, base.History), pick(o.Progress, base.Progress), pick(o.Campaigns, base.Campaigns),
+		pick(o.Profiles, base.Profiles), pick(o.Themes, base.Themes)}
 }
 
 // Validate reports every problem at once, each naming its key.
@@ -671,7 +677,8 @@ func checkTabNames(in Tabs, out Outputs) error {
 	keys := map[string]string{"outputs.priorities": out.Priorities, "outputs.follow_ups": out.FollowUps,
 		"outputs.power_map": out.PowerMap, "outputs.connections": out.Connections, "outputs.owners": out.Owners,
 		"outputs.data_issues": out.DataIssues, "outputs.sync_status": out.SyncStatus,
-		"outputs.history": out.History, "outputs.progress": out.Progress, "outputs.campaigns": out.Campaigns}
+		"outputs.history": out.History, "outputs.progress": out.Progress, "outputs.campaigns": out.Campaigns,
+		"outputs.profiles": out.Profiles, "outputs.themes": out.Themes}
 	names := make([]string, 0, len(keys))
 	for k := range keys {
 		names = append(names, k)

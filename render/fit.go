@@ -34,9 +34,16 @@ func fitWidths(t *sheets.Tab) {
 	for _, r := range t.BoldRows {
 		bold[r] = true
 	}
+	// A column the tab already wraps at a width of its own keeps that width: its text wraps.
+	keep := map[int]bool{}
+	for _, c := range t.WrapCols {
+		if c < len(t.Widths) && t.Widths[c] > 0 {
+			keep[c] = true
+		}
+	}
 	for r := 1; r < len(t.Rows) && r <= fitRows; r++ {
 		for c, cell := range t.Rows[r] {
-			if hidden[c] || cell.IsBlank() {
+			if hidden[c] || keep[c] || cell.IsBlank() {
 				continue
 			}
 			// A width counts digit-wide characters; most letters are narrower, bold ones

@@ -56,3 +56,21 @@ func TestFitWidthsWidensToTheLongestCellOnly(t *testing.T) {
 		t.Errorf("detail width %v, wrap columns %v; want 47 (50 characters, most narrower than a digit, and a margin) and none", got, tab.WrapCols)
 	}
 }
+
+func TestFitWidthsKeepsTheWidthOfAColumnAlreadyWrapped(t *testing.T) {
+	tx := sheets.TextCell
+	tab := sheets.Tab{
+		Rows: [][]sheets.Cell{
+			{tx("legend")},
+			{tx("Partner"), tx("Goals")},
+			{tx("Eastside Tenants Union"), tx(strings.Repeat("stop evictions ", 10))},
+			{tx("P"), tx(strings.Repeat("g", 45))},
+		},
+		Widths:   []float64{10, 34},
+		WrapCols: []int{1},
+	}
+	fitWidths(&tab)
+	if want := []float64{22, 34}; !reflect.DeepEqual(tab.Widths, want) {
+		t.Errorf("widths %v, want %v: the wrapped Goals keep the width asked for", tab.Widths, want)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/partnermap/partnermap/campaign"
 	"github.com/partnermap/partnermap/history"
+	"github.com/partnermap/partnermap/profile"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
 )
@@ -21,6 +22,8 @@ type Names struct {
 	History, Progress                                                            string
 	// Campaigns is the tab of per-campaign power maps (§8).
 	Campaigns string
+	// Profiles and Themes are the relationship record (§9).
+	Profiles, Themes string
 }
 
 // Status is what the Sync Status tab reports about the run.
@@ -57,6 +60,10 @@ type Input struct {
 	History  []history.Row
 	Progress []history.Week
 	Moves    map[string]history.Move
+	// Profiles are the active partners' profiles in Priorities order, Themes what recurs
+	// across them; built only when their tab is on.
+	Profiles []profile.Profile
+	Themes   []profile.Theme
 }
 
 // scoringConfig is the configuration the tabs draw thresholds from.
@@ -84,6 +91,8 @@ func Tabs(in Input) []sheets.Tab {
 	add(in.Names.Campaigns, campaignsTab)
 	add(in.Names.Connections, connections)
 	add(in.Names.Owners, owners)
+	add(in.Names.Profiles, profilesTab)
+	add(in.Names.Themes, themesTab)
 	add(in.Names.DataIssues, dataIssues)
 	add(in.Names.SyncStatus, syncStatus)
 	add(in.Names.History, historyTab)

@@ -20,6 +20,7 @@ import (
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/decode"
 	"github.com/partnermap/partnermap/history"
+	"github.com/partnermap/partnermap/profile"
 	"github.com/partnermap/partnermap/render"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
@@ -276,6 +277,15 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 			InputHash: rep.InputHash,
 		},
 	}
+	if cfg.Outputs.Profiles != "" || cfg.Outputs.Themes != "" {
+		profiles := profile.Build(dec.Records, rep.Result)
+		if cfg.Outputs.Profiles != "" {
+			in.Profiles = profiles
+		}
+		if cfg.Outputs.Themes != "" {
+			in.Themes = profile.Themes(profiles)
+		}
+	}
 	if cfg.Outputs.History != "" && !slices.Contains(conflicts, cfg.Outputs.History) {
 		rows := past
 		if !opts.RebuildSince.IsZero() {
@@ -346,6 +356,7 @@ func outputNames(o config.Outputs) render.Names {
 		Priorities: o.Priorities, FollowUps: o.FollowUps, PowerMap: o.PowerMap, Connections: o.Connections,
 		Owners: o.Owners, DataIssues: o.DataIssues, SyncStatus: o.SyncStatus,
 		History: o.History, Progress: o.Progress, Campaigns: o.Campaigns,
+		Profiles: o.Profiles, Themes: o.Themes,
 	}
 }
 

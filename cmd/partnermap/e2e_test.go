@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 
 var (
 	inputTabs  = []string{"Partners", "Assets", "Meetings", "Members"}
-	outputTabs = []string{"Priorities", "Follow-ups", "Power Map", "Connections", "Owners", "Data Issues", "Sync Status", "History", "Progress"}
+	outputTabs = []string{"Priorities", "Follow-ups", "Power Map", "Connections", "Owners", "Profiles", "Themes", "Data Issues", "Sync Status", "History", "Progress"}
 )
 
 // copyFixture copies a testdata workbook into a fresh folder and returns its path.

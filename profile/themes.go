@@ -1,0 +1,167 @@
+package profile
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/jinzhu/inflection"
+)
+
+// Theme is a word or two-word phrase that more than one partner used in their Goals,
+// Self-interest or Success looks like.
+type Theme struct {
+	// Phrase is the form partners wrote most often, lower case ("affordable housing").
+	Phrase string
+	// Partners who used it, in Priorities order.
+	Partners []string
+}
+
+// Themes finds the words and two-word phrases that recur across partners: what two or more
+// of them said in the Partners tab's Goals and Self-interest and in their past meetings'
+// Self-interests and Success looks like. Stop words are left out and singular and plural
+// are one ("family", "families"). A phrase is two such words side by side with no stop word
+// or punctuation between them. A word is left out when a phrase holding it was said by the
+// very same partners: the phrase says more. Most partners first; on a tie phrases first,
+// then alphabetical.
+func Themes(ps []Profile) []Theme {
+	type seen struct {
+		forms    map[string]int // surface form → times written
+		partners []int          // profile indexes, ascending, each once
+	}
+	all := map[string]*seen{}
+	note := func(k, form string, p int) {
+		s := all[k]
+		if s == nil {
+			s = &seen{forms: map[string]int{}}
+			all[k] = s
+		}
+		s.forms[form]++
+		if n := len(s.partners); n == 0 || s.partners[n-1] != p {
+			s.partners = append(s.partners, p)
+		}
+	}
+	for i := range ps {
+		for _, text := range listening(&ps[i]) {
+			for _, clause := range clauses(text) {
+				var prev, prevKey string
+				for _, w := range words(clause) {
+					if stopWord(w) {
+						prev, prevKey = "", ""
+						continue
+					}
+					k := fold(w)
+					note(k, w, i)
+					if prev != "" {
+						note(prevKey+" "+k, prev+" "+w, i)
+					}
+					prev, prevKey = w, k
+				}
+			}
+		}
+	}
+	var out []Theme
+	var sets [][]int
+	for _, s := range all {
+		if len(s.partners) < 2 {
+			continue
+		}
+		names := make([]string, len(s.partners))
+		for j, p := range s.partners {
+			names[j] = ps[p].Partner.Name
+		}
+		out = append(out, Theme{Phrase: commonest(s.forms), Partners: names})
+		sets = append(sets, s.partners)
+	}
+	// A word whose partners are exactly those of a phrase holding it adds nothing.
+	keep := make([]bool, len(out))
+	for i := range out {
+		keep[i] = true
+		if strings.Contains(out[i].Phrase, " ") {
+			continue
+		}
+		for j := range out {
+			if j != i && slices.Equal(sets[i], sets[j]) && holds(out[j].Phrase, out[i].Phrase) {
+				keep[i] = false
+				break
+			}
+		}
+	}
+	kept := out[:0]
+	for i := range out {
+		if keep[i] {
+			kept = append(kept, out[i])
+		}
+	}
+	slices.SortFunc(kept, func(x, y Theme) int {
+		if c := cmp.Compare(len(y.Partners), len(x.Partners)); c != 0 {
+			return c
+		}
+		xp, yp := strings.Contains(x.Phrase, " "), strings.Contains(y.Phrase, " ")
+		if xp != yp {
+			if xp {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(x.Phrase, y.Phrase)
+	})
+	return kept
+}
+
+// listening is what a partner told us about themselves: the texts themes are drawn from.
+func listening(p *Profile) []string {
+	out := []string{p.Goals, p.SelfInterest}
+	for _, m := range p.Meetings {
+		out = append(out, m.SelfInterests, m.Success)
+	}
+	return out
+}
+
+// holds reports whether the phrase has the word as one of its two words, folded.
+func holds(phrase, word string) bool {
+	a, b, _ := strings.Cut(phrase, " ")
+	w := fold(word)
+	return fold(a) == w || fold(b) == w
+}
+
+// commonest is the form written most often; on a tie the alphabetically first.
+func commonest(forms map[string]int) string {
+	best, n := "", 0
+	for f, c := range forms {
+		if c > n || (c == n && f < best) {
+			best, n = f, c
+		}
+	}
+	return best
+}
+
+// clauses splits text at punctuation that ends a thought, so a phrase never spans two.
+func clauses(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool {
+		return strings.ContainsRune(".,;:!?()[]{}\"“”/|•–—\n\r\t", r)
+	})
+}
+
+// words splits a clause into lower-case words: letters and digits, with inner apostrophes
+// and hyphens kept ("after-school", "don't"); a possessive 's is dropped, and so are words
+// of digits only.
+func words(clause string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(strings.ToLower(clause), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' && r != '-'
+	}) {
+		f = strings.ReplaceAll(f, "’", "'")
+		f = strings.Trim(f, "'-")
+		f = strings.TrimSuffix(f, "'s")
+		if f == "" || strings.IndexFunc(f, unicode.IsLetter) < 0 {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// fold makes singular and plural one word.
+func fold(w string) string { return inflection.Singular(w) }
