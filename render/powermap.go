@@ -81,7 +81,10 @@ func powerMap(name string, in Input) sheets.Tab {
 	chart := &sheets.Chart{
 		Title:  "Power map: support against power",
 		XTitle: "Support (opposes −2 … +2 supports)", YTitle: "Power (1 less … 5 more influence)",
-		XMin: -2, XMax: 2, YMin: 1, YMax: 5,
+		// A unit of room each side of support −2…+2: the name labels, right of the points,
+		// stay inside the plot at +2. Power keeps 1…5, as more height spreads the labels of
+		// nearby points apart; a label at 5 has the title's margin above it.
+		XMin: -2 - chartPad, XMax: 2 + chartPad, YMin: 1, YMax: 5,
 		AnchorRow: 1, AnchorCol: 6,
 	}
 	// The chart reads hidden helper columns rather than the table above: Google Sheets
@@ -153,6 +156,10 @@ func powerMap(name string, in Input) sheets.Tab {
 	tab.Chart = chart
 	return tab
 }
+
+// chartPad is the room, in units of support, between the farthest a point can lie and
+// the edge of the chart's plot.
+const chartPad = 1
 
 // helperCol is the first hidden column of the chart's helper cells, well right of the
 // chart so that hiding it moves nothing a reader sees.

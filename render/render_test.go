@@ -62,8 +62,10 @@ func TestPowerMapChartReadsOnePointPerActivePartner(t *testing.T) {
 	if c == nil {
 		t.Fatal("no chart on the Power Map tab")
 	}
-	if c.XMin != -2 || c.XMax != 2 || c.YMin != 1 || c.YMax != 5 {
-		t.Errorf("axes = x %v..%v, y %v..%v; want x -2..2, y 1..5", c.XMin, c.XMax, c.YMin, c.YMax)
+	// Support −2…+2 with a unit of room each side, so the labels right of the points at
+	// +2 stay in the plot; power 1…5.
+	if c.XMin != -3 || c.XMax != 3 || c.YMin != 1 || c.YMax != 5 {
+		t.Errorf("axes = x %v..%v, y %v..%v; want x -3..3, y 1..5", c.XMin, c.XMax, c.YMin, c.YMax)
 	}
 	power := map[string]float64{}
 	for _, a := range res.Assessments {
@@ -129,7 +131,7 @@ func TestPowerMapQuadrantLinesSitAtTheThresholds(t *testing.T) {
 		point := func(s sheets.Series, r int) [2]float64 {
 			return [2]float64{cellAt(tab, r, s.XCol).Num, cellAt(tab, r, s.YCol).Num}
 		}
-		want := [][2][2]float64{{{0, 1}, {0, 5}}, {{-2, high}, {2, high}}}
+		want := [][2][2]float64{{{0, 1}, {0, 5}}, {{-3, high}, {3, high}}} // across the whole plot
 		for i, s := range lines {
 			if s.LastRow != s.FirstRow+1 {
 				t.Fatalf("line %q spans rows %d..%d, want two points", s.Name, s.FirstRow, s.LastRow)

@@ -40,7 +40,7 @@ func powerMapTab(name string) sheets.Tab {
 		put(1, h+c, sheets.TextCell(s))
 	}
 	chart := &sheets.Chart{Title: "Power map: support against power", XTitle: "Support", YTitle: "Power",
-		XMin: -2, XMax: 2, YMin: 1, YMax: 5, AnchorRow: 1, AnchorCol: 6}
+		XMin: -3, XMax: 3, YMin: 1, YMax: 5, AnchorRow: 1, AnchorCol: 6}
 	r := 2
 	add := func(q int, tone sheets.Tone, pts [][2]float64, label string) {
 		first := r
@@ -65,7 +65,7 @@ func powerMapTab(name string) sheets.Tab {
 		chart.Series = append(chart.Series, sheets.Series{Name: name, XCol: h, YCol: h + col, FirstRow: r - 2, LastRow: r - 1, Tone: sheets.ToneMuted, Line: true})
 	}
 	line(5, "Line: support 0", [2]float64{0, 1}, [2]float64{0, 5})
-	line(6, "Line: power 3", [2]float64{-2, 3}, [2]float64{2, 3})
+	line(6, "Line: power 3", [2]float64{-3, 3}, [2]float64{3, 3})
 	tab.Chart = chart
 	return tab
 }
@@ -159,8 +159,12 @@ func TestChartSharesOneDomainAndNamesSeriesFromTheHeaderRow(t *testing.T) {
 				rangeOf(t, bs.DataLabel.CustomLabelData).StartColumnIndex)
 		}
 	}
+	// The legend names the quadrants in their colours (each quadrant is one series here).
+	if basic.LegendPosition != "BOTTOM_LEGEND" {
+		t.Errorf("legend at %q; want BOTTOM_LEGEND, naming the quadrants' colours", basic.LegendPosition)
+	}
 	for i, ax := range basic.Axis {
-		lo, hi := []float64{-2, 1}[i], []float64{2, 5}[i]
+		lo, hi := []float64{-3, 1}[i], []float64{3, 5}[i]
 		if w := ax.ViewWindowOptions; w == nil || w.ViewWindowMin != lo || w.ViewWindowMax != hi || w.ViewWindowMode != "EXPLICIT" {
 			t.Errorf("axis %s window %+v, want %v..%v", ax.Position, w, lo, hi)
 		}

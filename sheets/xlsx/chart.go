@@ -86,9 +86,11 @@ func addLineChart(f *excelize.File, sheet string, c *sheets.Chart) error {
 // addScatterChart draws c on sheet with excelize. Each point is a series of its own,
 // named by its label cell, because a data label in Excel can show a series name but
 // not text from another column. The quadrant lines are a second scatter chart in the
-// same plot, so the name labels do not repeat on them.
+// same plot, so the name labels do not repeat on them; so is one key series per group,
+// drawn under the group's points, which the legend below the plot lists ("Q1 Engage" in
+// its colour) while it leaves out every point and line.
 func addScatterChart(f *excelize.File, sheet string, c *sheets.Chart) error {
-	points, lines := chartSeries(sheet, c)
+	points, keys, lines := chartSeries(sheet, c)
 	if len(points) == 0 && len(lines) == 0 {
 		return nil
 	}
@@ -103,19 +105,81 @@ func addScatterChart(f *excelize.File, sheet string, c *sheets.Chart) error {
 		YAxis:     axis(c.YTitle, c.YMin, c.YMax),
 		PlotArea:  excelize.ChartPlotArea{ShowSerName: len(points) > 0 && pointsLabelled(c)},
 	}
+	// hidden are the legend entries (by series index, over both charts) left out.
+	var hidden []int
 	var combo []*excelize.Chart
-	if len(lines) > 0 {
-		if len(points) == 0 {
-			main.Series, lines = lines, nil
-		} else {
-			combo = append(combo, &excelize.Chart{Type: excelize.Scatter, Series: lines,
+	switch {
+	case len(points) == 0:
+		main.Series = lines
+	default:
+		main.Legend = excelize.ChartLegend{Position: "bottom"}
+		if len(keys) > 0 { // points of their own: their names are labels, not legend entries
+			for i := range points {
+				hidden = append(hidden, i)
+			}
+		}
+		for i := range lines {
+			hidden = append(hidden, len(points)+len(keys)+i)
+		}
+		if len(keys)+len(lines) > 0 {
+			combo = append(combo, &excelize.Chart{Type: excelize.Scatter, Series: append(keys, lines...),
 				XAxis: main.XAxis, YAxis: main.YAxis})
 		}
 	}
+	before := chartParts(f)
 	cell := sheets.ColumnName(max(c.AnchorCol, 0)) + strconv.Itoa(max(c.AnchorRow, 0)+1)
 	if err := f.AddChart(sheet, cell, main, combo...); err != nil {
 		return fmt.Errorf("add chart %q: %w", c.Title, err)
 	}
+	if len(hidden) > 0 {
+		if err := hideLegendEntries(f, before, hidden); err != nil {
+			return fmt.Errorf("chart %q legend: %w", c.Title, err)
+		}
+	}
+	return nil
+}
+
+// chartParts lists the workbook's chart parts.
+func chartParts(f *excelize.File) map[string]bool {
+	parts := map[string]bool{}
+	f.Pkg.Range(func(k, _ any) bool {
+		if name, ok := k.(string); ok && strings.HasPrefix(name, "xl/charts/chart") && strings.HasSuffix(name, ".xml") {
+			parts[name] = true
+		}
+		return true
+	})
+	return parts
+}
+
+// hideLegendEntries leaves the series with the given indexes out of the legend of the chart
+// part added since before: excelize writes a legend of every series and cannot delete an
+// entry, so the entries (<legendEntry><idx/><delete val="1"/>, which Excel and
+// LibreOffice read) go in right after the legend's position, where the schema wants them.
+func hideLegendEntries(f *excelize.File, before map[string]bool, idx []int) error {
+	var part string
+	for name := range chartParts(f) {
+		if !before[name] {
+			part = name
+		}
+	}
+	raw, ok := f.Pkg.Load(part)
+	data, isBytes := raw.([]byte)
+	if part == "" || !ok || !isBytes {
+		return fmt.Errorf("the new chart part was not found")
+	}
+	var entries strings.Builder
+	for _, i := range idx {
+		fmt.Fprintf(&entries, `<legendEntry><idx val="%d"></idx><delete val="1"></delete></legendEntry>`, i)
+	}
+	text := string(data)
+	// excelize marshals the chart with the chart namespace as the default: no prefixes.
+	at := strings.Index(text, "<legendPos ")
+	end := strings.Index(text[max(at, 0):], "</legendPos>")
+	if at < 0 || end < 0 {
+		return fmt.Errorf("no legend position in %s", part)
+	}
+	at += end + len("</legendPos>")
+	f.Pkg.Store(part, []byte(text[:at]+entries.String()+text[at:]))
 	return nil
 }
 
@@ -145,7 +209,7 @@ func pointsLabelled(c *sheets.Chart) bool {
 
 // chartSeries turns the chart's series into excelize series: the points (one series per
 // point while they fit, else one per group) and the lines.
-func chartSeries(sheet string, c *sheets.Chart) (points, lines []excelize.ChartSeries) {
+func chartSeries(sheet string, c *sheets.Chart) (points, keys, lines []excelize.ChartSeries) {
 	perPoint := pointsLabelled(c)
 	header := -1 // the row of series names, just above the first point
 	for i, s := range c.Series {
@@ -186,6 +250,13 @@ func chartSeries(sheet string, c *sheets.Chart) (points, lines []excelize.ChartS
 			})
 			continue
 		}
+		// The group's key for the legend: its points again, unlabelled, under their own.
+		keys = append(keys, excelize.ChartSeries{
+			Name:       name(s),
+			Categories: cellRef(sheet, s.XCol, s.FirstRow, s.LastRow),
+			Values:     cellRef(sheet, s.YCol, s.FirstRow, s.LastRow),
+			Marker:     marker,
+		})
 		for r := s.FirstRow; r <= s.LastRow; r++ {
 			points = append(points, excelize.ChartSeries{
 				Name:       cellRef(sheet, s.LabelCol, r, r),
@@ -196,7 +267,7 @@ func chartSeries(sheet string, c *sheets.Chart) (points, lines []excelize.ChartS
 			})
 		}
 	}
-	return points, lines
+	return points, keys, lines
 }
 
 // solid is a plain fill of one colour, as cells, rules and chart marks use it.

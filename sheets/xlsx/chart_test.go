@@ -39,7 +39,7 @@ func powerMapTab(name string, partners int) sheets.Tab {
 		put(1, h+c, sheets.TextCell(s))
 	}
 	chart := &sheets.Chart{Title: "Power map: support against power", XTitle: "Support", YTitle: "Power",
-		XMin: -2, XMax: 2, YMin: 1, YMax: 5, AnchorRow: 1, AnchorCol: 6}
+		XMin: -3, XMax: 3, YMin: 1, YMax: 5, AnchorRow: 1, AnchorCol: 6}
 	r := 2
 	add := func(q int, tone sheets.Tone, pts [][2]float64, label string) {
 		first := r
@@ -68,7 +68,7 @@ func powerMapTab(name string, partners int) sheets.Tab {
 		chart.Series = append(chart.Series, sheets.Series{Name: "line", XCol: h, YCol: h + col, FirstRow: r - 2, LastRow: r - 1, Tone: sheets.ToneMuted, Line: true})
 	}
 	line(5, [2]float64{0, 1}, [2]float64{0, 5})
-	line(6, [2]float64{-2, 3}, [2]float64{2, 3})
+	line(6, [2]float64{-3, 3}, [2]float64{3, 3})
 	tab.Chart = chart
 	return tab
 }
@@ -106,6 +106,19 @@ type chartDoc struct {
 			Val string `xml:"val,attr"`
 		} `xml:"scaling>max"`
 	} `xml:"chart>plotArea>valAx"`
+	Legend *struct {
+		Pos struct {
+			Val string `xml:"val,attr"`
+		} `xml:"legendPos"`
+		Entries []struct {
+			Idx struct {
+				Val int `xml:"val,attr"`
+			} `xml:"idx"`
+			Delete *struct {
+				Val string `xml:"val,attr"`
+			} `xml:"delete"`
+		} `xml:"legendEntry"`
+	} `xml:"chart>legend"`
 }
 
 // chartSummary describes every chart part of the workbook at path as lines of text.
@@ -127,6 +140,18 @@ func chartSummary(t *testing.T, path string) string {
 		for _, ax := range doc.Axes {
 			fmt.Fprintf(&b, "  axis %q %s..%s\n", strings.Join(ax.Title, ""), ax.Min.Val, ax.Max.Val)
 		}
+		hidden := map[int]bool{}
+		if doc.Legend == nil {
+			fmt.Fprintf(&b, "  no legend\n")
+		} else {
+			for _, e := range doc.Legend.Entries {
+				if e.Delete != nil && e.Delete.Val == "1" {
+					hidden[e.Idx.Val] = true
+				}
+			}
+			fmt.Fprintf(&b, "  legend at %s, %d series left out\n", doc.Legend.Pos.Val, len(hidden))
+		}
+		idx := 0
 		for i, sc := range doc.Scatters {
 			labels := "no labels"
 			if sc.Labels != nil && sc.Labels.SerName.Val == "1" {
@@ -134,8 +159,13 @@ func chartSummary(t *testing.T, path string) string {
 			}
 			fmt.Fprintf(&b, "  scatter %d, %s\n", i+1, labels)
 			for _, s := range sc.Series {
-				fmt.Fprintf(&b, "    series name=%s x=%s y=%s marker=%s fill=%s line=%s\n",
-					s.Name, s.X, s.Y, s.Symbol.Val, s.MarkerFill.Val, s.LineFill.Val)
+				inLegend := ""
+				if doc.Legend != nil && !hidden[idx] {
+					inLegend = " in legend"
+				}
+				idx++
+				fmt.Fprintf(&b, "    series name=%s x=%s y=%s marker=%s fill=%s line=%s%s\n",
+					s.Name, s.X, s.Y, s.Symbol.Val, s.MarkerFill.Val, s.LineFill.Val, inLegend)
 			}
 		}
 	}
