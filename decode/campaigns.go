@@ -182,9 +182,9 @@ func (d *decoder) campaignRef(tb *tab, n int, c sheets.Cell, name string) (key s
 	if s := d.campaigns.suggest(scoring.FoldName(name)); s != "" {
 		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))
 	} else {
-		problem += fmt.Sprintf(" in the %s tab: check the spelling, or add the campaign there", d.tabs.Campaigns)
+		problem += fmt.Sprintf(" in the %s tab: check the spelling, or add the campaign there.", d.tabs.Campaigns)
 	}
-	tb.bad(scoring.SevError, n, sCampaign, c, problem+"; the row is left out until it is fixed")
+	tb.bad(scoring.SevError, n, sCampaign, c, problem+rowLeftOut)
 	return "", false
 }
 
@@ -205,8 +205,11 @@ func (d *decoder) stancePartner(tb *tab, n int, c sheets.Cell, name, targetKey s
 	if s := d.partners.suggest(key); s != "" {
 		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))
 	} else {
-		problem += fmt.Sprintf(" in the %s tab: check the spelling, or add the partner there", d.tabs.Partners)
+		problem += fmt.Sprintf(" in the %s tab: check the spelling, or add the partner there.", d.tabs.Partners)
 	}
-	tb.bad(scoring.SevError, n, sPartner, c, problem+"; the row is left out until it is fixed")
+	tb.bad(scoring.SevError, n, sPartner, c, problem+rowLeftOut)
 	return "", false
 }
+
+// rowLeftOut ends the problem of a Stances row that names no known partner or campaign.
+const rowLeftOut = " This row is left out until it is fixed."

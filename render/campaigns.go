@@ -1,7 +1,9 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"math"
 	"strings"
 
@@ -90,6 +92,12 @@ func campaignBlock(b *tabBuilder, m *campaign.Map, asOf scoring.Date, high float
 	byQuadrant := map[scoring.Quadrant][]campaign.Placement{}
 	for _, pl := range m.Placements {
 		byQuadrant[pl.Quadrant] = append(byQuadrant[pl.Quadrant], pl)
+	}
+	for _, list := range byQuadrant {
+		// Most powerful over this target first, as on the Power Map.
+		slices.SortStableFunc(list, func(x, y campaign.Placement) int {
+			return cmp.Or(cmp.Compare(y.Power, x.Power), strings.Compare(x.Assessment.Partner.Key, y.Assessment.Partner.Key))
+		})
 	}
 	grid := func(left, right scoring.Quadrant) {
 		r := b.row(text(quadrantTitles[left]), text(quadrantTitles[right]))
