@@ -3,8 +3,8 @@ package render
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/partnermap/partnermap/campaign"
