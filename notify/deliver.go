@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/partnermap/partnermap/scoring"
@@ -59,13 +60,20 @@ const (
 	ResultSent    = "sent"
 	ResultAlready = "already sent"
 	ResultFailed  = "failed"
+	// ResultWouldSend is a dry run's answer for what a real run would send.
+	ResultWouldSend = "would be sent"
 )
 
 // Outcome counts what a delivery did.
 type Outcome struct {
 	Sent, Already, Failed int
 	Failures              []Failure
+	// Results holds each item's result by Key(kind, to).
+	Results map[string]string
 }
+
+// Key is how Outcome.Results names an item.
+func Key(kind, to string) string { return kind + ":" + strings.ToLower(to) }
 
 // Failure is an item that could not be delivered.
 type Failure struct {
@@ -93,8 +101,12 @@ func Deliver(ctx context.Context, week scoring.Date, items []Item, ledger *Ledge
 		wait = 2 * time.Second
 	}
 	settle := func(out *Outcome, it Item, result string, err error) {
+		if out.Results == nil {
+			out.Results = map[string]string{}
+		}
+		out.Results[Key(it.Kind, it.To)] = result
 		switch result {
-		case ResultSent:
+		case ResultSent, ResultWouldSend:
 			out.Sent++
 		case ResultAlready:
 			out.Already++
@@ -118,7 +130,7 @@ func Deliver(ctx context.Context, week scoring.Date, items []Item, ledger *Ledge
 	}
 	if opts.DryRun {
 		for _, it := range pending {
-			settle(&out, it, ResultSent, nil)
+			settle(&out, it, ResultWouldSend, nil)
 		}
 		return out
 	}

@@ -15,10 +15,11 @@ import (
 var templateFS embed.FS
 
 var funcs = map[string]any{
-	"day":  dayName,
-	"week": func(d scoring.Date) string { return d.Time().Format("Monday 2 January 2006") },
-	"days": func(n int) string { return plural(n, "day") },
-	"join": strings.Join,
+	"day":    dayName,
+	"week":   func(d scoring.Date) string { return d.Time().Format("Monday 2 January 2006") },
+	"days":   func(n int) string { return plural(n, "day") },
+	"join":   strings.Join,
+	"plural": plural,
 }
 
 // Both templates are parsed once; html/template escapes every volunteer-typed value, so a

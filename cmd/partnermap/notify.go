@@ -120,11 +120,13 @@ func printNotify(a *app, rep *sync.NotifyReport, f notifyFlags) {
 	}
 	if f.dryRun {
 		for _, d := range rep.Digests {
-			to := "chat webhook"
+			to, key := "chat webhook", notify.Key(d.Kind, "webhook")
 			if d.To.Email != "" {
-				to = fmt.Sprintf("%s <%s>", d.To.Name, d.To.Email)
+				to, key = fmt.Sprintf("%s <%s>", d.To.Name, d.To.Email), notify.Key(d.Kind, d.To.Email)
 			}
-			fmt.Fprintf(w, "  %s: %s\n", to, d.Subject)
+			if result, ok := o.Results[key]; ok {
+				fmt.Fprintf(w, "  %s: %s (%s)\n", to, d.Subject, result)
+			}
 		}
 	}
 }

@@ -244,3 +244,31 @@ func TestNotifyNowEndToEnd(t *testing.T) {
 		t.Errorf("second run output:\n%s", out)
 	}
 }
+
+// With digests on, a sync lists the owners who would get none for want of an email as info
+// Data Issues; with them off it does not.
+func TestSyncNamesOwnersWithoutEmailWhenDigestsAreOn(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		book := copyFixture(t, "digest.xlsx")
+		args := []string{"sync", "--now", "--as-of", "2026-11-23", "--xlsx", book}
+		if on {
+			args = append(args, "--set", "notify.enabled=true", "--set", "notify.smtp.host=localhost", "--set", "notify.from=d@example.org")
+		}
+		if code, out, errOut := partnermap(t, args...); code != 0 {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+		}
+		found := map[string]bool{}
+		for _, r := range rows(t, readTabs(t, book, []string{"Data Issues"})["Data Issues"]) {
+			if r["Tab"] == "Members" && r["Column"] == "Email" && r["Severity"] == "info" {
+				found[r["Row"]+" "+strings.Fields(r["Problem"])[0]] = true
+			}
+		}
+		want := map[string]bool{"5 Dev": true, " Omar": true}
+		if !on {
+			want = map[string]bool{}
+		}
+		if len(found) != len(want) || (on && (!found["5 Dev"] || !found[" Omar"])) {
+			t.Errorf("digests on %v: email issues %v, want %v", on, found, want)
+		}
+	}
+}
