@@ -213,6 +213,9 @@ type SMTP struct {
 	TLS string `mapstructure:"tls"`
 	// Timeout bounds connecting and each SMTP command.
 	Timeout time.Duration `mapstructure:"timeout"`
+	// CAFile is a PEM file of certificates to trust for the server, besides the system's:
+	// for a relay with a certificate from the group's own authority.
+	CAFile string `mapstructure:"ca_file"`
 }
 
 // Sends reports whether there is anywhere to send digests.

@@ -1,10 +1,12 @@
 package config
 
 import (
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/mail"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 )
@@ -44,6 +46,11 @@ func (n Notify) validate() []error {
 		if n.SMTP.Timeout < time.Second {
 			bad("smtp.timeout", "must be at least 1s, got %s", n.SMTP.Timeout)
 		}
+		if n.SMTP.CAFile != "" {
+			if _, err := n.SMTP.CertPool(); err != nil {
+				bad("smtp.ca_file", "%v", err)
+			}
+		}
 		if (n.SMTP.Username == "") != (n.SMTP.Password == "") {
 			bad("smtp.password", "set both smtp.username and smtp.password (PARTNERMAP_NOTIFY_SMTP_PASSWORD), or neither")
 		}
@@ -68,6 +75,26 @@ func (n Notify) validate() []error {
 		}
 	}
 	return errs
+}
+
+// CertPool is the system's trusted certificates plus those of CAFile (nil when CAFile is
+// not set: the system's alone).
+func (s SMTP) CertPool() (*x509.CertPool, error) {
+	if s.CAFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(s.CAFile)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", s.CAFile, err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", s.CAFile)
+	}
+	return pool, nil
 }
 
 // checkWebhook says what is wrong with a webhook URL without quoting it: its token is in it.

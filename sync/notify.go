@@ -139,8 +139,16 @@ func Notify(ctx context.Context, cfg config.Config, src config.Source, source sh
 		previews = append(previews, preview{name: name + ".html", body: msg.HTML}, preview{name: name + ".txt", body: msg.Text}, preview{name: name + ".eml", mail: msg, sender: sender})
 		if mailer == nil && opts.Preview == "" && !opts.DryRun {
 			s := cfg.Notify.SMTP
+			tlsConfig := opts.TLSConfig
+			if tlsConfig == nil && s.CAFile != "" {
+				pool, err := s.CertPool()
+				if err != nil {
+					return rep, &config.Error{Err: fmt.Errorf("notify.smtp.ca_file: %w", err)}
+				}
+				tlsConfig = &tls.Config{RootCAs: pool, ServerName: s.Host, MinVersion: tls.VersionTLS12}
+			}
 			mailer, err = notify.NewMailer(notify.SMTPOptions{Host: s.Host, Port: s.Port, Username: s.Username, Password: s.Password.Reveal(),
-				TLS: s.TLS, Timeout: s.Timeout, TLSConfig: opts.TLSConfig})
+				TLS: s.TLS, Timeout: s.Timeout, TLSConfig: tlsConfig})
 			if err != nil {
 				return rep, &config.Error{Err: fmt.Errorf("notify.smtp: %w", err)}
 			}

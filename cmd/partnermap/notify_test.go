@@ -272,3 +272,33 @@ func TestSyncNamesOwnersWithoutEmailWhenDigestsAreOn(t *testing.T) {
 		}
 	}
 }
+
+// The command over STARTTLS with AUTH, trusting the server's certificate through
+// notify.smtp.ca_file, as a group's own relay would be set up.
+func TestNotifyNowOverSTARTTLS(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{TLS: "starttls", Username: "digests@example.org", Password: "app-password-16c"})
+	ca := filepath.Join(t.TempDir(), "relay-ca.pem")
+	if err := os.WriteFile(ca, srv.CertPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PARTNERMAP_NOTIFY_SMTP_PASSWORD", "app-password-16c")
+	code, out, errOut := notifyCmd(t, t.TempDir(), "--now", "--as-of", "2026-11-23", "--xlsx", copyFixture(t, "digest.xlsx"),
+		"--set", "notify.smtp.host="+srv.Host, "--set", "notify.smtp.port="+strconv.Itoa(srv.Port), "--set", "notify.smtp.ca_file="+ca,
+		"--set", "notify.smtp.username=digests@example.org", "--set", "notify.from=digests@example.org")
+	if code != 0 || !strings.Contains(out, "4 sent, 0 failed") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if srv.Auths() != 1 || len(srv.Messages()) != 4 {
+		t.Errorf("%d logins, %d messages: want one session with 4 messages", srv.Auths(), len(srv.Messages()))
+	}
+	if strings.Contains(out+errOut, "app-password-16c") {
+		t.Error("the password was printed")
+	}
+	// Without the CA file the server's certificate is not trusted: every digest fails at once, exit 1.
+	code, out, _ = notifyCmd(t, t.TempDir(), "--now", "--as-of", "2026-11-23", "--xlsx", copyFixture(t, "digest.xlsx"),
+		"--set", "notify.smtp.host="+srv.Host, "--set", "notify.smtp.port="+strconv.Itoa(srv.Port),
+		"--set", "notify.smtp.username=digests@example.org", "--set", "notify.from=digests@example.org")
+	if code != 1 || !strings.Contains(out, "0 sent, 4 failed") || !strings.Contains(out, "certificate") {
+		t.Errorf("untrusted server: exit %d\n%s", code, out)
+	}
+}

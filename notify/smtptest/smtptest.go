@@ -12,6 +12,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io"
 	"math/big"
@@ -53,6 +54,8 @@ type Server struct {
 	Port int
 	// Pool trusts the server's certificate; give it to the client's tls.Config.RootCAs.
 	Pool *x509.CertPool
+	// CertPEM is the same certificate as PEM, for a client configured with a CA file.
+	CertPEM []byte
 
 	opts Options
 	mu   gosync.Mutex
@@ -66,7 +69,8 @@ type Server struct {
 func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
 	cert, pool := certificate(t)
-	s := &Server{Pool: pool, opts: opts, rcpts: map[string]int{}}
+	s := &Server{Pool: pool, opts: opts, rcpts: map[string]int{},
+		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &session{s: s, conn: c}, nil
 	}))
