@@ -61,6 +61,15 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("find this program to run its measurements: %w", err)
 	}
+	if o.historyPartners > 0 {
+		if err := benchHistory(ctx, o, exe, dir, stdout, stderr); err != nil {
+			return err
+		}
+		if len(o.sizes) == 0 && len(o.idle) == 0 {
+			return nil
+		}
+		fmt.Fprintln(stdout)
+	}
 	var results []sizeResult
 	for _, n := range o.sizes {
 		res, err := benchSize(ctx, o, exe, dir, n, stderr)

@@ -56,6 +56,7 @@ func runChild(ctx context.Context, o options) error {
 	switch o.child {
 	case childXLSX:
 		cfg := config.Default()
+		cfg.History.KeepDays = keepDays(o)
 		src := xlsx.New(o.path, xlsx.Options{Backups: cfg.XLSX.Backups, MaxBytes: int64(cfg.XLSX.MaxMB) << 20})
 		res, err = syncThrice(ctx, o, cfg, src, nil)
 	case childGoogle:

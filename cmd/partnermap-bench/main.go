@@ -53,6 +53,13 @@ type options struct {
 	// memory of an idle `partnermap sync` service, settle after its first sync.
 	idle   []int
 	settle time.Duration
+	// historyPartners, when above 0, measures History of that many partners over
+	// historyWeeks weekly syncs with historyChange of them moving each week.
+	historyPartners int
+	historyWeeks    int
+	historyChange   float64
+	// keepDays is a child's history.keep_days (-1: the default).
+	keepDays int
 	// child, when set, makes this process one measurement (see child.go).
 	child     string
 	path      string
@@ -77,6 +84,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	idle := fs.String("idle", "", "comma-separated partner counts (0: the demo workbook) on which to measure an idle `partnermap sync` service's resident memory")
 	fs.DurationVar(&o.settle, "settle", 5*time.Second, "with -idle: how long the service idles after its first sync before its memory is read")
 	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of each first sync to FILE.<backend>.<partners>.prof")
+	fs.IntVar(&o.historyPartners, "history", 0, "measure History of this many partners over -history-weeks weekly syncs (0: no)")
+	fs.IntVar(&o.historyWeeks, "history-weeks", 156, "with -history: weekly syncs (156: three years)")
+	fs.Float64Var(&o.historyChange, "history-change", 0.2, "with -history: share of partners that move a ring each week")
+	fs.IntVar(&o.keepDays, "keep-days", -1, "internal: history.keep_days of the measurement")
 	fs.StringVar(&o.child, "child", "", "internal: run one measurement in this process")
 	fs.StringVar(&o.path, "path", "", "internal: workbook of the measurement")
 	fs.StringVar(&o.endpoint, "endpoint", "", "internal: Google fake's URL")

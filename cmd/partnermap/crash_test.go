@@ -163,6 +163,16 @@ func TestAKilledSyncLeavesTheOldOrTheNewWorkbook(t *testing.T) {
 	if _, err := xlsx.New(path, xlsx.DefaultOptions()).AddInputTabs(context.Background(), tabs); err != nil {
 		t.Fatal(err)
 	}
+	// A sync a week before writes History, so every killed run adds the day's History rows
+	// to earlier ones: a kill must never lose, double or half-write one.
+	weekBefore := exec.Command(bin, "sync", "--now", "--xlsx", path, "--as-of", asOf.AddDays(-7).String(), "--log-format", "json",
+		"--set", "state_dir="+stateDir, "--set", "xlsx.backups=0")
+	weekBefore.Dir, weekBefore.Env = dir, cleanEnv()
+	if out, err := weekBefore.CombinedOutput(); err != nil {
+		t.Fatalf("the sync a week before: %v\n%s", err, out)
+	}
+	history := func() string { return cellText(readTabs(t, path, []string{"History"})["History"]) }
+	historyBefore := history()
 	original, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +202,14 @@ func TestAKilledSyncLeavesTheOldOrTheNewWorkbook(t *testing.T) {
 	if got := inspect(t, path, original, inputs); got != outcomeNew {
 		t.Fatalf("a whole sync left the %s", got)
 	}
+	historyAfter := history()
+	_, kept, _ := strings.Cut(historyBefore, "\n") // below the legend, which says the day
+	_, grown, _ := strings.Cut(historyAfter, "\n")
+	if !strings.HasPrefix(grown, kept) || len(grown) == len(kept) {
+		t.Fatalf("a whole sync did not add History rows after the week before's:\n--- before\n%s--- after\n%s", kept, grown)
+	}
+	t.Logf("History: %d rows the week before, %d after a whole sync",
+		strings.Count(historyBefore, "\n")-2, strings.Count(historyAfter, "\n")-2)
 	t.Logf("a whole sync of a %d KiB workbook takes %s; its write runs from %s to %s",
 		len(original)>>10, whole.Round(time.Millisecond), writeFrom.Round(time.Millisecond), writeTo.Round(time.Millisecond))
 
@@ -244,6 +262,9 @@ func TestAKilledSyncLeavesTheOldOrTheNewWorkbook(t *testing.T) {
 			}
 		}
 		got := inspect(t, path, original, inputs)
+		if got == outcomeNew && history() != historyAfter {
+			t.Errorf("kill point %d: History is not the whole sync's: rows lost, doubled or half-written", i)
+		}
 		if t.Failed() {
 			t.Fatalf("kill point %d (%+v) left a broken workbook", i, p)
 		}
@@ -266,8 +287,11 @@ func TestAKilledSyncLeavesTheOldOrTheNewWorkbook(t *testing.T) {
 	if got := inspect(t, path, original, inputs); got != outcomeNew {
 		t.Fatalf("the sync after the kills left the %s", got)
 	}
-	t.Logf("RELIABILITY crash: %d kill points: %d processes killed (%d left the old workbook, %d the new one, 0 a broken one; "+
-		"%d of them mid-save, leaving a temporary file), %d finished first with a whole new workbook",
+	if history() != historyAfter {
+		t.Errorf("the sync after the kills wrote History other than a whole sync does")
+	}
+	t.Logf("RELIABILITY crash: %d kill points: %d processes killed (%d left the old workbook, %d the new one, 0 a broken one "+
+		"or with History rows lost, doubled or half-written; %d of them mid-save, leaving a temporary file), %d finished first with a whole new workbook",
 		crashKills, killed, counts[outcomeOld], counts[outcomeNew], tempsLeft, finished)
 	if killed == 0 || counts[outcomeOld] == 0 {
 		t.Errorf("the kill points missed the run (%d killed, %v): the test proves nothing", killed, counts)

@@ -118,7 +118,8 @@ type faultWorld struct {
 const attemptTimeout = 3 * time.Second
 
 // startState is the demo coalition's sheet with only its input tabs, or also with the
-// outputs of a first sync; each faulted world starts from a copy of one.
+// outputs of a first sync a week before faultDay (so the faulted sync adds History rows
+// to earlier ones); each faulted world starts from a copy of one.
 func startState(t *testing.T, withOutputs bool) *fake.Server {
 	t.Helper()
 	f := fake.New()
@@ -128,7 +129,7 @@ func startState(t *testing.T, withOutputs bool) *fake.Server {
 	if withOutputs {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if _, err := connect(t, f).sync(ctx); err != nil {
+		if _, err := sync.Run(ctx, config.Default(), connect(t, f).s, sync.Options{AsOf: faultDay.AddDays(-7), Now: faultClock, Version: "test"}); err != nil {
 			t.Fatalf("first sync: %v", err)
 		}
 	}
@@ -225,7 +226,9 @@ var faultKinds = []faultKind{
 	{name: "504", fault: fake.Fault{Status: 504}, hint: "unavailable"},
 	{name: "a hung call", fault: fake.Fault{Delay: time.Minute}, hint: "deadline"},
 	{name: "a connection reset", fault: fake.Fault{Reset: true}, hint: "EOF"},
-	{name: "truncated JSON", fault: fake.Fault{Truncate: true}, hint: "unexpected end of JSON", applies: true},
+	// Cut short, the answer ends in "unexpected end of JSON input" or, where it is cut
+	// inside the grid data the read streams, "unexpected EOF".
+	{name: "truncated JSON", fault: fake.Fault{Truncate: true}, hint: "unexpected", applies: true},
 	{name: "malformed JSON", fault: fake.Fault{Malformed: true}, hint: "invalid character", applies: true},
 	{name: "503 after the write landed", fault: fake.Fault{Status: 503, AfterApply: true}, hint: "unavailable", applies: true},
 	{name: "a reset after the write landed", fault: fake.Fault{Reset: true, AfterApply: true}, hint: "EOF", applies: true},
@@ -257,6 +260,13 @@ func TestEveryFaultLeavesTheOldOutputsOrTheNewOnes(t *testing.T) {
 		if len(want[withOutputs]) < 7 {
 			t.Fatalf("a clean sync wrote only %d output tabs", len(want[withOutputs]))
 		}
+	}
+	// History's rows of the week before are kept and the day's are added after them, so
+	// "the new outputs" below also means: no History row lost, doubled or half-written.
+	earlier := strings.SplitN(outputsOf(newFaultWorld(t, starts[true]).state())["History"], "\n", 2)[1]
+	now := strings.SplitN(want[true]["History"], "\n", 2)[1]
+	if !strings.HasPrefix(now, earlier) || len(now) == len(earlier) {
+		t.Fatalf("a clean sync did not add the day's History rows after the earlier ones:\n--- before\n%s--- after\n%s", earlier, now)
 	}
 
 	var injected, runs, succeeded, failed, landed atomic.Int64
