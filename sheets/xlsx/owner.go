@@ -29,6 +29,9 @@ var ErrOwnership = errors.New("cannot keep the workbook's owner and group")
 type owner struct {
 	uid, gid uint32
 	nlink    uint64
+	// ino and dev identify the file: a program that saves by renaming a new file into
+	// place changes them even when size and modification time come out the same.
+	ino, dev uint64
 	known    bool
 }
 

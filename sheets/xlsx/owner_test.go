@@ -307,3 +307,29 @@ func TestAWorkbookThatCannotKeepItsOwnerIsRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestAFileRenamedIntoPlaceWithTheSameSizeAndTimeIsNoticed(t *testing.T) {
+	path := inputFixture(t)
+	w := New(path, Options{Backups: 1})
+	snap := mustRead(t, w)
+	info, err := os.Stat(path)
+	must(t, err)
+	w.hook = func(step string) error {
+		if step != "rename" {
+			return nil
+		}
+		// A program that saves by writing a new file and renaming it over the old one, within
+		// the same clock tick and to the same length: only the file's identity differs.
+		other := path + ".other"
+		must(t, os.WriteFile(other, readFile(t, path), 0o644))
+		must(t, os.Chtimes(other, info.ModTime(), info.ModTime()))
+		must(t, os.Rename(other, path))
+		return nil
+	}
+	if err := w.Write(ctx, snap, outTab, nil); !errors.Is(err, sheets.ErrChanged) {
+		t.Fatalf("err = %v, want ErrChanged", err)
+	}
+	if hasTab(t, path, "Out") {
+		t.Error("the file renamed into place was overwritten")
+	}
+}

@@ -13,5 +13,5 @@ func ownerOf(info fs.FileInfo) owner {
 	if !ok {
 		return owner{}
 	}
-	return owner{uid: st.Uid, gid: st.Gid, nlink: uint64(st.Nlink), known: true}
+	return owner{uid: st.Uid, gid: st.Gid, nlink: uint64(st.Nlink), ino: uint64(st.Ino), dev: uint64(st.Dev), known: true}
 }

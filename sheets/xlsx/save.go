@@ -181,6 +181,9 @@ func (w *Workbook) unchangedSince(prev *fileState, held *ownerLock) error {
 	if err != nil || info.Size() != prev.size || !info.ModTime().Equal(prev.modTime) {
 		return fmt.Errorf("%w (saved again while partnermap was writing it)", sheets.ErrChanged)
 	}
+	if now := ownerOf(info); now.known && prev.owner.known && (now.ino != prev.owner.ino || now.dev != prev.owner.dev) {
+		return fmt.Errorf("%w (replaced by another file while partnermap was writing it)", sheets.ErrChanged)
+	}
 	return nil
 }
 
