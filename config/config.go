@@ -286,10 +286,11 @@ func Load(path string, overrides map[string]any) (Config, error) {
 	}
 	for key, val := range overrides {
 		if !knownKey(v, key) {
-			return Config{}, &Error{fmt.Errorf("unknown key %q (see config.example.yaml)", key)}
+			return Config{}, &Error{errors.New(unknownKeyLine(key, "on the command line", KnownKeys()))}
 		}
 		v.Set(key, val)
 	}
+	from := origins{v: v, path: path, overrides: overrides}
 	var cfg Config
 	err := v.UnmarshalExact(&cfg, viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
 		mapstructure.StringToTimeDurationHookFunc(),
@@ -298,11 +299,11 @@ func Load(path string, overrides map[string]any) (Config, error) {
 		secretHook,
 	)))
 	if err != nil {
-		return Config{}, &Error{fmt.Errorf("%s: %w", describe(path), err)}
+		return Config{}, &Error{explainDecode(err, from, KnownKeys())}
 	}
 	cfg.normalize()
 	if err := cfg.Validate(); err != nil {
-		return Config{}, &Error{err}
+		return Config{}, &Error{withOrigins(err, from)}
 	}
 	return cfg, nil
 }
@@ -364,13 +365,6 @@ func configType(path string) string {
 		}
 	}
 	return "yaml"
-}
-
-func describe(path string) string {
-	if path == "" {
-		return "environment and flags"
-	}
-	return path
 }
 
 // setDefaults registers every key with viper so environment variables can override it.

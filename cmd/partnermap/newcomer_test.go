@@ -270,3 +270,15 @@ func TestATabNamedLikeAnOutputInOtherCaseSkipsOnlyThatOutput(t *testing.T) {
 		}
 	}
 }
+
+func TestAMistypedVariableIsWarnedAboutWithTheClosest(t *testing.T) {
+	t.Setenv("PARTNERMAP_SCORING_WINDOWDAYS", "90")
+	code, stdout, stderr := partnermap(t, "check", "--xlsx", copyFixture(t, "misspelt.xlsx"))
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, `"level":"warn"`) || !strings.Contains(stderr,
+		"environment variable PARTNERMAP_SCORING_WINDOWDAYS matches no setting and is ignored — did you mean PARTNERMAP_SCORING_WINDOW_DAYS (scoring.window_days)?") {
+		t.Errorf("no warning about the variable:\n%s", stderr)
+	}
+}

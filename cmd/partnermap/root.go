@@ -134,7 +134,14 @@ func (a *app) loadConfig(demo bool) (config.Config, error) {
 		overrides["source.xlsx"] = path
 		overrides["source.spreadsheet_id"] = ""
 	}
-	return config.Load(a.configPath(), overrides)
+	cfg, err := config.Load(a.configPath(), overrides)
+	if err == nil {
+		log := a.logger(cfg.Log)
+		for _, w := range config.UnknownEnv(os.Environ()) {
+			log.Warn().Msg(w)
+		}
+	}
+	return cfg, err
 }
 
 // parseAsOf reads an --as-of day, YYYY-MM-DD; "" is the zero Date (today).
