@@ -39,7 +39,7 @@ func (s *Sheet) AddInputTabs(ctx context.Context, tabs []sheets.InputTab) ([]str
 	if len(added) == 0 {
 		return nil, nil
 	}
-	_, err = s.batchUpdate(ctx, reqs)
+	_, err = s.batchUpdate(ctx, reqs, nil)
 	if err != nil {
 		return nil, s.explain(fmt.Sprintf("add input tabs %v to", added), err)
 	}

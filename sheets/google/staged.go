@@ -90,15 +90,15 @@ type stagedPlan struct {
 // not fit, and a few hundred bytes of staging requests), so a write takes ceil(n / limit)
 // calls, or one more when rows are small beside the limit (the tests check both bounds).
 func (s *Sheet) writeStaged(ctx context.Context, lay *layout, ids *idPicker, reqs []*sheetsapi.Request,
-	created map[string]int64, body, limit int) error {
-	plan, err := s.planStaged(lay, ids, reqs, created, limit)
+	created map[string]int64, body, limit int, rows encodedRows) error {
+	plan, err := s.planStaged(lay, ids, reqs, created, limit, rows)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
 	for i, batch := range plan.calls {
 		final := i == len(plan.calls)-1
-		st, err := s.batchUpdate(ctx, batch)
+		st, err := s.batchUpdate(ctx, batch, rows)
 		if err == nil {
 			continue
 		}
@@ -137,17 +137,13 @@ func (s *Sheet) writeStaged(ctx context.Context, lay *layout, ids *idPicker, req
 	return nil
 }
 
-// batchUpdate sends one batch with retries.
-func (s *Sheet) batchUpdate(ctx context.Context, reqs []*sheetsapi.Request) (attempts, error) {
-	_, st, err := call(ctx, s, "batchUpdate", func(ctx context.Context) (*sheetsapi.BatchUpdateSpreadsheetResponse, int, error) {
-		r, err := s.srv.Spreadsheets.BatchUpdate(s.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs}).
-			Context(ctx).Do()
-		if err != nil {
-			return nil, 0, err
-		}
-		return r, r.HTTPStatusCode, nil
-	})
-	return st, err
+// batchUpdate sends one batch with retries; rows (may be nil) holds rows already encoded.
+func (s *Sheet) batchUpdate(ctx context.Context, reqs []*sheetsapi.Request, rows encodedRows) (attempts, error) {
+	body, err := encodeBatch(reqs, rows)
+	if err != nil {
+		return attempts{}, fmt.Errorf("encode the batch: %w", err)
+	}
+	return s.postBatch(ctx, body)
 }
 
 // isStaging reports a staging tab: ours, titled as staging tabs are.
@@ -194,7 +190,7 @@ func deleteSheets(ids []int64) []*sheetsapi.Request {
 // and refuses before any call a write the API would refuse: a row too big for one call, or
 // more cells than a spreadsheet may hold while the staging tabs exist.
 func (s *Sheet) planStaged(lay *layout, ids *idPicker, reqs []*sheetsapi.Request, created map[string]int64,
-	limit int) (*stagedPlan, error) {
+	limit int, rows encodedRows) (*stagedPlan, error) {
 	budget := limit - min(callSlack, limit/64)
 	outputs := map[int64]bool{}
 	var writes []*cellWrite
@@ -206,9 +202,12 @@ func (s *Sheet) planStaged(lay *layout, ids *idPicker, reqs []*sheetsapi.Request
 		w := &cellWrite{at: i, req: u, sizes: make([]int, len(u.Rows))}
 		empty := requestSize(chunkRequest(w, 0, 0))
 		for j, row := range u.Rows {
-			b, err := json.Marshal(row)
-			if err != nil {
-				return nil, fmt.Errorf("write %s: encode a row: %w", s.Describe(), err)
+			b, ok := rows[row]
+			if !ok {
+				var err error
+				if b, err = json.Marshal(row); err != nil {
+					return nil, fmt.Errorf("write %s: encode a row: %w", s.Describe(), err)
+				}
 			}
 			if len(b)+empty > budget {
 				return nil, fmt.Errorf("write %s: row %d of output tab %s: %w: it needs %s, over the %s a call "+

@@ -73,7 +73,7 @@ func (s *Sheet) AddValidation(ctx context.Context, tabs []sheets.InputTab) ([]st
 	if len(reqs) == 0 {
 		return nil, nil
 	}
-	_, err = s.batchUpdate(ctx, reqs)
+	_, err = s.batchUpdate(ctx, reqs, nil)
 	if err != nil {
 		return nil, s.explain(fmt.Sprintf("add dropdowns and notes to %v of", changed), err)
 	}

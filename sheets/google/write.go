@@ -2,7 +2,6 @@ package google
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -91,15 +90,19 @@ func (s *Sheet) write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.
 		reqs = append(reqs, outputRequests(t, id, exp)...)
 	}
 
-	n, err := s.checkSize(reqs)
+	rows, err := encodeRows(reqs)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", s.Describe(), err)
+	}
+	n, err := s.checkSize(reqs, rows)
 	if err != nil {
 		return err
 	}
 	if n > stageAbove {
-		return s.writeStaged(ctx, lay, ids, reqs, created, n, stageAbove)
+		return s.writeStaged(ctx, lay, ids, reqs, created, n, stageAbove, rows)
 	}
 	reqs = append(reqs, dropStaging(lay, reqs)...)
-	st, err := s.batchUpdate(ctx, reqs)
+	st, err := s.batchUpdate(ctx, reqs, rows)
 	if err == nil {
 		s.log.Debug().Int("tabs", len(tabs)).Int("created", len(created)).Int("requests", len(reqs)).Msg("wrote output tabs")
 		return nil
@@ -131,9 +134,9 @@ func contains(list []string, name string) bool {
 const warnBodyBytes = 2 << 20
 
 // checkSize measures the batch's body, which decides whether the write is staged, and warns
-// when it grows large enough to be slow.
-func (s *Sheet) checkSize(reqs []*sheetsapi.Request) (int, error) {
-	body, err := json.Marshal(&sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs})
+// when it grows large enough to be slow. The rows are spliced in as encoded (body.go).
+func (s *Sheet) checkSize(reqs []*sheetsapi.Request, rows encodedRows) (int, error) {
+	body, err := encodeBatch(reqs, rows)
 	if err != nil {
 		return 0, fmt.Errorf("write %s: encode the batch: %w", s.Describe(), err)
 	}
