@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -259,8 +260,9 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 		unzipped += zf.UncompressedSize64
 	}
 	b := &book{zip: zr}
+	var check *partCheck
 	if !holdWorksheets {
-		if b.shapes, err = w.checkParts(zr); err != nil {
+		if check, err = w.checkParts(zr); err != nil {
 			return nil, err
 		}
 	}
@@ -285,52 +287,114 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("open workbook %s: the file is a zip archive but holds no sheets: %w", w.path, ErrNotWorkbook)
 	}
+	if check != nil {
+		if err := w.checkUnpacked(f, check); err != nil {
+			_ = f.Close()
+			return nil, err
+		}
+		b.shapes = check.shapes
+	}
 	b.f = f
 	return b, nil
 }
 
-// checkParts unpacks every part once, counting the bytes it really yields. A crafted
-// header can understate a part's size, and excelize ignores read errors, so a bomb or a
-// damaged part (bad checksum, cut short) would otherwise be read as silently truncated
-// data, and written back so by AddInputTabs. The same pass scans each XML part's shape
-// against the memory budget (budget.go) before excelize decodes any of it. Writes skip
-// this: they open only the exact bytes a Read already checked (the version holds their
-// hash).
-func (w *Workbook) checkParts(zr *zip.Reader) (map[string]partShape, error) {
-	left := w.opts.MaxUnzippedBytes
-	var budget shapeBudget
-	shapes := map[string]partShape{}
+// checkParts checks that every part unpacks to the bytes its header promises, within the
+// size limit, and scans each XML part's shape against the memory budget (budget.go) before
+// it is decoded. A crafted header can understate a part's size, and excelize ignores read
+// errors, so a bomb or a damaged part (bad checksum, cut short) would otherwise be read as
+// silently truncated data, and written back so by AddInputTabs. Writes skip this: they open
+// only the exact bytes a Read already checked (the version holds their hash).
+//
+// The parts excelize decodes when it opens the workbook are unpacked and checked here,
+// before it does. Worksheets and shared strings, which excelize only holds (partnermap's
+// own scanner reads them) and which are nearly all of a workbook's bytes, are checked after
+// it opened the workbook, on the bytes it unpacked (checkUnpacked): unpacking them here as
+// well cost about 8% of a sync.
+func (w *Workbook) checkParts(zr *zip.Reader) (*partCheck, error) {
+	c := &partCheck{left: w.opts.MaxUnzippedBytes, shapes: map[string]partShape{}}
 	for _, zf := range zr.File {
+		if kind := kindOf(zf.Name); kind == partWorksheet || kind == partSharedStrings {
+			c.later = append(c.later, zf)
+			continue
+		}
 		rc, err := zf.Open()
 		if err != nil {
 			return nil, fmt.Errorf("open workbook %s: part %s cannot be unpacked (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
 		}
-		kind := kindOf(zf.Name)
-		var sink io.Writer = io.Discard
-		var shape *shapeScanner
-		if kind != partBinary {
-			shape = newShapeScanner(kind, &budget)
-			sink = shape
-		}
-		n, err := io.Copy(sink, io.LimitReader(rc, left+1))
+		n, err := w.checkPart(c, zf.Name, rc)
 		_ = rc.Close()
-		if shape != nil {
-			if why := budget.check(kind, shape.shape); why != "" {
-				return nil, fmt.Errorf("open workbook %s: part %s is refused before it is read: %s, far more than any workbook a person made; "+
-					"it is damaged or crafted: open it in a spreadsheet program and save a copy: %w", w.path, zf.Name, why, ErrTooBig)
-			}
-			budget.add(kind, shape.shape)
-			shapes[zf.Name] = shape.shape
-		}
-		if n > left {
-			return nil, fmt.Errorf("open workbook %s: it unpacks to more than the %s limit: %w", w.path, mib(w.opts.MaxUnzippedBytes), ErrTooBig)
-		}
 		if err != nil {
-			return nil, fmt.Errorf("open workbook %s: part %s is damaged (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
+			return nil, err
 		}
-		left -= n
+		c.left -= n
 	}
-	return shapes, nil
+	return c, nil
+}
+
+// partCheck is the state of checking one workbook's parts.
+type partCheck struct {
+	left   int64 // bytes the parts may still unpack to
+	budget shapeBudget
+	shapes map[string]partShape // the XML parts' shapes, by name
+	later  []*zip.File          // parts checked on excelize's unpacked bytes
+}
+
+// checkUnpacked checks the parts checkParts left for later on the bytes excelize unpacked:
+// their length and checksum must be the header's (an understated or damaged part reads
+// short or different), and their shape within the budget. A part excelize does not hold is
+// unpacked and checked as checkParts does.
+func (w *Workbook) checkUnpacked(f *excelize.File, c *partCheck) error {
+	for _, zf := range c.later {
+		var r io.Reader
+		data, held := part(f, zf.Name)
+		if held {
+			if uint64(len(data)) != zf.UncompressedSize64 || crc32.ChecksumIEEE(data) != zf.CRC32 {
+				return fmt.Errorf("open workbook %s: part %s is damaged (%v): %w", w.path, zf.Name, zip.ErrChecksum, ErrNotWorkbook)
+			}
+			r = bytes.NewReader(data)
+		} else {
+			rc, err := zf.Open()
+			if err != nil {
+				return fmt.Errorf("open workbook %s: part %s cannot be unpacked (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
+			}
+			defer func() { _ = rc.Close() }()
+			r = rc
+		}
+		n, err := w.checkPart(c, zf.Name, r)
+		if err != nil {
+			return err
+		}
+		c.left -= n
+	}
+	return nil
+}
+
+// checkPart reads one part's bytes through its shape scanner, within what is left of the
+// size limit, and returns how many there were.
+func (w *Workbook) checkPart(c *partCheck, name string, r io.Reader) (int64, error) {
+	kind := kindOf(name)
+	var sink io.Writer = io.Discard
+	var shape *shapeScanner
+	if kind != partBinary {
+		shape = newShapeScanner(kind, &c.budget)
+		sink = shape
+	}
+	n, err := io.Copy(sink, io.LimitReader(r, c.left+1))
+	if shape != nil {
+		if why := c.budget.check(kind, shape.shape); why != "" {
+			return 0, fmt.Errorf("open workbook %s: part %s is refused before it is read: %s, far more than any workbook a person made; "+
+				"it is damaged or crafted: open it in a spreadsheet program and save a copy: %w", w.path, name, why, ErrTooBig)
+		}
+		c.budget.add(kind, shape.shape)
+		c.shapes[name] = shape.shape
+	}
+	if n > c.left {
+		return 0, fmt.Errorf("open workbook %s: it unpacks to more than the %s limit: %w", w.path, mib(w.opts.MaxUnzippedBytes), ErrTooBig)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("open workbook %s: part %s is damaged (%v): %w", w.path, name, err, ErrNotWorkbook)
+	}
+	return n, nil
 }
 
 func utf16le(s string) []byte {
