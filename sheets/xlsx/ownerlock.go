@@ -73,6 +73,11 @@ func (w *Workbook) takeOwnerLock() (*ownerLock, error) {
 			return nil, fmt.Errorf("%w (lock file %s)", sheets.ErrBusy, filepath.Base(path))
 		}
 	}
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		// The link's folder may be read-only while its target's is not: the save goes
+		// on without the courtesy of the lock, guarded by the checks before the rename.
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("save workbook %s: create lock file %s: %w", w.path, filepath.Base(path), err)
 	}
@@ -97,9 +102,9 @@ func (l *ownerLock) mine(path string) bool {
 	return err == nil && bytes.Equal(data, l.content)
 }
 
-// release removes the lock file if it is still this lock.
+// release removes the lock file if it is still this lock (nil holds none).
 func (l *ownerLock) release() {
-	if l.mine(l.path) {
+	if l != nil && l.mine(l.path) {
 		_ = os.Remove(l.path)
 	}
 }
