@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Makes the README's pictures from the demo workbook, as a newcomer would see them:
-#   docs/images/power-map.png   the Power Map tab (quadrant grid and chart), in LibreOffice
-#   docs/images/priorities.png  the top of the Priorities tab, in LibreOffice
+# Makes the README's pictures from the demo workbook, as a leader who prints it gets them:
+#   docs/images/power-map.png   the Power Map tab's printed page (quadrant grid and chart)
+#   docs/images/priorities.png  the Priorities tab's printed page
 #   docs/images/power-map.svg   `partnermap render --svg` of the same data
-# Needs Go, LibreOffice (soffice) and pdftoppm (poppler-utils). The demo is computed as of a
-# fixed day, so a new run changes the pictures only where the output changed (and in the
-# "computed" time of the Power Map's legend).
+# Needs Go, LibreOffice (soffice) and poppler-utils (pdfinfo, pdftotext, pdftoppm). The
+# demo is computed as of a fixed day, so a new run changes the pictures only where the
+# output changed (and in the "computed" time of the legends).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-for tool in go soffice pdftoppm; do
-	command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is needed (LibreOffice gives soffice, poppler-utils pdftoppm)" >&2; exit 2; }
+for tool in go soffice pdfinfo pdftotext pdftoppm; do
+	command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is needed (LibreOffice gives soffice, poppler-utils the pdf tools)" >&2; exit 2; }
 done
 
 as_of=2026-11-23
@@ -25,22 +25,27 @@ go build -o "$tmp/partnermap" ./cmd/partnermap
 "$tmp/partnermap" render --xlsx "$tmp/demo.xlsx" --as-of "$as_of" --svg "$out/power-map.svg" \
 	--set state_dir="$tmp/state" --log-level warn >/dev/null
 
-# shot TAB AREA NAME: print AREA of TAB on one landscape page, then trim it to a PNG.
+# The whole workbook printed as LibreOffice prints it, with the page setup partnermap
+# writes: what a leader who prints the demo gets.
+soffice -env:UserInstallation="file://$tmp/profile" --headless --norestore \
+	--convert-to pdf --outdir "$tmp" "$tmp/demo.xlsx" >/dev/null 2>&1
+pages=$(pdfinfo "$tmp/demo.pdf" | awk '/^Pages:/ {print $2}')
+
+# shot TAB NAME: the first printed page of TAB (found by the footer partnermap gives every
+# output tab: the tab's name, then "Page N of M"), whole, 1400 pixels wide.
 shot() {
-	local tab=$1 area=$2 name=$3
-	go run ./scripts/onetab -in "$tmp/demo.xlsx" -tab "$tab" -area "$area" -out "$tmp/$name.xlsx"
-	# A profile of its own, so a LibreOffice the user has open is left alone.
-	soffice -env:UserInstallation="file://$tmp/profile" --headless --norestore \
-		--convert-to pdf --outdir "$tmp" "$tmp/$name.xlsx" >/dev/null 2>&1
-	pdftoppm -r 150 -png -singlefile "$tmp/$name.pdf" "$tmp/$name-page"
-	go run ./scripts/pngtrim -in "$tmp/$name-page.png" -out "$out/$name.png" -max-width 1400
-	echo "wrote $out/$name.png"
+	local tab=$1 name=$2 page=""
+	for ((p = 1; p <= pages; p++)); do
+		if pdftotext -layout -f "$p" -l "$p" "$tmp/demo.pdf" - | grep -Eq "^ *$tab +Page [0-9]+ of [0-9]+"; then
+			page=$p
+			break
+		fi
+	done
+	[ -n "$page" ] || { echo "screenshots.sh: no printed page of $tab" >&2; exit 1; }
+	pdftoppm -f "$page" -l "$page" -scale-to-x 1400 -scale-to-y -1 -png -singlefile "$tmp/demo.pdf" "$out/$name"
+	echo "wrote $out/$name.png (page $page of $pages)"
 }
 
-# Power Map: the legend, quadrant grid, ring counts and points table (A:E) and the chart
-# beside them (G:T); the chart's hidden helper columns start at U.
-shot "Power Map" "A1:T40" power-map
-# Priorities: the header and top twelve partners, Rank to Next move (the legend above them
-# runs on past Next move, so it is left out rather than cut).
-shot "Priorities" "A2:H14" priorities
+shot "Power Map" power-map
+shot "Priorities" priorities
 echo "wrote $out/power-map.svg"
