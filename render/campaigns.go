@@ -155,7 +155,7 @@ func campaignChart(b *tabBuilder, m *campaign.Map, high float64) sheets.Chart {
 	chart := sheets.Chart{
 		Title:  title,
 		XTitle: "Support for this campaign (opposes −2 … +2 supports)", YTitle: "Power over the target (1 … 5); the target is at the top",
-		XMin: -2, XMax: 2, YMin: 1, YMax: campaignY1,
+		XMin: -2 - chartPad, XMax: 2 + chartPad, YMin: 1, YMax: campaignY1,
 	}
 	header := b.row(text("Partner"), text("Support"), text("Power"), text("Quadrant"), text("Stances row"))
 	b.bold(header)
