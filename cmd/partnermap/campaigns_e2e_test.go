@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestCampaignsOnALibreOfficeWorkbook is §8 end to end on testdata/campaigns.xlsx, a
@@ -136,5 +138,43 @@ func goldenTab(t *testing.T, name, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("%s differs (run with -update after an intended change):\n--- got\n%s\n--- want\n%s", golden, got, want)
+	}
+}
+
+// TestInitAddValidationListsPartnersAndCampaignsInStances: the Stances tab's Partner and
+// Campaign dropdowns list the names in Partners and Campaigns, wherever those tabs keep them
+// and under whichever header alias.
+func TestInitAddValidationListsPartnersAndCampaignsInStances(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "own.xlsx")
+	f := excelize.NewFile()
+	tabs := map[string][]any{
+		"Partners":  {"Type", "Notes", "Organization", "Stance"},
+		"Campaigns": {"Goal", "Campaign name"},
+		"Stances":   {"Notes", "Campaign", "Partner", "Stance"},
+	}
+	for _, name := range []string{"Partners", "Campaigns", "Stances"} {
+		if _, err := f.NewSheet(name); err != nil {
+			t.Fatal(err)
+		}
+		row := tabs[name]
+		if err := f.SetSheetRow(name, "A1", &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.DeleteSheet("Sheet1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	_ = f.Close()
+	if code, stdout, stderr := partnermap(t, "init", "--xlsx", path, "--add-validation"); code != exitOK {
+		t.Fatalf("init --add-validation: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	got := strings.Join(dropdowns(t, path, "Stances"), "\n")
+	for _, want := range []string{"C2:C1001 'Partners'!$C$2:$C$10000", "B2:B1001 'Campaigns'!$B$2:$B$10000"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Stances dropdowns:\n%s\nwant %s", got, want)
+		}
 	}
 }

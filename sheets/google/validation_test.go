@@ -191,3 +191,20 @@ func TestAddValidationWithNothingToMatchSendsNoWrite(t *testing.T) {
 		t.Errorf("%d batchUpdates, want none", n)
 	}
 }
+
+func TestAListDropdownNamesTheOtherTabsColumn(t *testing.T) {
+	s, f := newFakeSheet(t, nil)
+	f.AddTab(sheetID, "Partners", [][]sheets.Cell{{sheets.TextCell("Type"), sheets.TextCell("Organization")}})
+	f.AddTab(sheetID, "Stances", [][]sheets.Cell{{sheets.TextCell("Partner")}, {sheets.TextCell("Eastside Tenants Union")}})
+	tab := sheets.InputTab{Name: "Stances", Header: []string{"Partner"},
+		Validations: []sheets.Validation{{Col: 0, ListTab: "Partners", ListHeader: "Name", ListCol: 1}}}
+	changed, err := s.AddValidation(context.Background(), []sheets.InputTab{tab})
+	if err != nil || !slices.Equal(changed, []string{"Stances"}) {
+		t.Fatalf("AddValidation = %v, %v", changed, err)
+	}
+	d := mustSheet(t, f, "Stances").Data[0].RowData[1].Values[0]
+	if d.DataValidation == nil || d.DataValidation.Condition.Type != "ONE_OF_RANGE" ||
+		!slices.Equal(listOf(d), []string{"='Partners'!B2:B"}) {
+		t.Errorf("dropdown %+v %v, want the range of Partners' column B", d.DataValidation, listOf(d))
+	}
+}

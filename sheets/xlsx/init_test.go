@@ -149,3 +149,17 @@ func TestAddInputTabsSkipsWhenTheWorkbookIsOpen(t *testing.T) {
 		t.Error("the workbook changed")
 	}
 }
+
+func TestAListDropdownReadsTheOtherTabsColumn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new.xlsx")
+	w := New(path, Options{Backups: 1})
+	stances := sheets.InputTab{Name: "Stances", Header: []string{"Partner", "Campaign"},
+		Validations: []sheets.Validation{{Col: 0, ListTab: "Partners", ListHeader: "Name"}, {Col: 1, ListTab: "Rivera's campaigns", ListCol: 2}}}
+	_, err := w.AddInputTabs(ctx, []sheets.InputTab{partnersTab(), stances})
+	must(t, err)
+	st := stateOf(t, path, "Stances")
+	want := []string{`A2:A1000 list 'Partners'!$A$2:$A$10000`, `B2:B1000 list 'Rivera''s campaigns'!$C$2:$C$10000`}
+	if !reflect.DeepEqual(st.Validations, want) {
+		t.Errorf("dropdowns %q, want %q", st.Validations, want)
+	}
+}

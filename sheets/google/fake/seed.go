@@ -86,6 +86,12 @@ func (s *Server) AddInputTabs(id string, tabs []sheets.InputTab) {
 			for _, val := range v.Values {
 				rule.Condition.Values = append(rule.Condition.Values, &sheetsapi.ConditionValue{UserEnteredValue: val})
 			}
+			if v.ListTab != "" {
+				// A list of another tab's names, as the backend writes it.
+				col := sheets.ColumnName(max(v.ListCol, 0))
+				rule.Condition = &sheetsapi.BooleanCondition{Type: "ONE_OF_RANGE", Values: []*sheetsapi.ConditionValue{
+					{UserEnteredValue: "='" + strings.ReplaceAll(v.ListTab, "'", "''") + "'!" + col + "2:" + col}}}
+			}
 			for r := int64(1); r < t.rows(); r++ {
 				d := t.cell(r, int64(v.Col))
 				if d == nil {
