@@ -189,13 +189,14 @@ func decodeGrids(dec *json.Decoder) ([][]sheets.Cell, error) {
 			case "startColumn":
 				return dec.Decode(&startCol)
 			case "rowData":
+				var raw json.RawMessage
 				return array(dec, func() error {
-					var rj rowJSON // fresh: decoding into a reused one keeps fields the row lacks
-					if err := dec.Decode(&rj); err != nil {
+					if err := dec.Decode(&raw); err != nil {
 						return err
 					}
-					grid = append(grid, rowCells(rj.Values))
-					return nil
+					cells, err := parseRow(raw)
+					grid = append(grid, cells)
+					return err
 				})
 			}
 			return skip(dec)

@@ -148,3 +148,44 @@ func TestStreamedReadRefusesDamagedAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestParseRowMatchesDecoding holds the hand-written row parser to encoding/json on random
+// rows, with spaces, escapes, nulls and keys the read does not ask for thrown in.
+func TestParseRowMatchesDecoding(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 17))
+	for i := range 2000 {
+		rd := &sheetsapi.RowData{}
+		for range r.IntN(9) {
+			c := randomCell(r)
+			if r.IntN(5) == 0 {
+				c.FormattedValue = "shown \"as\" \\ this"
+				c.Note = "a note\n"
+			}
+			rd.Values = append(rd.Values, c)
+		}
+		b, err := json.Marshal(rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.IntN(3) == 0 {
+			b = []byte(strings.NewReplacer(",", " ,\n", ":", ": ", "{", "{ ").Replace(string(b)))
+		}
+		got, err := parseRow(b)
+		if err != nil {
+			t.Fatalf("case %d: %v\n%s", i, err, b)
+		}
+		var rj rowJSON
+		if err := json.Unmarshal(b, &rj); err != nil {
+			t.Fatal(err)
+		}
+		if want := rowCells(rj.Values); !sameRows([][]sheets.Cell{got}, [][]sheets.Cell{want}) {
+			t.Fatalf("case %d:\n got %v\nwant %v\n%s", i, got, want, b)
+		}
+	}
+	for _, bad := range []string{`{"values":[{"effectiveValue":{"numberValue":"1"}}]}`, `{"values":[`, `{"values":[{}]}x`,
+		`{"values":[{"effectiveValue":{"stringValue":"a\`, `{"values":[{"effectiveValue":{"boolValue":tru}}]}`} {
+		if _, err := parseRow([]byte(bad)); err == nil {
+			t.Errorf("%s parsed without an error", bad)
+		}
+	}
+}
