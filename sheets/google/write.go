@@ -370,7 +370,12 @@ func cellData(c sheets.Cell, bold bool, tone sheets.Tone, wrap bool) *sheetsapi.
 	if wrap {
 		f.WrapStrategy = "WRAP"
 	}
-	if f.NumberFormat != nil || f.TextFormat != nil || f.BackgroundColor != nil || f.WrapStrategy != "" {
+	if c.Kind == sheets.Number || c.Kind == sheets.Date {
+		// Centred, a number does not run into the text of the next column (Score "66"
+		// against Quadrant "Q1 Engage" read as "66Q1 Engage").
+		f.HorizontalAlignment = "CENTER"
+	}
+	if f.NumberFormat != nil || f.TextFormat != nil || f.BackgroundColor != nil || f.WrapStrategy != "" || f.HorizontalAlignment != "" {
 		d.UserEnteredFormat = &f
 	}
 	return d

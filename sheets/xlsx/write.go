@@ -199,6 +199,9 @@ type styleKey struct {
 	// wrap wraps long text within the cell's width (or its merged range's); top puts it
 	// at the top of a tall row.
 	wrap, top bool
+	// center centres a number or date, so that it does not run into the text of the next
+	// column (Score "66" against Quadrant "Q1 Engage" read as "66Q1 Engage").
+	center bool
 }
 
 // renderer writes tabs into an open workbook, creating each cell style once.
@@ -244,10 +247,13 @@ func (r *renderer) style(k styleKey) (int, error) {
 	if fill, ok := toneFills[k.tone]; ok {
 		s.Fill = solid(fill)
 	}
-	if k.wrap || k.top {
+	if k.wrap || k.top || k.center {
 		s.Alignment = &excelize.Alignment{WrapText: k.wrap}
 		if k.top {
 			s.Alignment.Vertical = "top"
+		}
+		if k.center {
+			s.Alignment.Horizontal = "center"
 		}
 	}
 	id, err := r.f.NewStyle(s)
@@ -435,7 +441,7 @@ func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab) error {
 				c = row[ci]
 			}
 			v, format := r.value(c)
-			k := styleKey{format: format}
+			k := styleKey{format: format, center: v != nil && (c.Kind == sheets.Number || c.Kind == sheets.Date)}
 			for _, h := range highlights[ri] {
 				if h.Col == ci {
 					k.tone = h.Tone
