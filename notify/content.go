@@ -172,6 +172,7 @@ func Build(in Input, chat bool) (digests []Digest, problems []Problem) {
 		members[in.Records.Members[i].Key] = &in.Records.Members[i]
 	}
 	base := Digest{Week: week, AsOf: asOf, Title: in.Title, Link: in.Link}
+	g := group(in)
 
 	for _, owner := range owners(in.Result) {
 		m := members[scoring.FoldName(owner)]
@@ -185,7 +186,7 @@ func Build(in Input, chat bool) (digests []Digest, problems []Problem) {
 		}
 		d := base
 		d.Kind, d.To = KindOwner, *to
-		d.Owner = ownerPart(in, owner)
+		d.Owner = ownerPart(g, asOf, owner)
 		d.Subject = ownerSubject(d)
 		digests = append(digests, d)
 	}
@@ -298,83 +299,111 @@ func sortFollowUps(fs []FollowUp) {
 	})
 }
 
-func ownerPart(in Input, owner string) *OwnerPart {
-	key := scoring.FoldName(owner)
-	part := &OwnerPart{}
-	mine := map[string]*scoring.Assessment{}
+// byOwner groups what owners' digests show by folded owner name, and meetings by partner,
+// so building every digest is one pass over the result, not one per owner.
+type byOwner struct {
+	assessments map[string][]*scoring.Assessment
+	followUps   map[string][]scoring.FollowUp
+	moves       map[string][]Move
+	// meetings holds each partner's dated meetings by partner key, in row order.
+	meetings map[string][]*scoring.Meeting
+}
+
+func group(in Input) byOwner {
+	g := byOwner{assessments: map[string][]*scoring.Assessment{}, followUps: map[string][]scoring.FollowUp{},
+		moves: map[string][]Move{}, meetings: map[string][]*scoring.Meeting{}}
 	for i := range in.Result.Assessments {
 		a := &in.Result.Assessments[i]
-		if scoring.FoldName(a.Owner) != key {
-			continue
+		if a.Owner != "" {
+			k := scoring.FoldName(a.Owner)
+			g.assessments[k] = append(g.assessments[k], a)
 		}
-		mine[a.Partner.Key] = a
+	}
+	for _, f := range in.Result.FollowUps {
+		if f.Owner != "" {
+			k := scoring.FoldName(f.Owner)
+			g.followUps[k] = append(g.followUps[k], f)
+		}
+	}
+	for _, mv := range in.Moves {
+		if mv.Owner != "" {
+			k := scoring.FoldName(mv.Owner)
+			g.moves[k] = append(g.moves[k], mv)
+		}
+	}
+	for i := range in.Records.Meetings {
+		m := &in.Records.Meetings[i]
+		if !m.Date.IsZero() && m.PartnerKey != "" {
+			g.meetings[m.PartnerKey] = append(g.meetings[m.PartnerKey], m)
+		}
+	}
+	return g
+}
+
+func ownerPart(g byOwner, asOf scoring.Date, owner string) *OwnerPart {
+	key := scoring.FoldName(owner)
+	part := &OwnerPart{Moved: g.moves[key]}
+	for _, a := range g.assessments[key] {
 		part.Partners = append(part.Partners, PartnerLine{Name: a.Partner.Name, Ring: a.Ring, Quadrant: a.Quadrant.String(),
 			NextMove: a.NextMove, LastContact: a.LastContact})
 	}
-	for _, f := range in.Result.FollowUps {
-		if scoring.FoldName(f.Owner) == key && f.Owner != "" {
-			fu := followUp(f)
-			part.FollowUps = append(part.FollowUps, fu)
-			if fu.Overdue {
-				part.Overdue++
-			}
+	for _, f := range g.followUps[key] {
+		fu := followUp(f)
+		part.FollowUps = append(part.FollowUps, fu)
+		if fu.Overdue {
+			part.Overdue++
 		}
 	}
 	sortFollowUps(part.FollowUps)
-	part.Planned = planned(in, mine)
-	for _, mv := range in.Moves {
-		if scoring.FoldName(mv.Owner) == key {
-			part.Moved = append(part.Moved, mv)
-		}
-	}
+	part.Planned = planned(g, asOf, g.assessments[key])
 	return part
 }
 
 // planned lists the owner's meetings from the as-of day to a week ahead, each with what to
 // know before it: the partner's own words from earlier meetings, the last ask, open
 // commitments and who can open a door.
-func planned(in Input, mine map[string]*scoring.Assessment) []Prep {
-	asOf := in.Result.AsOf
+func planned(g byOwner, asOf scoring.Date, mine []*scoring.Assessment) []Prep {
 	var out []Prep
-	for _, m := range in.Records.Meetings {
-		a := mine[m.PartnerKey]
-		if a == nil || m.Date < asOf || m.Date > asOf.AddDays(planDays) {
-			continue
-		}
-		p := Prep{Partner: a.Partner.Name, Date: m.Date, Type: string(m.Type), SelfInterest: a.Partner.SelfInterest}
-		latest := func(get func(scoring.Meeting) string) (string, *scoring.Meeting) {
-			var best *scoring.Meeting
-			for i := range in.Records.Meetings {
-				e := &in.Records.Meetings[i]
-				if e.PartnerKey != m.PartnerKey || e.Date.IsZero() || e.Date >= m.Date || get(*e) == "" {
-					continue
-				}
-				if best == nil || e.Date > best.Date || (e.Date == best.Date && e.Row > best.Row) {
-					best = e
-				}
+	for _, a := range mine {
+		meetings := g.meetings[a.Partner.Key]
+		for _, m := range meetings {
+			if m.Date < asOf || m.Date > asOf.AddDays(planDays) {
+				continue
 			}
-			if best == nil {
-				return "", nil
+			p := Prep{Partner: a.Partner.Name, Date: m.Date, Type: string(m.Type), SelfInterest: a.Partner.SelfInterest}
+			// latest is the partner's last meeting before this one with get set (same date: the lower row).
+			latest := func(get func(*scoring.Meeting) string) *scoring.Meeting {
+				var best *scoring.Meeting
+				for _, e := range meetings {
+					if e.Date >= m.Date || get(e) == "" {
+						continue
+					}
+					if best == nil || e.Date > best.Date || (e.Date == best.Date && e.Row > best.Row) {
+						best = e
+					}
+				}
+				return best
 			}
-			return get(*best), best
+			if e := latest(func(e *scoring.Meeting) string { return e.Success }); e != nil {
+				p.Success = e.Success
+			}
+			if e := latest(func(e *scoring.Meeting) string { return e.SelfInterests }); e != nil {
+				p.SelfInterest = e.SelfInterests
+			}
+			if e := latest(func(e *scoring.Meeting) string { return e.Ask }); e != nil {
+				p.LastAsk, p.AskOutcome = e.Ask, cmp.Or(e.AskOutcome, "no outcome recorded")
+			}
+			// Every open commitment, not only the overdue and due-soon ones in Follow-ups.
+			for _, s := range a.OpenSteps {
+				p.Commitments = append(p.Commitments, commitment(s.Text, s.Due))
+			}
+			for _, w := range a.WarmPaths {
+				p.WarmPaths = append(p.WarmPaths, fmt.Sprintf("%s: %s (%s)", w.Member, w.Asset, strength(w.Strength)))
+			}
+			out = append(out, p)
 		}
-		p.Success, _ = latest(func(e scoring.Meeting) string { return e.Success })
-		if s, _ := latest(func(e scoring.Meeting) string { return e.SelfInterests }); s != "" {
-			p.SelfInterest = s
-		}
-		if ask, at := latest(func(e scoring.Meeting) string { return e.Ask }); at != nil {
-			p.LastAsk, p.AskOutcome = ask, cmp.Or(at.AskOutcome, "no outcome recorded")
-		}
-		// Every open commitment, not only the overdue and due-soon ones in Follow-ups.
-		for _, s := range a.OpenSteps {
-			p.Commitments = append(p.Commitments, commitment(s.Text, s.Due))
-		}
-		for _, w := range a.WarmPaths {
-			p.WarmPaths = append(p.WarmPaths, fmt.Sprintf("%s: %s (%s)", w.Member, w.Asset, strength(w.Strength)))
-		}
-		out = append(out, p)
 	}
-	slices.SortStableFunc(out, func(a, b Prep) int { return cmp.Compare(a.Date, b.Date) })
+	slices.SortStableFunc(out, func(a, b Prep) int { return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.Partner, b.Partner)) })
 	return out
 }
 
