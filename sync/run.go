@@ -62,6 +62,8 @@ type Report struct {
 	Rows   []render.TabRows
 	Issues []scoring.Issue
 	Result scoring.Result
+	// Records are the decoded input tabs the result was scored from (Result points into them).
+	Records scoring.Records
 	// Campaigns are the maps of the active campaigns (§8), empty without a Campaigns tab.
 	Campaigns campaign.Result
 	Tabs      []sheets.Tab
@@ -245,6 +247,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 	t = stage(StageDecode, t)
 
+	rep.Records = dec.Records
 	rep.Result = scoring.Score(dec.Records, cfg.Scoring, rep.AsOf)
 	for i, is := range rep.Result.Issues {
 		rep.Result.Issues[i] = dec.Place(is)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -152,5 +154,44 @@ func TestProfilesOnAGoogleSheet(t *testing.T) {
 	}
 	if rows, ok := srv.Cells("chapter-1", "Themes"); !ok || len(rows) < 3 {
 		t.Errorf("Themes not written: %v", rows)
+	}
+}
+
+// TestBriefForAPartnerTypedInOtherCaseAndSpacing: partnermap brief finds the partner however
+// its name is typed, and shows what success looks like for them, their self-interest from
+// the meeting notes, and their open steps; a near miss names the closest partner and exits 2.
+func TestBriefForAPartnerTypedInOtherCaseAndSpacing(t *testing.T) {
+	path := copyFixture(t, "relationships.xlsx")
+	code, stdout, stderr := partnermap(t, "brief", "  eastside TENANTS   union ", "--as-of", "2026-11-23", "--xlsx", path)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"# 1-1 prep: Eastside Tenants Union",
+		"**Success looks like:** No evictions on the east side this winter (2026-09-01)",
+		"Keep members in their homes and win rent stabilization (2026-09-01)", // from the meeting notes
+		"Send the budget (due 2026-09-15, 69 days overdue)",
+		"Introduce us to Rev. Lee (due 2026-11-16, 7 days overdue)",
+		"Who else should we talk to?",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("brief does not say %q:\n%s", want, stdout)
+		}
+	}
+
+	out := filepath.Join(t.TempDir(), "eastside.html")
+	if code, _, stderr := partnermap(t, "brief", "Eastside Tenants Union", "--format", "html", "--out", out, "--as-of", "2026-11-23", "--xlsx", path); code != exitOK {
+		t.Fatalf("html: exit %d: %s", code, stderr)
+	}
+	if page, err := os.ReadFile(out); err != nil || !strings.Contains(string(page), "<h1>1-1 prep: Eastside Tenants Union</h1>") {
+		t.Errorf("html brief not written to --out (%v)", err)
+	}
+
+	code, _, stderr = partnermap(t, "brief", "Eastside Tenant Union", "--as-of", "2026-11-23", "--xlsx", path)
+	if code != exitConfig || !strings.Contains(stderr, `did you mean "Eastside Tenants Union"?`) {
+		t.Errorf("near miss: exit %d, stderr %q; want 2 and the closest name", code, stderr)
+	}
+	if code, _, _ := partnermap(t, "brief", "Eastside Tenants Union", "--format", "pdf", "--xlsx", path); code != exitConfig {
+		t.Errorf("--format pdf: exit %d, want 2", code)
 	}
 }

@@ -104,7 +104,7 @@ Try it with no setup:  partnermap sync --now --demo`,
 	pf.StringVar(&a.logLevel, "log-level", "", "trace, debug, info, warn or error (log.level)")
 	pf.StringVar(&a.logFormat, "log-format", "", "auto, console or json (log.format)")
 	root.AddCommand(a.syncCommand(), a.checkCommand(), a.initCommand(), a.versionCommand())
-	root.AddCommand(a.renderCommand(), a.notifyCommand(), a.historyCommand())
+	root.AddCommand(a.renderCommand(), a.notifyCommand(), a.historyCommand(), a.briefCommand())
 	return root
 }
 
