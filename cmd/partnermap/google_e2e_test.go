@@ -35,6 +35,13 @@ func TestSyncNowOnGoogleSheetCostsTwoCallsThenOne(t *testing.T) {
 	if rows[2][1].String() != "Eastside Tenants Union" {
 		t.Errorf("rank 1 is %q", rows[2][1].String())
 	}
+	// The demo's two campaigns: a block each on Campaign Maps, each with its chart beside it,
+	// in the same single write.
+	if sh, ok := srv.Sheet("chapter-1", "Campaign Maps"); !ok || len(sh.Charts) != 2 ||
+		sh.Charts[0].Spec.Title != "Just-cause eviction ordinance: power over Councilmember Rivera's office" ||
+		sh.Charts[1].Position.OverlayPosition.AnchorCell.RowIndex <= sh.Charts[0].Position.OverlayPosition.AnchorCell.RowIndex {
+		t.Errorf("Campaign Maps: tab %v, charts %d; want the two campaigns' charts, one below the other", ok, len(sh.Charts))
+	}
 
 	srv.ResetCalls()
 	code, stdout, stderr = partnermap(t, args...)
