@@ -101,7 +101,8 @@ func benchHistory(ctx context.Context, o options, exe, dir string, stdout, stder
 			if err := copyFile(path, work); err != nil {
 				return err
 			}
-			m, err := spawn(ctx, exe, dir, []string{"-child", childXLSX, "-path", work, "-as-of", o.asOf.String(), "-keep-days", fmt.Sprint(keep)})
+			m, err := spawn(ctx, exe, dir, withProfile(o, n, fmt.Sprintf("history-keep%d", keep),
+				[]string{"-child", childXLSX, "-path", work, "-as-of", o.asOf.String(), "-keep-days", fmt.Sprint(keep)}))
 			removeWithBackups(work)
 			if err != nil {
 				return err
@@ -116,15 +117,16 @@ func benchHistory(ctx context.Context, o options, exe, dir string, stdout, stder
 	}
 	fmt.Fprintf(stdout, "History of %d partners after %d weekly syncs, %.0f%% of them moving a ring each week (median of %d syncs):\n\n",
 		len(names), o.historyWeeks, o.historyChange*100, o.runs)
-	fmt.Fprintln(stdout, "| keep_days | History rows | History cells | of Google's 10M | update (last week) | Progress | whole xlsx sync | sync peak memory |")
-	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(stdout, "| keep_days | History rows | History cells | of Google's 10M | update (last week) | Progress | whole xlsx sync | read | write | child CPU (3 syncs) | sync peak memory |")
+	fmt.Fprintln(stdout, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range results {
 		keep := fmt.Sprint(r.KeepDays)
 		if r.KeepDays == 0 {
 			keep = "0 (keep all)"
 		}
-		fmt.Fprintf(stdout, "| %s | %d | %d | %.1f%% | %s | %s | %s | %s |\n", keep, r.Rows, r.Cells, 100*float64(r.Cells)/googleCellLimit,
-			dur(r.Update), dur(r.Progress), dur(r.Sync.Syncs[0].Wall), mib(r.Sync.PeakRSS))
+		first := r.Sync.Syncs[0]
+		fmt.Fprintf(stdout, "| %s | %d | %d | %.1f%% | %s | %s | %s | %s | %s | %s | %s |\n", keep, r.Rows, r.Cells, 100*float64(r.Cells)/googleCellLimit,
+			dur(r.Update), dur(r.Progress), dur(first.Wall), dur(first.Stages["read"]), dur(first.Stages["write"]), dur(r.Sync.CPU), mib(r.Sync.PeakRSS))
 	}
 	return nil
 }
