@@ -326,7 +326,8 @@ func syncStatus(name string, in Input) sheets.Tab {
 	t.add(text("Data issues: errors"), num(counts[scoring.SevError]))
 	t.add(text("Data issues: warnings"), num(counts[scoring.SevWarning]))
 	t.add(text("Data issues: info"), num(counts[scoring.SevInfo]))
-	t.add(text("Duration"), text(s.Duration.Round(time.Millisecond).String()))
+	// The console's "Wrote … in" also counts the save, which comes after this tab is made.
+	t.add(text("Duration"), text(s.Duration.Round(time.Millisecond).String()+" to read and compute (saving the tabs comes after)"))
 	t.add(text("Version"), text(s.Version))
 	t.add(text(CommitmentsItem), text(CommitmentsRule))
 	t.add(text(InputHashItem), text(s.InputHash))

@@ -85,7 +85,10 @@ type Report struct {
 	Changes   []Change
 	InputHash string
 	Duration  time.Duration
-	Stages    map[string]time.Duration
+	// Computed is the time from the start to the rendered tabs, before the write: the
+	// Duration Sync Status shows, since that tab is made before it is saved.
+	Computed time.Duration
+	Stages   map[string]time.Duration
 }
 
 // Errors counts error-level data issues.
@@ -264,6 +267,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		rep.Issues = append(rep.Issues, scoring.Issue{Tab: c.Tab, Problem: c.String(), Severity: scoring.SevError})
 	}
 
+	rep.Computed = now().Sub(start)
 	in := render.Input{
 		Result:    rep.Result,
 		Campaigns: rep.Campaigns,
@@ -275,7 +279,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 			SyncedAt:  start.In(loc),
 			AsOf:      rep.AsOf,
 			Rows:      rep.Rows,
-			Duration:  now().Sub(start),
+			Duration:  rep.Computed,
 			Version:   opts.Version,
 			InputHash: rep.InputHash,
 		},

@@ -345,3 +345,29 @@ func TestAClashIsTheSameFailureInEveryKindOfRun(t *testing.T) {
 		t.Error("only the clashing tab is to be skipped")
 	}
 }
+
+// Sync Status's Duration and the console's figure differed with no word why: the tab shows
+// the time to read and compute (it is made before the save), and the report carries that
+// same figure apart from the whole run's.
+func TestSyncStatusDurationIsTheReportsComputedTime(t *testing.T) {
+	src := demoSource()
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	tick := func() time.Time { at = at.Add(7 * time.Millisecond); return at }
+	rep, err := Run(context.Background(), testConfig(), src, Options{AsOf: asOf, Now: tick})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Computed <= 0 || rep.Duration <= rep.Computed {
+		t.Fatalf("computed %s, whole run %s: want 0 < computed < whole", rep.Computed, rep.Duration)
+	}
+	want := rep.Computed.String() + " to read and compute (saving the tabs comes after)"
+	for _, row := range src.tables["Sync Status"].Rows {
+		if len(row) > 1 && row[0].Text == "Duration" {
+			if row[1].Text != want {
+				t.Errorf("Sync Status Duration %q, want %q", row[1].Text, want)
+			}
+			return
+		}
+	}
+	t.Error("Sync Status has no Duration row")
+}
