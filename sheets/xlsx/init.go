@@ -108,6 +108,9 @@ func (w *Workbook) createWorkbook(tabs []sheets.InputTab) ([]string, error) {
 	if err := w.commit(nil, encode(f)); err != nil {
 		return nil, err
 	}
+	if st, err := w.load(); err == nil {
+		w.created = st.version()
+	}
 	return names, nil
 }
 

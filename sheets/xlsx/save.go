@@ -124,7 +124,9 @@ func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err e
 	}
 
 	var backup string
-	if prev != nil && w.opts.Backups > 0 {
+	// A workbook this process created a moment ago and nobody has saved since needs no
+	// backup: it holds only init's tabs, and a backup of it only crowds out real ones.
+	if prev != nil && w.opts.Backups > 0 && prev.version() != w.created {
 		if backup, err = w.writeBackup(prev); err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnermap/partnermap/sheets"
 )
@@ -97,4 +98,38 @@ func TestCheckWriteTriesWhatASaveDoes(t *testing.T) {
 			t.Fatalf("err = %v, want a failed temporary file", err)
 		}
 	})
+}
+
+// The first sync of a workbook init (or --demo) created a moment ago kept a backup of it,
+// which held nothing anyone typed. It keeps none; once the workbook has been written or
+// saved by someone else, backups are kept as before.
+func TestNoBackupOfAWorkbookCreatedAMomentAgo(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "new.xlsx")
+	w := New(path, Options{Backups: 3})
+	_, err := w.AddInputTabs(ctx, []sheets.InputTab{partnersTab()})
+	must(t, err)
+	out := []sheets.Tab{{Name: "Out", Rows: [][]sheets.Cell{text("x")}}}
+	must(t, w.Write(ctx, mustRead(t, w), out, nil))
+	backups := func() []string {
+		list, _ := filepath.Glob(filepath.Join(dir, "new.*.bak.xlsx"))
+		return list
+	}
+	if b := backups(); len(b) != 0 {
+		t.Fatalf("backups of the workbook just created: %v", b)
+	}
+	w.now = func() time.Time { return time.Now().Add(time.Hour) } // a later second, a distinct backup name
+	must(t, w.Write(ctx, mustRead(t, w), out, nil))
+	if b := backups(); len(b) != 1 {
+		t.Fatalf("backups after a second write: %v, want 1", b)
+	}
+	// Another process that did not create it keeps a backup of its first write too.
+	path2 := filepath.Join(dir, "other.xlsx")
+	_, err = New(path2, Options{}).AddInputTabs(ctx, []sheets.InputTab{partnersTab()})
+	must(t, err)
+	w2 := New(path2, Options{Backups: 3})
+	must(t, w2.Write(ctx, mustRead(t, w2), out, nil))
+	if list, _ := filepath.Glob(filepath.Join(dir, "other.*.bak.xlsx")); len(list) != 1 {
+		t.Errorf("backups of a workbook another process created: %v, want 1", list)
+	}
 }
