@@ -117,6 +117,10 @@ type faultWorld struct {
 // one cancels good answers and the sync fails for want of a fault); a hung call costs one.
 const attemptTimeout = 3 * time.Second
 
+// stormDeadline bounds a sync through faults that never stop; its error must still name the
+// last fault, so it has to outlast the read and at least one faulted attempt.
+const stormDeadline = 3 * attemptTimeout
+
 // startState is the demo coalition's sheet with only its input tabs, or also with the
 // outputs of a first sync a week before faultDay (so the faulted sync adds History rows
 // to earlier ones); each faulted world starts from a copy of one.
@@ -299,7 +303,9 @@ func TestEveryFaultLeavesTheOldOutputsOrTheNewOnes(t *testing.T) {
 							w.f.ResetCalls()
 							deadline := 20 * time.Second
 							if n > 3 {
-								deadline = attemptTimeout // a storm that never ends
+								// A storm that never ends: several attempts' worth, so a read slowed by
+								// -race on a busy machine still leaves room for the faulted call.
+								deadline = stormDeadline
 							}
 							ctx, cancel := context.WithTimeout(context.Background(), deadline)
 							defer cancel()
