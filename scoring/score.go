@@ -36,6 +36,7 @@ func Score(recs Records, cfg Config, asOf Date) Result {
 		}
 	}
 	paths := make([]*Asset, 0, nPaths)
+	var steps stepScratch
 
 	res.Assessments = make([]Assessment, 0, len(recs.Partners)-res.Inactive)
 	for i := range recs.Partners {
@@ -47,7 +48,7 @@ func Score(recs Records, cfg Config, asOf Date) Result {
 		for _, ai := range ix.assetsOf(i) {
 			paths = append(paths, &recs.Assets[ai])
 		}
-		a := assess(p, &facts[i], recs.Meetings, ix.meetingsOf(i), paths[start:len(paths):len(paths)], cfg, asOf)
+		a := assess(p, &facts[i], recs.Meetings, ix.meetingsOf(i), paths[start:len(paths):len(paths)], &steps, cfg, asOf)
 		res.Issues = appendIssues(res.Issues, &a, cfg)
 		res.RingCounts[a.Ring]++
 		res.QuadrantCounts[a.Quadrant]++
@@ -196,7 +197,7 @@ func gatherFacts(recs Records, cfg Config, asOf Date, ix *index) []facts {
 
 // assess computes one active partner's assessment, except its rank.
 // ms are the partner's meetings (indices into meetings).
-func assess(p *Partner, f *facts, meetings []Meeting, ms []int32, paths []*Asset, cfg Config, asOf Date) Assessment {
+func assess(p *Partner, f *facts, meetings []Meeting, ms []int32, paths []*Asset, steps *stepScratch, cfg Config, asOf Date) Assessment {
 	a := Assessment{
 		Partner:        p,
 		Touches:        f.touches,
@@ -220,7 +221,7 @@ func assess(p *Partner, f *facts, meetings []Meeting, ms []int32, paths []*Asset
 	if f.lastAsk >= 0 {
 		a.LastAsk = &meetings[f.lastAsk]
 	}
-	a.OpenSteps = commitments(ms, meetings, f.latest, cfg, asOf)
+	a.OpenSteps = commitments(ms, meetings, f.latest, cfg, asOf, steps)
 	for _, s := range a.OpenSteps {
 		a.StepOverdue = a.StepOverdue || s.Due < asOf
 		a.StepDueSoon = a.StepDueSoon || (s.Due >= asOf && s.Due <= asOf.AddDays(cfg.SoonDays))
