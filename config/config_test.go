@@ -112,7 +112,6 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"negative backups", "source:\n  xlsx: a.xlsx\nxlsx:\n  backups: -1\n", "xlsx.backups"},
 		{"no size cap", "source:\n  xlsx: a.xlsx\nxlsx:\n  max_mb: 0\n", "xlsx.max_mb"},
 		{"digests on with nowhere to send", "source:\n  xlsx: a.xlsx\nnotify:\n  enabled: true\n", "notify.enabled"},
-		{"mail with no sender", "source:\n  xlsx: a.xlsx\nnotify:\n  smtp:\n    host: smtp.example.org\n", "notify.from"},
 		{"plain SMTP to another host", "source:\n  xlsx: a.xlsx\nnotify:\n  from: a@example.org\n  smtp:\n    host: smtp.example.org\n    tls: none\n", "notify.smtp.tls"},
 		{"unknown TLS mode", "source:\n  xlsx: a.xlsx\nnotify:\n  from: a@example.org\n  smtp:\n    host: smtp.example.org\n    tls: ssl\n", "notify.smtp.tls"},
 		{"password without user", "source:\n  xlsx: a.xlsx\nnotify:\n  from: a@example.org\n  smtp:\n    host: smtp.example.org\n    password: x\n", "notify.smtp.password"},

@@ -28,13 +28,10 @@ func (n Notify) validate() []error {
 		bad("retry_for", "must not be negative, got %s", n.RetryFor)
 	}
 	if n.SMTP.Host != "" {
-		if strings.TrimSpace(n.From) == "" {
-			bad("from", "the sender address is needed to send mail, e.g. \"Eastside Coalition <partnermap@example.org>\"")
-		}
 		switch n.SMTP.TLS {
 		case "starttls", "tls":
 		case "none":
-			if !loopback(n.SMTP.Host) {
+			if !Loopback(n.SMTP.Host) {
 				bad("smtp.tls", "none sends the password and the digests unencrypted, so it is only allowed for a server on this machine (localhost), not %q: use starttls (port 587) or tls (port 465)", n.SMTP.Host)
 			}
 		default:
@@ -103,14 +100,14 @@ func checkWebhook(raw string) error {
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("not a URL (it is not shown, since it holds a token): paste the whole incoming-webhook URL from Google Chat or Slack")
 	}
-	if u.Scheme != "https" && !(u.Scheme == "http" && loopback(u.Hostname())) {
+	if u.Scheme != "https" && !(u.Scheme == "http" && Loopback(u.Hostname())) {
 		return fmt.Errorf("must be an https:// URL (it is not shown, since it holds a token)")
 	}
 	return nil
 }
 
-// loopback reports whether host is this machine: localhost or a loopback address.
-func loopback(host string) bool {
+// Loopback reports whether host is this machine: localhost or a loopback address.
+func Loopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}

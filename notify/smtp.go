@@ -13,6 +13,8 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+
+	"github.com/partnermap/partnermap/config"
 )
 
 // SMTPOptions configure the mail server connection (notify.smtp.*).
@@ -28,6 +30,9 @@ type SMTPOptions struct {
 	// TLSConfig replaces the default (verify the server's certificate for Host); tests pass
 	// one that trusts their own certificate.
 	TLSConfig *tls.Config
+	// Dial, when set, opens the connection instead of the system's dialer (tests reach a
+	// server on this machine under another host name).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Mailer sends messages over one SMTP connection, opened on first use and opened again
@@ -40,24 +45,34 @@ type Mailer struct {
 // NewMailer prepares a Mailer; it connects on the first Send.
 func NewMailer(o SMTPOptions) (*Mailer, error) {
 	opts := []gomail.Option{gomail.WithPort(o.Port), gomail.WithTimeout(o.Timeout)}
-	switch o.TLS {
-	case "tls":
+	// A server on this machine is reached without the network, so nothing can be read on the
+	// way: there STARTTLS is used when offered, and a login may go without it. Anywhere else
+	// starttls is required and the password only goes over TLS.
+	local := config.Loopback(o.Host)
+	switch {
+	case o.TLS == "tls":
 		opts = append(opts, gomail.WithSSL())
-	case "none":
+	case o.TLS == "none":
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	case local:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
 	default:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	}
 	if o.TLSConfig != nil {
 		opts = append(opts, gomail.WithTLSConfig(o.TLSConfig))
 	}
+	if o.Dial != nil {
+		opts = append(opts, gomail.WithDialContextFunc(o.Dial))
+	}
 	if o.Username != "" {
-		auth := gomail.SMTPAuthAutoDiscover
-		if o.TLS == "none" {
-			// Only allowed for a server on this machine (config checks), where nothing is on the wire.
-			auth = gomail.SMTPAuthPlainNoEnc
+		if local {
+			opts = append(opts, gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthSCRAMSHA256, gomail.SMTPAuthSCRAMSHA1,
+				gomail.SMTPAuthCramMD5, gomail.SMTPAuthPlainNoEnc, gomail.SMTPAuthLoginNoEnc))
+		} else {
+			opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover))
 		}
-		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(o.Username), gomail.WithPassword(o.Password))
+		opts = append(opts, gomail.WithUsername(o.Username), gomail.WithPassword(o.Password))
 	}
 	c, err := gomail.NewClient(o.Host, opts...)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/partnermap/partnermap/config"
@@ -110,7 +111,7 @@ func Notify(ctx context.Context, cfg config.Config, src config.Source, source sh
 		digests = kept
 	}
 
-	sender := notify.Sender{From: cfg.Notify.From, ReplyTo: cfg.Notify.ReplyTo}
+	sender := notify.Sender{From: defaultFrom(cfg.Notify), ReplyTo: cfg.Notify.ReplyTo}
 	nonce := ""
 	if opts.Force {
 		nonce = strconv.FormatInt(now().UnixNano(), 36)
@@ -240,6 +241,22 @@ func DigestIssues(cfg config.Config, recs scoring.Records, res scoring.Result) [
 	}
 	_, problems := notify.Build(notify.Input{Records: recs, Result: res}, false)
 	return notifyIssues(cfg.Tabs.Members, problems)
+}
+
+// defaultFrom is notify.from, else the SMTP login when it is an address, else
+// partnermap@ this machine's name, as mail programs do.
+func defaultFrom(n config.Notify) string {
+	if n.From != "" {
+		return n.From
+	}
+	if strings.Contains(n.SMTP.Username, "@") {
+		return n.SMTP.Username
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	return "partnermap@" + host
 }
 
 // mailDigests reports whether the service mails weekly digests.

@@ -302,3 +302,18 @@ func TestNotifyNowOverSTARTTLS(t *testing.T) {
 		t.Errorf("untrusted server: exit %d\n%s", code, out)
 	}
 }
+
+// The fewest settings: a plain relay on this machine, only its host and port given. The
+// sender defaults to partnermap@ this machine's name, and starttls (the default) is used only
+// if the local server offers it.
+func TestNotifyNowWithTheFewestSettings(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{TLS: "none"})
+	code, out, errOut := notifyCmd(t, t.TempDir(), "--now", "--as-of", "2026-11-23", "--xlsx", copyFixture(t, "digest.xlsx"),
+		"--set", "notify.smtp.host=localhost", "--set", "notify.smtp.port="+strconv.Itoa(srv.Port))
+	if code != 0 || !strings.Contains(out, "4 sent, 0 failed") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if from := srv.Messages()[0].From; !strings.HasPrefix(from, "partnermap@") {
+		t.Errorf("sender %q", from)
+	}
+}
