@@ -97,6 +97,8 @@ type Map struct {
 	NotAssessed []Placement
 	// QuadrantCounts[q] counts the placements in quadrant q (1..4).
 	QuadrantCounts [5]int
+
+	quadrant map[*scoring.Assessment]scoring.Quadrant // of each placement, for Cell
 }
 
 // Result holds a map per active campaign, in the order of the Campaigns tab.
@@ -125,7 +127,9 @@ func Compute(recs Records, res scoring.Result, cfg scoring.Config) Result {
 			out.Inactive++
 			continue
 		}
-		m := Map{Campaign: c, Target: Target{Name: c.Target}}
+		m := Map{Campaign: c, Target: Target{Name: c.Target},
+			Placements: make([]Placement, 0, len(res.Assessments)),
+			quadrant:   make(map[*scoring.Assessment]scoring.Quadrant, len(res.Assessments))}
 		if !c.Deadline.IsZero() {
 			m.DaysLeft = int(c.Deadline - res.AsOf)
 		}
@@ -139,6 +143,7 @@ func Compute(recs Records, res scoring.Result, cfg scoring.Config) Result {
 				continue
 			}
 			m.Placements = append(m.Placements, pl)
+			m.quadrant[a] = pl.Quadrant
 			m.QuadrantCounts[pl.Quadrant]++
 			if pl.Quadrant == scoring.Q2Persuade {
 				m.PersuadeFirst = append(m.PersuadeFirst, pl)
@@ -167,7 +172,9 @@ func place(p *scoring.Partner, s *Stance, cfg scoring.Config) scoring.Placement 
 	if s == nil || (!s.Stance.Known && !s.Influence.Known) {
 		return scoring.Place(p, cfg)
 	}
-	over := *p
+	// Only the columns Place reads: copying the whole row per campaign would cost more.
+	over := scoring.Partner{Stance: p.Stance, Alignment: p.Alignment, Influence: p.Influence,
+		Trust: p.Trust, Impact: p.Impact, Capacity: p.Capacity}
 	if s.Stance.Known {
 		over.Stance = s.Stance
 	}
@@ -195,11 +202,8 @@ func (r Result) Cell(a *scoring.Assessment) string {
 			b.WriteString(TargetLabel)
 			continue
 		}
-		for _, pl := range m.Placements {
-			if pl.Assessment == a {
-				fmt.Fprintf(&b, "Q%d", int(pl.Quadrant))
-				break
-			}
+		if q, ok := m.quadrant[a]; ok {
+			fmt.Fprintf(&b, "Q%d", int(q))
 		}
 	}
 	return b.String()
