@@ -19,9 +19,14 @@ type fakeNotify struct {
 	err   error
 }
 
-func (f *fakeNotify) notify(h **harness) NotifyFunc {
+// notify answers for the harness sent on ready: a digest job that runs at start (a missed
+// run caught up) may start before startService returns, so it waits for the harness there
+// instead of reading a variable the test goroutine is still writing.
+func (f *fakeNotify) notify(ready chan *harness) NotifyFunc {
 	return func(ctx context.Context, cfg config.Config, src config.Source) (*NotifyReport, error) {
-		f.calls <- (*h).clock.Now()
+		h := <-ready
+		ready <- h // for the next call
+		f.calls <- h.clock.Now()
 		return f.rep, f.err
 	}
 }
@@ -36,9 +41,10 @@ func digestConfig(t *testing.T) config.Config {
 }
 
 func startDigestService(t *testing.T, start time.Time, f *fakeNotify) *harness {
-	var h *harness
+	ready := make(chan *harness, 1)
 	m := NewMetrics()
-	h = startService(t, digestConfig(t), start, ServiceOptions{Metrics: m, Notify: f.notify(&h)})
+	h := startService(t, digestConfig(t), start, ServiceOptions{Metrics: m, Notify: f.notify(ready)})
+	ready <- h
 	h.fake.next(t).ok() // the sync at start
 	return h
 }
