@@ -106,7 +106,9 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 
 // benchTabs generates the input tabs of n partners the benchmark syncs.
 func benchTabs(o options, n int) []sheets.InputTab {
-	return workload.Tabs(config.Default().Tabs, workload.SizeOf(n), o.asOf, workload.DefaultMess(), o.seed)
+	mess := workload.DefaultMess()
+	mess.Typos = o.typos
+	return workload.Tabs(config.Default().Tabs, workload.SizeOf(n), o.asOf, mess, o.seed)
 }
 
 func benchSize(ctx context.Context, o options, exe, dir string, n int, stderr io.Writer) (sizeResult, error) {

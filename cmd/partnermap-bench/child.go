@@ -32,6 +32,8 @@ type syncRun struct {
 	Unchanged bool
 	// Calls counts Google API requests (every attempt), by method.
 	Calls map[string]int
+	// CPU is the processor time the child used during this sync alone.
+	CPU time.Duration
 }
 
 // childResult is what a child reports to the parent, as JSON in the -out file.
@@ -118,9 +120,9 @@ func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.So
 			}
 			stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
 		}
-		start := time.Now()
+		start, cpu := time.Now(), cpuTime()
 		rep, err := sync.Run(ctx, cfg, src, sync.Options{AsOf: o.asOf, Force: force, Version: "bench"})
-		wall := time.Since(start)
+		wall, cpu := time.Since(start), cpuTime()-cpu
 		stopProfile()
 		if err != nil {
 			return res, fmt.Errorf("sync %d of %s: %w", i+1, src.Describe(), err)
@@ -128,7 +130,11 @@ func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.So
 		if calls != nil {
 			calls.Store(nil)
 		}
-		res.Syncs = append(res.Syncs, syncRun{Wall: wall, Stages: rep.Stages, Written: rep.Written, Unchanged: rep.Unchanged, Calls: counted})
+		res.Syncs = append(res.Syncs, syncRun{Wall: wall, Stages: rep.Stages, Written: rep.Written, Unchanged: rep.Unchanged, Calls: counted, CPU: cpu})
+		// Printed as it happens: the table gives the child's CPU over all three syncs.
+		fmt.Fprintf(os.Stderr, "  sync %d (%s): wall %s, CPU %s, written %v, unchanged %v, calls %v\n",
+			i+1, []string{"first", "again, unchanged", "forced"}[i], wall.Round(time.Millisecond), cpu.Round(time.Millisecond),
+			rep.Written, rep.Unchanged, counted)
 		if i == 0 {
 			res.Issues = len(rep.Issues)
 			for _, t := range rep.Tabs {

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
 	"github.com/partnermap/partnermap/scoring"
 )
 
@@ -44,6 +45,7 @@ type options struct {
 	backends []string
 	runs     int
 	seed     uint64
+	typos    float64
 	asOf     scoring.Date
 	dir      string
 	keep     bool
@@ -77,6 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	backends := fs.String("backends", "xlsx,google", "comma-separated backends to sync: xlsx, google")
 	fs.IntVar(&o.runs, "runs", 1, "measure each size this many times and report the run of median wall time")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the generated workbooks")
+	fs.Float64Var(&o.typos, "typos", workload.DefaultMess().Typos, "share of partner references in Meetings and Assets misspelt by one letter")
 	asOf := fs.String("as-of", "2026-11-23", "the as-of day D the workbooks are dated around and synced on")
 	fs.StringVar(&o.dir, "dir", "", "folder for the generated workbooks (default: a temporary folder, removed after)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the generated workbooks")
