@@ -316,7 +316,7 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 func (w *Workbook) checkParts(zr *zip.Reader) (*partCheck, error) {
 	c := &partCheck{left: w.opts.MaxUnzippedBytes, shapes: map[string]partShape{}}
 	for _, zf := range zr.File {
-		if kind := kindOf(zf.Name); kind == partWorksheet || kind == partSharedStrings {
+		if checkedLater(zf) {
 			c.later = append(c.later, zf)
 			continue
 		}
@@ -332,6 +332,18 @@ func (w *Workbook) checkParts(zr *zip.Reader) (*partCheck, error) {
 		c.left -= n
 	}
 	return c, nil
+}
+
+// checkedLater reports whether a part may be unpacked by excelize before it is checked. Only
+// worksheets and shared strings may, and only when what excelize holds is bounded by an
+// ordinary compression ratio: archive/zip never yields more than a part's header size, and a
+// part packed tighter than 20 to 1 (a 1 MB file of millions of empty elements unpacking to
+// hundreds of MB) is scanned as it streams here, before excelize allocates any of it.
+func checkedLater(zf *zip.File) bool {
+	if kind := kindOf(zf.Name); kind != partWorksheet && kind != partSharedStrings {
+		return false
+	}
+	return zf.UncompressedSize64 <= 8<<20 || zf.UncompressedSize64 <= 20*zf.CompressedSize64
 }
 
 // partCheck is the state of checking one workbook's parts.
