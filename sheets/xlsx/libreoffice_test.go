@@ -35,7 +35,8 @@ func TestLibreOfficeOpensTheWrittenWorkbook(t *testing.T) {
 	path := filepath.Join(dir, "demo.xlsx")
 	ctx := context.Background()
 	asOf := scoring.DateOf(2026, time.November, 23)
-	tabs := config.Tabs{Partners: "Partners", Assets: "Assets", Meetings: "Meetings", Members: "Members"}
+	tabs := config.Tabs{Partners: "Partners", Assets: "Assets", Meetings: "Meetings", Members: "Members",
+		Campaigns: "Campaigns", Stances: "Stances"}
 	w := xlsx.New(path, xlsx.DefaultOptions())
 	if _, err := w.AddInputTabs(ctx, demo.Workbook(tabs, demo.Day(asOf))); err != nil {
 		t.Fatal(err)
