@@ -168,7 +168,12 @@ func (s *Service) shutdown() {
 	s.mu.Lock()
 	s.stopping = true
 	grace := s.cfg.Grace
-	if s.aborted {
+	aborted := s.aborted
+	if aborted {
+		// The second signal came before this stop began: say so, as Abort would have.
+		if s.syncing.Load() > 0 {
+			s.log.Warn().Msg("asked again to stop: canceling the running sync now")
+		}
 		s.cancelRun()
 	}
 	s.mu.Unlock()
@@ -179,7 +184,7 @@ func (s *Service) shutdown() {
 		s.running.Wait()
 		close(done)
 	}()
-	if s.syncing.Load() > 0 {
+	if s.syncing.Load() > 0 && !aborted {
 		s.log.Info().Dur("grace", grace).Msg("stopping: letting the running sync finish")
 	}
 	if !s.wait(done, grace) {
