@@ -11,7 +11,6 @@ import (
 	"github.com/partnermap/partnermap/brief"
 	"github.com/partnermap/partnermap/decode"
 	"github.com/partnermap/partnermap/profile"
-	"github.com/partnermap/partnermap/sync"
 )
 
 type briefFlags struct {
@@ -72,18 +71,9 @@ func (a *app) brief(cmd *cobra.Command, name string, f briefFlags) error {
 	// sync_timeout bounds the read, as for every command.
 	ctx, cancel := withDeadline(cmd.Context(), cfg)
 	defer cancel()
-	source, err := openSource(ctx, cfg, src, env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)})
+	rep, err := a.computeDry(ctx, cmd, cfg, src, asOf, f.demo)
 	if err != nil {
-		return configErrOrFail(err)
-	}
-	if f.demo {
-		if err := ensureDemo(ctx, cmd, source, cfg, asOf); err != nil {
-			return configErrOrFail(timedOut(ctx, cfg, err))
-		}
-	}
-	rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{AsOf: asOf, DryRun: true, Version: version})
-	if err != nil {
-		return configErrOrFail(timedOut(ctx, cfg, err))
+		return err
 	}
 	profiles := profile.Build(rep.Records, rep.Result)
 	p := profile.Find(profiles, name)

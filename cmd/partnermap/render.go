@@ -18,7 +18,6 @@ import (
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/history"
 	"github.com/partnermap/partnermap/render/svg"
-	"github.com/partnermap/partnermap/sync"
 )
 
 type renderFlags struct {
@@ -86,18 +85,9 @@ func (a *app) render(cmd *cobra.Command, f renderFlags) error {
 	ctx := cmd.Context()
 	rctx, cancel := withDeadline(ctx, cfg)
 	defer cancel()
-	source, err := openSource(rctx, cfg, src, env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)})
+	rep, err := a.computeDry(rctx, cmd, cfg, src, asOf, f.demo)
 	if err != nil {
-		return configErrOrFail(err)
-	}
-	if f.demo {
-		if err := ensureDemo(rctx, cmd, source, cfg, asOf); err != nil {
-			return configErrOrFail(timedOut(rctx, cfg, err))
-		}
-	}
-	rep, err := sync.Run(rctx, sync.ForSource(cfg, src), source, sync.Options{AsOf: asOf, DryRun: true, Version: version})
-	if err != nil {
-		return configErrOrFail(timedOut(rctx, cfg, err))
+		return err
 	}
 	var pic bytes.Buffer
 	paths := map[string][][2]float64{}

@@ -174,6 +174,25 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 	return nil
 }
 
+// computeDry reads src and computes its result without writing anything (a dry-run sync),
+// creating the demo workbook first when asked: what brief and render show.
+func (a *app) computeDry(ctx context.Context, cmd *cobra.Command, cfg config.Config, src config.Source, asOf scoring.Date, demo bool) (*sync.Report, error) {
+	source, err := openSource(ctx, cfg, src, env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)})
+	if err != nil {
+		return nil, configErrOrFail(err)
+	}
+	if demo {
+		if err := ensureDemo(ctx, cmd, source, cfg, asOf); err != nil {
+			return nil, configErrOrFail(timedOut(ctx, cfg, err))
+		}
+	}
+	rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{AsOf: asOf, DryRun: true, Version: version})
+	if err != nil {
+		return nil, configErrOrFail(timedOut(ctx, cfg, err))
+	}
+	return rep, nil
+}
+
 // ensureDemo creates the demo workbook when it does not exist yet.
 func ensureDemo(ctx context.Context, cmd *cobra.Command, source sheets.Source, cfg config.Config, asOf scoring.Date) error {
 	path := source.Describe()
