@@ -215,27 +215,40 @@ func decodeRows(data []*sheetsapi.GridData) [][]sheets.Cell {
 	return rows
 }
 
-// decodeCell reads a cell's effective value; a number formatted as a date or date-time is
-// a date (a serial in the spreadsheet's own zone, taken as wall clock).
+// decodeCell reads a cell's effective value from the generated client's struct.
 func decodeCell(cd *sheetsapi.CellData) sheets.Cell {
 	if cd == nil || cd.EffectiveValue == nil {
 		return sheets.Cell{}
 	}
 	v := cd.EffectiveValue
+	var format string
+	if f := cd.EffectiveFormat; f != nil && f.NumberFormat != nil {
+		format = f.NumberFormat.Type
+	}
+	var errType *string
+	if v.ErrorValue != nil {
+		errType = &v.ErrorValue.Type
+	}
+	return effectiveCell(v.StringValue, v.BoolValue, v.NumberValue, errType, format)
+}
+
+// effectiveCell is the one rule for a cell's effective value, whichever decoder found its
+// parts: a number formatted as a date or date-time is a date (a serial in the spreadsheet's
+// own zone, taken as wall clock), and a formula error (#REF!, #N/A...) reads as its text so
+// it becomes a data issue.
+func effectiveCell(str *string, b *bool, num *float64, errType *string, format string) sheets.Cell {
 	switch {
-	case v.StringValue != nil:
-		return sheets.TextCell(*v.StringValue)
-	case v.BoolValue != nil:
-		return sheets.BoolCell(*v.BoolValue)
-	case v.NumberValue != nil:
-		if f := cd.EffectiveFormat; f != nil && f.NumberFormat != nil &&
-			(f.NumberFormat.Type == "DATE" || f.NumberFormat.Type == "DATE_TIME") {
-			return sheets.Cell{Kind: sheets.Date, Time: sheets.FromSerial(*v.NumberValue), Num: *v.NumberValue}
+	case str != nil:
+		return sheets.TextCell(*str)
+	case b != nil:
+		return sheets.BoolCell(*b)
+	case num != nil:
+		if format == "DATE" || format == "DATE_TIME" {
+			return sheets.Cell{Kind: sheets.Date, Time: sheets.FromSerial(*num), Num: *num}
 		}
-		return sheets.NumberCell(*v.NumberValue)
-	case v.ErrorValue != nil:
-		// A formula error (#REF!, #N/A...) reads as its text so it becomes a data issue.
-		return sheets.TextCell(errorText(v.ErrorValue.Type))
+		return sheets.NumberCell(*num)
+	case errType != nil:
+		return sheets.TextCell(errorText(*errType))
 	}
 	return sheets.Cell{}
 }

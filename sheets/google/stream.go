@@ -158,21 +158,15 @@ func (c *cellJSON) cell() sheets.Cell {
 	if v == nil {
 		return sheets.Cell{}
 	}
-	switch {
-	case v.StringValue != nil:
-		return sheets.TextCell(*v.StringValue)
-	case v.BoolValue != nil:
-		return sheets.BoolCell(*v.BoolValue)
-	case v.NumberValue != nil:
-		if f := c.EffectiveFormat; f != nil && f.NumberFormat != nil &&
-			(f.NumberFormat.Type == "DATE" || f.NumberFormat.Type == "DATE_TIME") {
-			return sheets.Cell{Kind: sheets.Date, Time: sheets.FromSerial(*v.NumberValue), Num: *v.NumberValue}
-		}
-		return sheets.NumberCell(*v.NumberValue)
-	case v.ErrorValue != nil:
-		return sheets.TextCell(errorText(v.ErrorValue.Type))
+	var format string
+	if f := c.EffectiveFormat; f != nil && f.NumberFormat != nil {
+		format = f.NumberFormat.Type
 	}
-	return sheets.Cell{}
+	var errType *string
+	if v.ErrorValue != nil {
+		errType = &v.ErrorValue.Type
+	}
+	return effectiveCell(v.StringValue, v.BoolValue, v.NumberValue, errType, format)
 }
 
 // decodeGrids reads a sheet's GridData list row by row into typed rows, as decodeRows does
