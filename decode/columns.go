@@ -155,6 +155,21 @@ type tab struct {
 	at     []int // column of each issue, -1 for none, for ordering issues along a row
 }
 
+// writeListed writes items, each through quote, separated by commas; past the first most it
+// says how many more there are instead, so a message stays one readable line.
+func writeListed(b *strings.Builder, items []string, most int, quote func(string) string) {
+	for i, s := range items {
+		if i == most {
+			fmt.Fprintf(b, ", … (%d more)", len(items)-most)
+			return
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(quote(s))
+	}
+}
+
 // maxListed bounds the headers quoted when a required column is missing.
 const maxListed = 20
 
@@ -249,16 +264,7 @@ func missingProblem(c column, found []string, hint string) string {
 		return b.String()
 	}
 	b.WriteString("; row 1 has: ")
-	for i, h := range found {
-		if i == maxListed {
-			fmt.Fprintf(&b, ", … (%d more)", len(found)-maxListed)
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(quoted(h))
-	}
+	writeListed(&b, found, maxListed, quoted)
 	return b.String()
 }
 

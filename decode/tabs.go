@@ -2,6 +2,7 @@ package decode
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -21,16 +22,7 @@ func MissingTab(name, key string, existing []string) string {
 		return b.String()
 	}
 	b.WriteString("; the tabs are: ")
-	for i, t := range existing {
-		if i == maxTabsListed {
-			fmt.Fprintf(&b, ", … (%d more)", len(existing)-maxTabsListed)
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%q", t)
-	}
+	writeListed(&b, existing, maxTabsListed, strconv.Quote)
 	if like := closestTab(name, existing); like != "" {
 		fmt.Fprintf(&b, ". %q looks like it: rename that tab to %s, or set tabs.%s: %q", like, name, key, like)
 		return b.String()
