@@ -79,13 +79,9 @@ func Notify(ctx context.Context, cfg config.Config, src config.Source, source sh
 	if _, ok := snap.Tables[cfg.Tabs.Partners]; !ok {
 		return rep, fmt.Errorf("read %s: no tab named %q: nothing to send", source.Describe(), cfg.Tabs.Partners)
 	}
-	loc, err := location(cfg.Timezone, snap.Location)
+	rep.AsOf, _, err = asOfDay(cfg.Timezone, snap, opts.AsOf, now())
 	if err != nil {
 		return rep, err
-	}
-	rep.AsOf = opts.AsOf
-	if rep.AsOf.IsZero() {
-		rep.AsOf = scoring.DateFromTime(now().In(loc))
 	}
 	rep.Week = notify.WeekOf(rep.AsOf)
 	dec := decode.Decode(snap.Tables, decode.Options{

@@ -205,13 +205,10 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		outputs.Campaigns = ""
 	}
 
-	loc, err := location(cfg.Timezone, snap.Location)
+	var loc *time.Location
+	rep.AsOf, loc, err = asOfDay(cfg.Timezone, snap, opts.AsOf, start)
 	if err != nil {
 		return rep, err
-	}
-	rep.AsOf = opts.AsOf
-	if rep.AsOf.IsZero() {
-		rep.AsOf = scoring.DateFromTime(start.In(loc))
 	}
 
 	clashes := findClashes(snap, cfg.Outputs, opts.Adopt)
@@ -365,6 +362,19 @@ func outputNames(o config.Outputs) render.Names {
 		History: o.History, Progress: o.Progress, Campaigns: o.Campaigns,
 		Profiles: o.Profiles, Themes: o.Themes,
 	}
+}
+
+// asOfDay is a run's day D and its zone: fixed when given, else the day at now in the zone
+// location picks.
+func asOfDay(tz string, snap *sheets.Snapshot, fixed scoring.Date, now time.Time) (scoring.Date, *time.Location, error) {
+	loc, err := location(tz, snap.Location)
+	if err != nil {
+		return fixed, nil, err
+	}
+	if fixed.IsZero() {
+		fixed = scoring.DateFromTime(now.In(loc))
+	}
+	return fixed, loc, nil
 }
 
 // location picks the zone of the as-of day: the configured one, else the spreadsheet's, else local.
