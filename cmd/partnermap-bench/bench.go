@@ -19,7 +19,6 @@ import (
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/sheets"
 	"github.com/partnermap/partnermap/sheets/google/fake"
-	"github.com/partnermap/partnermap/sheets/xlsx"
 )
 
 // measured is one child's result with the resources its process used.
@@ -104,26 +103,41 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// benchTabs generates the input tabs of n partners the benchmark syncs.
+// benchGenerator generates the input tabs of n partners the benchmark syncs.
+func benchGenerator(o options, n int) *workload.Generator {
+	mess := workload.DefaultMess()
+	mess.Typos = o.typos
+	return workload.New(config.Default().Tabs, workload.SizeOf(n), o.asOf, mess, o.seed)
+}
+
+// benchTabs generates the input tabs of n partners, held whole (for the Google fake).
 func benchTabs(o options, n int) []sheets.InputTab {
 	mess := workload.DefaultMess()
 	mess.Typos = o.typos
 	return workload.Tabs(config.Default().Tabs, workload.SizeOf(n), o.asOf, mess, o.seed)
 }
 
+// workbookName names the generated workbook after everything that decides its content,
+// so that one kept in -dir is used again only for the same workload.
+func workbookName(o options, n int) string {
+	return fmt.Sprintf("partners-%d-typos%s-seed%d-%s.xlsx", n, strconv.FormatFloat(o.typos, 'f', -1, 64), o.seed, o.asOf)
+}
+
 func benchSize(ctx context.Context, o options, exe, dir string, n int, stderr io.Writer) (sizeResult, error) {
 	size := workload.SizeOf(n)
 	res := sizeResult{Size: size, Syncs: map[string]measured{}}
-	fmt.Fprintf(stderr, "generating %d partners, %d assets, %d meetings, %d members...\n", size.Partners, size.Assets, size.Meetings, size.Members)
-	tabs := benchTabs(o, n)
 
-	pristine := filepath.Join(dir, fmt.Sprintf("partners-%d.xlsx", n))
-	if _, err := os.Stat(pristine); err != nil {
-		os.Remove(pristine + ".tmp.xlsx")
-		if _, err := xlsx.New(pristine+".tmp.xlsx", xlsx.Options{}).AddInputTabs(ctx, tabs); err != nil {
+	pristine := filepath.Join(dir, workbookName(o, n))
+	if _, err := os.Stat(pristine); err == nil {
+		fmt.Fprintf(stderr, "using %s, generated before\n", pristine)
+	} else {
+		fmt.Fprintf(stderr, "generating %d partners, %d assets, %d meetings, %d members into %s...\n",
+			size.Partners, size.Assets, size.Meetings, size.Members, pristine)
+		tmp := strings.TrimSuffix(pristine, ".xlsx") + ".tmp.xlsx"
+		if err := writeWorkbook(ctx, tmp, benchGenerator(o, n)); err != nil {
 			return res, fmt.Errorf("write the generated workbook: %w", err)
 		}
-		if err := os.Rename(pristine+".tmp.xlsx", pristine); err != nil {
+		if err := os.Rename(tmp, pristine); err != nil {
 			return res, fmt.Errorf("write the generated workbook: %w", err)
 		}
 	}
@@ -132,6 +146,11 @@ func benchSize(ctx context.Context, o options, exe, dir string, n int, stderr io
 		return res, fmt.Errorf("generated workbook: %w", err)
 	}
 	res.FileBytes = info.Size()
+	// The Google fake serves tabs held in memory: generated only when it is measured.
+	var tabs []sheets.InputTab
+	if slices.Contains(o.backends, "google") {
+		tabs = benchTabs(o, n)
+	}
 
 	for _, backend := range o.backends {
 		var runs []measured

@@ -8,6 +8,7 @@ package workload
 
 import (
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"strings"
 
@@ -54,6 +55,30 @@ func DefaultMess() Mess {
 // names) with the layout `partnermap init` gives them, some headers replaced by aliases
 // a group might use, and size rows of generated data dated around asOf.
 func Tabs(names config.Tabs, size Size, asOf scoring.Date, mess Mess, seed uint64) []sheets.InputTab {
+	g := New(names, size, asOf, mess, seed)
+	tabs := g.Layout()
+	for i, n := range []int{size.Partners, size.Assets, size.Meetings, size.Members} {
+		tabs[i].Rows = make([][]sheets.Cell, 0, n+n/50)
+	}
+	for i, row := range g.Rows() {
+		tabs[i].Rows = append(tabs[i].Rows, row)
+	}
+	return tabs
+}
+
+// Generator makes the tabs Tabs returns one row at a time, so that a workbook of a hundred
+// thousand partners (over a million rows) can be written without holding its rows: the
+// same seed gives the same rows, whether collected by Tabs or streamed from Rows.
+type Generator struct {
+	g      *gen
+	layout []sheets.InputTab // the four tabs without rows
+	counts [4]int
+	fills  [4]func(i int, set func(col string, c sheets.Cell))
+	used   bool
+}
+
+// New prepares the tabs of size generated from seed; see Tabs.
+func New(names config.Tabs, size Size, asOf scoring.Date, mess Mess, seed uint64) *Generator {
 	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), asOf: asOf, mess: mess}
 	layout := demo.Workbook(names, demo.Day(asOf))
 	g.members(max(1, size.Members)) // owners are drawn from the members, even when the tab is left empty
@@ -64,11 +89,44 @@ func Tabs(names config.Tabs, size Size, asOf scoring.Date, mess Mess, seed uint6
 	// The last column is the volunteers' own, which partnermap ignores.
 	meetings := withColumn(retitle(layout[2], map[string]string{"Date": "Meeting date", "Done": "Completed", "Next step": "next_step"}), "Follow-up call notes")
 	members := layout[3]
-	partners.Rows = g.rows(partners.Header, size.Partners, g.partnerRow)
-	assets.Rows = g.rows(assets.Header, size.Assets, g.assetRow)
-	meetings.Rows = g.rows(meetings.Header, size.Meetings, g.meetingRow)
-	members.Rows = g.rows(members.Header, size.Members, g.memberRow)
-	return []sheets.InputTab{partners, assets, meetings, members}
+	tabs := []sheets.InputTab{partners, assets, meetings, members}
+	for i := range tabs {
+		tabs[i].Rows = nil
+	}
+	return &Generator{
+		g:      g,
+		layout: tabs,
+		counts: [4]int{size.Partners, size.Assets, size.Meetings, size.Members},
+		fills:  [4]func(int, func(string, sheets.Cell)){g.partnerRow, g.assetRow, g.meetingRow, g.memberRow},
+	}
+}
+
+// Layout returns the four tabs (Partners, Assets, Meetings, Members) with their headers,
+// notes, widths and dropdowns, and no rows.
+func (w *Generator) Layout() []sheets.InputTab {
+	out := make([]sheets.InputTab, len(w.layout))
+	copy(out, w.layout)
+	return out
+}
+
+// Rows yields every row of the four tabs, blank rows included, with the index of its tab
+// in Layout: all of Partners first, then Assets, Meetings and Members. Each row is a new
+// slice the caller may keep. The rows can be gone through once: they are drawn from the
+// generator's one random stream.
+func (w *Generator) Rows() iter.Seq2[int, []sheets.Cell] {
+	return func(yield func(int, []sheets.Cell) bool) {
+		if w.used {
+			panic("workload: the rows of a Generator can be gone through once")
+		}
+		w.used = true
+		for t, tab := range w.layout {
+			for row := range w.g.rows(tab.Header, w.counts[t], w.fills[t]) {
+				if !yield(t, row) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // Tables returns tabs as a backend reads them: the header row first, then the data rows.
@@ -112,29 +170,33 @@ type gen struct {
 	owners   []string // owner of each partner
 }
 
-// rows builds n rows, each filled by fill through a setter that places a value under its
-// canonical header, whatever the tab's column is called; a few rows are left blank.
-func (g *gen) rows(header []string, n int, fill func(i int, set func(col string, c sheets.Cell))) [][]sheets.Cell {
-	at := map[string]int{}
-	for i, h := range header {
-		at[canonical(h)] = i
-	}
-	out := make([][]sheets.Cell, 0, n+n/50)
-	for i := 0; i < n; i++ {
-		if g.chance(g.mess.BlankRows) {
-			out = append(out, make([]sheets.Cell, len(header)))
+// rows yields n rows, each filled by fill through a setter that places a value under its
+// canonical header, whatever the tab's column is called; a few blank rows come between them.
+func (g *gen) rows(header []string, n int, fill func(i int, set func(col string, c sheets.Cell))) iter.Seq[[]sheets.Cell] {
+	return func(yield func([]sheets.Cell) bool) {
+		at := map[string]int{}
+		for i, h := range header {
+			at[canonical(h)] = i
 		}
-		row := make([]sheets.Cell, len(header))
-		fill(i, func(col string, c sheets.Cell) {
-			j, ok := at[canonical(col)]
-			if !ok {
-				panic("workload: no column " + col)
+		for i := 0; i < n; i++ {
+			if g.chance(g.mess.BlankRows) {
+				if !yield(make([]sheets.Cell, len(header))) {
+					return
+				}
 			}
-			row[j] = c
-		})
-		out = append(out, trim(row))
+			row := make([]sheets.Cell, len(header))
+			fill(i, func(col string, c sheets.Cell) {
+				j, ok := at[canonical(col)]
+				if !ok {
+					panic("workload: no column " + col)
+				}
+				row[j] = c
+			})
+			if !yield(trim(row)) {
+				return
+			}
+		}
 	}
-	return out
 }
 
 // canonical maps a header and its aliases above to one key.
