@@ -134,11 +134,15 @@ func benchSize(ctx context.Context, o options, exe, dir string, n int, stderr io
 		fmt.Fprintf(stderr, "generating %d partners, %d assets, %d meetings, %d members into %s...\n",
 			size.Partners, size.Assets, size.Meetings, size.Members, pristine)
 		tmp := strings.TrimSuffix(pristine, ".xlsx") + ".tmp.xlsx"
+		start := time.Now()
 		if err := writeWorkbook(ctx, tmp, benchGenerator(o, n)); err != nil {
 			return res, fmt.Errorf("write the generated workbook: %w", err)
 		}
 		if err := os.Rename(tmp, pristine); err != nil {
 			return res, fmt.Errorf("write the generated workbook: %w", err)
+		}
+		if peak, err := peakRSS(); err == nil {
+			fmt.Fprintf(stderr, "generated in %s; this process's peak memory so far: %s\n", time.Since(start).Round(time.Millisecond), mib(peak))
 		}
 	}
 	info, err := os.Stat(pristine)
