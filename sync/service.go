@@ -43,6 +43,13 @@ const (
 	// DefaultLockWait is how long a scheduled sync waits for another process's sync of the
 	// same source (an admin's `sync --now`) before it is skipped until the next run.
 	DefaultLockWait = time.Minute
+	// DefaultMaxSyncs is how many syncs run at once; the others wait their turn. The Google
+	// sources of a process share one limiter of 60 requests a minute, so more syncs at once
+	// do not make a fleet go faster: they only hold their read snapshots in memory while
+	// they wait for the limiter, and their deadlines run out there (500 sheets starting
+	// together need over 8 minutes of the quota). Four keep the limiter busy while one sync
+	// computes, and bound the memory to four syncs.
+	DefaultMaxSyncs = 4
 	// stopWait bounds the wait for syncs to return once their context is canceled; a backend
 	// that ignores it is abandoned (its writes are atomic, so nothing is left half-written).
 	stopWait = 5 * time.Second
@@ -64,6 +71,8 @@ type ServiceOptions struct {
 	Jitter func(upTo time.Duration) time.Duration
 	// LockWait overrides DefaultLockWait.
 	LockWait time.Duration
+	// MaxSyncs overrides DefaultMaxSyncs.
+	MaxSyncs int
 	// Notify sends one source's weekly digests on notify.schedule; nil sends none.
 	Notify NotifyFunc
 }
@@ -86,12 +95,15 @@ type Service struct {
 	stop    context.CancelFunc
 	running gosync.WaitGroup
 	syncing atomic.Int32 // syncs past their jitter and lock, for the stop message
+	turns   *turns       // at most MaxSyncs syncs at once, the others in line
 
 	reloadMu gosync.Mutex // one reload at a time
 
 	// idle, when set (by tests), is called at the end of every run of a job, once its source
 	// is free again: whether it synced, skipped or stopped.
 	idle func(label string)
+	// queued, when set (by tests), is called once a sync is in line for its turn.
+	queued func(label string)
 
 	mu       gosync.Mutex
 	cfg      config.Config
@@ -128,13 +140,16 @@ func NewService(cfg config.Config, opts ServiceOptions) (*Service, error) {
 	if opts.LockWait <= 0 {
 		opts.LockWait = DefaultLockWait
 	}
+	if opts.MaxSyncs <= 0 {
+		opts.MaxSyncs = DefaultMaxSyncs
+	}
 	sched, err := gocron.NewScheduler(gocron.WithClock(opts.Clock), gocron.WithStopTimeout(stopWait))
 	if err != nil {
 		return nil, fmt.Errorf("service: create scheduler: %w", err)
 	}
 	s := &Service{
 		opts: opts, clock: opts.Clock, log: opts.Logger, sched: sched, health: newHealth(),
-		jobs: map[string]*job{}, slots: map[string]chan struct{}{},
+		jobs: map[string]*job{}, slots: map[string]chan struct{}{}, turns: newTurns(opts.MaxSyncs),
 	}
 	s.runCtx, s.cancelRun = context.WithCancel(context.Background())
 	s.stopCtx, s.stop = context.WithCancel(context.Background())
@@ -381,11 +396,12 @@ func sameSync(a config.Config, asrc config.Source, b config.Config, bsrc config.
 	return reflect.DeepEqual(norm(a, asrc), norm(b, bsrc))
 }
 
-// task is what gocron runs for a job: jitter, then one sync. Only one sync of a source runs at
-// a time (a singleton, like gocron's singleton mode, but per source rather than per job so it
-// also spans a reload that replaced the job): a scheduled run that finds the previous sync
-// still going is skipped, so a slow sync delays the schedule instead of stacking runs behind
-// it; the first run of a replaced job waits for the old job's sync instead.
+// task is what gocron runs for a job: jitter, then its turn, then one sync. Only one sync of a
+// source runs or waits at a time (a singleton, like gocron's singleton mode, but per source
+// rather than per job so it also spans a reload that replaced the job): a scheduled run that
+// finds the previous sync still going is skipped, so a slow sync delays the schedule instead
+// of stacking runs behind it; the first run of a replaced job waits for the old job's sync
+// instead. At most MaxSyncs syncs of all sources run at once (see DefaultMaxSyncs).
 func (s *Service) task(j *job) {
 	s.mu.Lock()
 	if s.stopping || s.jobs[j.src.Label()] != j {
@@ -410,7 +426,7 @@ func (s *Service) task(j *job) {
 		case j.slot <- struct{}{}:
 		default:
 			s.log.Warn().Str("source", j.src.Label()).Str("schedule", j.src.Schedule).
-				Msg("the previous sync of this source is still running: this run is skipped (is the schedule too tight?)")
+				Msg("the previous sync of this source is still running or waiting for its turn: this run is skipped (is the schedule too tight for this many sources?)")
 			return
 		}
 	} else {
@@ -420,9 +436,31 @@ func (s *Service) task(j *job) {
 			return
 		}
 	}
-	s.syncOnce(j)
+	if s.takeTurn(j.src.Label()) {
+		s.syncOnce(j)
+		s.turns.give()
+	}
 	<-j.slot
 	s.releaseMemory()
+}
+
+// takeTurn waits until fewer than MaxSyncs syncs run; false when the service stops first.
+// The wait is cheap: the sync has not read anything yet, and its deadline starts after it.
+func (s *Service) takeTurn(label string) bool {
+	start := s.clock.Now()
+	waited := false
+	ok := s.turns.take(s.stopCtx.Done(), func(ahead int) {
+		waited = true
+		s.log.Debug().Str("source", label).Int("ahead", ahead).Msg("sync waiting for its turn")
+		if s.queued != nil {
+			s.queued(label)
+		}
+	})
+	if ok && waited {
+		s.log.Debug().Str("source", label).Str("waited", s.clock.Since(start).Round(time.Millisecond).String()).
+			Msg("sync got its turn")
+	}
+	return ok
 }
 
 // releaseMemory returns the last sync's garbage to the operating system once no sync is

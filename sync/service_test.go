@@ -61,6 +61,7 @@ type fakeSync struct {
 
 	mu                  gosync.Mutex
 	running, maxRunning map[string]int
+	all, maxAll         int // syncs of every source running at once, and the most seen
 }
 
 func newFakeSync(clock *clockwork.FakeClock) *fakeSync {
@@ -72,10 +73,13 @@ func (f *fakeSync) run(ctx context.Context, _ config.Config, src config.Source) 
 	f.mu.Lock()
 	f.running[label]++
 	f.maxRunning[label] = max(f.maxRunning[label], f.running[label])
+	f.all++
+	f.maxAll = max(f.maxAll, f.all)
 	f.mu.Unlock()
 	defer func() {
 		f.mu.Lock()
 		f.running[label]--
+		f.all--
 		f.mu.Unlock()
 	}()
 	c := call{src: label, tabs: src.Tabs, at: f.clock.Now(), ctx: ctx, reply: make(chan outcome)}
@@ -118,6 +122,7 @@ type harness struct {
 	svc    *Service
 	logs   *syncBuffer
 	idle   chan string
+	queued chan string // sources in line for their turn, in the order they got in line
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -184,6 +189,8 @@ func startService(t *testing.T, cfg config.Config, start time.Time, opts Service
 	h.svc = svc
 	h.idle = make(chan string, 1000)
 	svc.idle = func(label string) { h.idle <- label }
+	h.queued = make(chan string, 1000)
+	svc.queued = func(label string) { h.queued <- label }
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go func() { h.done <- svc.Run(ctx) }()
@@ -345,7 +352,7 @@ func TestSlowSyncDelaysTheNextInsteadOfStacking(t *testing.T) {
 			if n := h.fake.most("north"); n != 1 {
 				t.Errorf("%d syncs of one source ran at once", n)
 			}
-			skips := len(h.logs.lines("the previous sync of this source is still running: this run is skipped (is the schedule too tight?)"))
+			skips := len(h.logs.lines("the previous sync of this source is still running or waiting for its turn: this run is skipped (is the schedule too tight for this many sources?)"))
 			if want := map[bool]int{true: 1, false: 0}[tc.schedule != "@every 15m"]; skips != want {
 				t.Errorf("%d skipped ticks logged, want %d", skips, want)
 			}

@@ -21,10 +21,10 @@ type env struct {
 	OnRequest func(method string, status int)
 }
 
-// newLimiter returns the process-wide Google API limiter for cfg.
+// newLimiter returns the process-wide Google API limiter for cfg: at most
+// google.requests_per_minute requests in any minute.
 func newLimiter(cfg config.Config) *rate.Limiter {
-	perMinute := cfg.Google.RequestsPerMinute
-	return rate.NewLimiter(rate.Limit(float64(perMinute)/60), max(1, perMinute/10))
+	return google.NewLimiter(cfg.Google.RequestsPerMinute, google.QuotaWindow)
 }
 
 // openSource returns the backend for one configured source.
