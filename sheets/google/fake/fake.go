@@ -71,6 +71,7 @@ type Server struct {
 	books  map[string]*book
 	calls  []Call
 	faults []Fault
+	quota  quota
 	seq    int64 // source of fresh ids
 }
 
@@ -184,8 +185,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	idx := len(s.calls)
+	now := time.Now()
 	s.calls = append(s.calls, Call{Kind: kind, Method: r.Method, Path: r.URL.EscapedPath(),
-		Query: r.URL.Query(), Body: body, Time: time.Now()})
+		Query: r.URL.Query(), Body: body, Time: now})
+	if s.overQuota(now) {
+		s.calls[idx].Status = http.StatusTooManyRequests
+		s.mu.Unlock()
+		writeAPIError(w, http.StatusTooManyRequests, "")
+		return
+	}
 	fault, faulted := s.takeFault(kind)
 	s.mu.Unlock()
 
