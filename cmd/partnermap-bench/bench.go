@@ -60,6 +60,9 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("find this program to run its measurements: %w", err)
 	}
+	if o.fleet.sheets > 0 {
+		return benchFleet(ctx, o, exe, dir, stdout, stderr)
+	}
 	if o.historyPartners > 0 {
 		if err := benchHistory(ctx, o, exe, dir, stdout, stderr); err != nil {
 			return err
@@ -248,9 +251,22 @@ func withProfile(o options, n int, backend string, args []string) []string {
 
 // spawn runs this program as a child measurement and reads its result and peak memory.
 func spawn(ctx context.Context, exe, dir string, args []string) (measured, error) {
+	var m measured
+	data, err := spawnRaw(ctx, exe, dir, args)
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(data, &m.childResult); err != nil {
+		return m, fmt.Errorf("decode the result of %v: %w", args, err)
+	}
+	return m, nil
+}
+
+// spawnRaw runs this program as a child measurement and returns what it wrote to its -out file.
+func spawnRaw(ctx context.Context, exe, dir string, args []string) ([]byte, error) {
 	out, err := os.CreateTemp(dir, "result-*.json")
 	if err != nil {
-		return measured{}, fmt.Errorf("result file: %w", err)
+		return nil, fmt.Errorf("result file: %w", err)
 	}
 	out.Close()
 	defer os.Remove(out.Name())
@@ -260,19 +276,15 @@ func spawn(ctx context.Context, exe, dir string, args []string) (measured, error
 	if err := cmd.Run(); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
-			return measured{}, &childFailure{args: args, reason: strings.TrimPrefix(tail.String(), "partnermap-bench: "), err: err}
+			return nil, &childFailure{args: args, reason: strings.TrimPrefix(tail.String(), "partnermap-bench: "), err: err}
 		}
-		return measured{}, fmt.Errorf("measurement %v: %w", args, err)
+		return nil, fmt.Errorf("measurement %v: %w", args, err)
 	}
-	var m measured
 	data, err := os.ReadFile(out.Name())
 	if err != nil {
-		return m, fmt.Errorf("read the result of %v: %w", args, err)
+		return nil, fmt.Errorf("read the result of %v: %w", args, err)
 	}
-	if err := json.Unmarshal(data, &m.childResult); err != nil {
-		return m, fmt.Errorf("decode the result of %v: %w", args, err)
-	}
-	return m, nil
+	return data, nil
 }
 
 // childFailure is a measurement whose child exited with an error; reason is the last line

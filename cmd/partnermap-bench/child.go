@@ -80,6 +80,8 @@ func runChild(ctx context.Context, o options) error {
 		res.Raw, res.InputRows, err = rawRead(o.path)
 	case childRawWrite:
 		res.Raw, err = rawWrite(ctx, o)
+	case childFleet:
+		return runFleetChild(ctx, o)
 	default:
 		return fmt.Errorf("unknown child mode %q", o.child)
 	}

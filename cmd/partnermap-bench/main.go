@@ -5,6 +5,7 @@
 //
 //	go run ./cmd/partnermap-bench                      # 1k and 10k partners, xlsx and Google
 //	go run ./cmd/partnermap-bench -sizes 1000,10000,30000 -runs 3
+//	go run ./cmd/partnermap-bench -fleet 500 -runs 3       # one service, 500 Google Sheets (fleet.go)
 //
 // Each measurement runs in a child process of its own, so its peak resident memory is the
 // sync's alone: the parent generates the workbook (and, for Google, serves it from the
@@ -62,6 +63,9 @@ type options struct {
 	historyChange   float64
 	// keepDays is a child's history.keep_days (-1: the default).
 	keepDays int
+	// fleet, when its sheets are above 0, measures one service over that many sheets
+	// instead of the syncs of -sizes (fleet.go).
+	fleet fleetOptions
 	// child, when set, makes this process one measurement (see child.go).
 	child     string
 	path      string
@@ -91,6 +95,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.historyWeeks, "history-weeks", 156, "with -history: weekly syncs (156: three years)")
 	fs.Float64Var(&o.historyChange, "history-change", 0.2, "with -history: share of partners that move a ring each week")
 	fs.IntVar(&o.keepDays, "keep-days", -1, "internal: history.keep_days of the measurement")
+	fs.IntVar(&o.fleet.sheets, "fleet", 0, "measure one service syncing this many Google Sheets (chapters) against the fake server, instead of -sizes (0: no)")
+	fs.IntVar(&o.fleet.partners, "fleet-partners", 60, "with -fleet: partners of a chapter, on average (each has half to 1.5 times as many)")
+	fs.DurationVar(&o.fleet.period, "fleet-period", 15*time.Minute, "with -fleet: the schedule, @every this")
+	fs.IntVar(&o.fleet.rounds, "fleet-periods", 4, "with -fleet: how many periods the service runs")
+	fs.Float64Var(&o.fleet.change, "fleet-change", 0.1, "with -fleet: share of the sheets edited in each period")
+	fs.IntVar(&o.fleet.perMinute, "fleet-rpm", 60, "with -fleet: google.requests_per_minute (and the fake's quota)")
+	fs.IntVar(&o.fleet.maxSyncs, "fleet-max-syncs", 0, "with -fleet: syncs at once (0: the service's default)")
+	fs.Float64Var(&o.fleet.scale, "fleet-scale", 20, "with -fleet: compress time this many times (see fleet.go)")
 	fs.StringVar(&o.child, "child", "", "internal: run one measurement in this process")
 	fs.StringVar(&o.path, "path", "", "internal: workbook of the measurement")
 	fs.StringVar(&o.endpoint, "endpoint", "", "internal: Google fake's URL")
@@ -123,6 +135,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.runs < 1 {
 		return o, errors.New("-runs must be at least 1")
+	}
+	if f := o.fleet; f.sheets < 0 || f.partners < 1 || f.period <= 0 || f.rounds < 1 || f.change < 0 || f.change > 1 || f.perMinute < 1 || f.scale < 1 {
+		return o, errors.New("-fleet: sheets ≥ 0, -fleet-partners ≥ 1, -fleet-period > 0, -fleet-periods ≥ 1, -fleet-change in [0, 1], -fleet-rpm ≥ 1, -fleet-scale ≥ 1")
 	}
 	t, err := time.Parse("2006-01-02", *asOf)
 	if err != nil {
