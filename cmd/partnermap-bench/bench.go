@@ -241,12 +241,16 @@ func googleRun(ctx context.Context, o options, exe, dir string, n int, tabs []sh
 	return m, nil
 }
 
-// withProfile asks the child for a CPU profile of its first sync when -cpuprofile is set.
+// withProfile asks the child for a CPU or heap profile of its first sync when -cpuprofile
+// or -memprofile is set.
 func withProfile(o options, n int, backend string, args []string) []string {
-	if o.profile == "" {
-		return args
+	if o.profile != "" {
+		args = append(args, "-cpuprofile", fmt.Sprintf("%s.%s.%d.prof", o.profile, backend, n))
 	}
-	return append(args, "-cpuprofile", fmt.Sprintf("%s.%s.%d.prof", o.profile, backend, n))
+	if o.memProfile != "" {
+		args = append(args, "-memprofile", fmt.Sprintf("%s.%s.%d.heap", o.memProfile, backend, n))
+	}
+	return args
 }
 
 // spawn runs this program as a child measurement and reads its result and peak memory.
