@@ -29,12 +29,15 @@ const (
 )
 
 // Cell is one typed value. Only the field that matches Kind is meaningful.
+//
+// Bool sits beside Kind so that the two share one word: a read holds every cell of the
+// input tabs (12 million at 100k partners), and 56 bytes a cell rather than 64 is 90 MB.
 type Cell struct {
 	Kind Kind
+	Bool bool      // Kind == Bool
 	Text string    // Kind == Text
 	Num  float64   // Kind == Number, or the spreadsheet serial of a Date
 	Time time.Time // Kind == Date: wall-clock date (and time) in UTC, no zone conversion
-	Bool bool      // Kind == Bool
 }
 
 // TextCell returns a cell holding s literally; it is never parsed as a formula.

@@ -245,6 +245,13 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 			rep.Rows = append(rep.Rows, render.TabRows{Tab: name, Rows: dec.Rows[name]})
 		}
 	}
+	// The input tabs' cells are done with: scoring, rendering and the write work from the
+	// records, and the write and a dry run's comparison look only at output tabs. At 100k
+	// partners the cells are some 700 MB, released here before scoring and rendering
+	// allocate theirs.
+	for _, name := range inputs {
+		delete(snap.Tables, name)
+	}
 	t = stage(StageDecode, t)
 
 	rep.Records = dec.Records
