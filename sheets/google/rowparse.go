@@ -1,76 +1,123 @@
 package google
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/partnermap/partnermap/sheets"
 )
 
-// parseRow reads one RowData object of the read's answer straight into cells, trimmed of
-// trailing blanks (nil for a blank row). It does by hand what decoding into rowJSON does by
-// reflection, three to four times as fast, because it is most of a read's CPU: a sheet of
-// 10k partners has a million cells. Keys the read did not ask for are skipped; anything
-// that is not well-formed JSON is an error (TestParseRowMatchesDecoding holds it to the
-// reflection decoder).
-func parseRow(b []byte) ([]sheets.Cell, error) {
-	p := &rowParser{b: b}
-	var cells []sheets.Cell
-	err := p.object(func(key string) error {
-		if key != "values" {
-			return p.skip()
-		}
-		return p.array(func() error {
-			c, err := p.cell()
-			cells = append(cells, c)
-			return err
-		})
-	})
-	if err == nil {
-		p.ws()
-		if p.i != len(p.b) {
-			err = p.fail("trailing data")
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	n := len(cells)
-	for n > 0 && cells[n-1].IsBlank() {
-		n--
-	}
-	if n == 0 {
-		return nil, nil
-	}
-	return cells[:n:n], nil
+// The read's answer is parsed by hand, as it streams in, because it is most of a read's
+// CPU: a sheet of 10k partners has a million cells, and encoding/json (a Decoder finding
+// each value, then reflection into structs) spent 3–4 s on them. parser walks the bytes
+// once, through a buffer it refills from the answer; the cells go straight into
+// sheets.Cell rows. Keys the read did not ask for are skipped; anything that is not
+// well-formed JSON is an error (TestParseRowMatchesDecoding and
+// TestStreamedReadMatchesTheGeneratedClient hold it to encoding/json and to the generated
+// client).
+
+// parser reads JSON from b, refilled from r when r is set.
+type parser struct {
+	b []byte
+	i int // next byte of b
+	r io.Reader
+	// mark is where the token being read began: refilling keeps b[mark:] so the token
+	// stays whole. -1 when no token is being read.
+	mark int
+	hold int   // where raw's value began, kept on refill like mark; -1 when not in raw
+	base int64 // bytes of the input before b[0], for error offsets
+	rerr error // the reader's error once it has ended (io.EOF) or failed
+	slab []sheets.Cell
+	row  []sheets.Cell // the row being parsed
 }
 
-type rowParser struct {
-	b []byte
-	i int
+// readChunk is how much a refill asks the answer for: big enough that the parser, not the
+// reads, is the cost; small beside the answer (tens of MB at 10k partners).
+const readChunk = 256 << 10
+
+// slabCells is how many cells the parser allocates at once for the rows it returns.
+const slabCells = 4096
+
+func newParser(r io.Reader) *parser {
+	return &parser{b: make([]byte, 0, readChunk), r: r, mark: -1, hold: -1}
 }
 
 var errSyntax = errors.New("malformed JSON")
 
-func (p *rowParser) fail(what string) error {
-	return fmt.Errorf("%w at byte %d: %s", errSyntax, p.i, what)
+func (p *parser) fail(what string) error {
+	if p.rerr != nil && p.rerr != io.EOF && p.i >= len(p.b) {
+		return fmt.Errorf("at byte %d: %w", p.base+int64(p.i), p.rerr)
+	}
+	return fmt.Errorf("%w at byte %d: %s", errSyntax, p.base+int64(p.i), what)
 }
 
-func (p *rowParser) ws() {
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
+// more reads more of the answer into b, keeping the token being read; false at the end.
+func (p *parser) more() bool {
+	if p.r == nil || p.rerr != nil {
+		return false
+	}
+	keep := p.i
+	for _, m := range [2]int{p.mark, p.hold} {
+		if m >= 0 && m < keep {
+			keep = m
+		}
+	}
+	if keep > 0 {
+		n := copy(p.b, p.b[keep:])
+		p.b = p.b[:n]
+		p.i -= keep
+		if p.mark >= 0 {
+			p.mark -= keep
+		}
+		if p.hold >= 0 {
+			p.hold -= keep
+		}
+		p.base += int64(keep)
+	}
+	if cap(p.b)-len(p.b) < readChunk/2 {
+		// A token longer than the buffer (a long cell): grow it.
+		nb := make([]byte, len(p.b), 2*cap(p.b)+readChunk)
+		copy(nb, p.b)
+		p.b = nb
+	}
+	for {
+		n, err := p.r.Read(p.b[len(p.b):cap(p.b)])
+		p.b = p.b[:len(p.b)+n]
+		if err != nil {
+			p.rerr = err
+		}
+		if n > 0 {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+	}
+}
+
+// ws skips white space.
+func (p *parser) ws() {
+	for {
+		for p.i < len(p.b) {
+			switch p.b[p.i] {
+			case ' ', '\t', '\n', '\r':
+				p.i++
+			default:
+				return
+			}
+		}
+		if !p.more() {
 			return
 		}
 	}
 }
 
 // peek returns the next non-space byte, 0 at the end.
-func (p *rowParser) peek() byte {
+func (p *parser) peek() byte {
 	p.ws()
 	if p.i < len(p.b) {
 		return p.b[p.i]
@@ -78,7 +125,7 @@ func (p *rowParser) peek() byte {
 	return 0
 }
 
-func (p *rowParser) expect(c byte) error {
+func (p *parser) expect(c byte) error {
 	if p.peek() != c {
 		return p.fail(fmt.Sprintf("want %q", c))
 	}
@@ -86,16 +133,36 @@ func (p *rowParser) expect(c byte) error {
 	return nil
 }
 
+// end checks that only white space is left.
+func (p *parser) end() error {
+	if p.peek() != 0 || p.i < len(p.b) {
+		return p.fail("trailing data")
+	}
+	if p.rerr != nil && p.rerr != io.EOF {
+		return p.fail("")
+	}
+	return nil
+}
+
 // null consumes a null when one is next.
-func (p *rowParser) null() bool {
-	if p.peek() == 'n' && p.i+4 <= len(p.b) && string(p.b[p.i:p.i+4]) == "null" {
+func (p *parser) null() bool {
+	if p.peek() != 'n' {
+		return false
+	}
+	p.mark = p.i
+	for p.i+4 > len(p.b) && p.more() {
+	}
+	p.mark = -1
+	if p.i+4 <= len(p.b) && string(p.b[p.i:p.i+4]) == "null" {
 		p.i += 4
 		return true
 	}
 	return false
 }
 
-func (p *rowParser) object(field func(key string) error) error {
+// object reads an object, calling field with each key (valid only until field reads on)
+// with the parser at its value, which field must consume. null is an empty object.
+func (p *parser) object(field func(key []byte) error) error {
 	if p.null() {
 		return nil
 	}
@@ -107,7 +174,7 @@ func (p *rowParser) object(field func(key string) error) error {
 		return nil
 	}
 	for {
-		key, err := p.str()
+		key, err := p.key()
 		if err != nil {
 			return err
 		}
@@ -129,7 +196,8 @@ func (p *rowParser) object(field func(key string) error) error {
 	}
 }
 
-func (p *rowParser) array(elem func() error) error {
+// array reads an array, calling elem with the parser at each element. null is empty.
+func (p *parser) array(elem func() error) error {
 	if p.null() {
 		return nil
 	}
@@ -156,53 +224,102 @@ func (p *rowParser) array(elem func() error) error {
 	}
 }
 
-// str reads a string; one with escapes is unquoted by encoding/json, which knows them all.
-func (p *rowParser) str() (string, error) {
+// quoted finds the next string and returns its bytes, quotes included, and whether it
+// holds escapes. The bytes are valid until the parser reads on.
+func (p *parser) quoted() ([]byte, bool, error) {
 	if p.peek() != '"' {
-		return "", p.fail("want a string")
+		return nil, false, p.fail("want a string")
 	}
-	start := p.i
+	p.mark = p.i
+	defer func() { p.mark = -1 }()
 	p.i++
 	escaped := false
-	for p.i < len(p.b) {
-		switch c := p.b[p.i]; {
-		case c == '\\':
-			escaped = true
-			p.i += 2
-			continue
-		case c == '"':
+	for {
+		for p.i < len(p.b) {
+			switch c := p.b[p.i]; {
+			case c == '"':
+				p.i++
+				return p.b[p.mark:p.i], escaped, nil
+			case c == '\\':
+				if p.i+1 >= len(p.b) {
+					goto refill // the escaped byte is not in yet
+				}
+				escaped = true
+				p.i += 2
+				continue
+			case c < 0x20:
+				return nil, false, p.fail("control character in a string")
+			}
 			p.i++
-			if !escaped {
-				return string(p.b[start+1 : p.i-1]), nil
-			}
-			var s string
-			if err := json.Unmarshal(p.b[start:p.i], &s); err != nil {
-				return "", p.fail(err.Error())
-			}
-			return s, nil
-		case c < 0x20:
-			return "", p.fail("control character in a string")
 		}
-		p.i++
+	refill:
+		if !p.more() {
+			return nil, false, p.fail("unterminated string")
+		}
 	}
-	return "", p.fail("unterminated string")
 }
 
-// token reads a bare literal: a number, true or false.
-func (p *rowParser) token() []byte {
+// key reads an object key; an unescaped one is not copied.
+func (p *parser) key() ([]byte, error) {
+	q, escaped, err := p.quoted()
+	if err != nil {
+		return nil, err
+	}
+	if !escaped {
+		return q[1 : len(q)-1 : len(q)-1], nil
+	}
+	s, err := unquote(q)
+	if err != nil {
+		return nil, p.fail(err.Error())
+	}
+	return []byte(s), nil
+}
+
+// str reads a string; one with escapes is unquoted by encoding/json, which knows them all.
+func (p *parser) str() (string, error) {
+	q, escaped, err := p.quoted()
+	if err != nil {
+		return "", err
+	}
+	if !escaped {
+		return string(q[1 : len(q)-1]), nil
+	}
+	s, err := unquote(q)
+	if err != nil {
+		return "", p.fail(err.Error())
+	}
+	return s, nil
+}
+
+func unquote(q []byte) (string, error) {
+	var s string
+	err := json.Unmarshal(q, &s)
+	return s, err
+}
+
+// token reads a bare literal (a number, true or false), valid until the parser reads on.
+func (p *parser) token() []byte {
 	p.ws()
-	start := p.i
-	for p.i < len(p.b) {
-		c := p.b[p.i]
-		if c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-			break
+	p.mark = p.i
+	for {
+		for p.i < len(p.b) {
+			switch p.b[p.i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				t := p.b[p.mark:p.i]
+				p.mark = -1
+				return t
+			}
+			p.i++
 		}
-		p.i++
+		if !p.more() {
+			t := p.b[p.mark:p.i]
+			p.mark = -1
+			return t
+		}
 	}
-	return p.b[start:p.i]
 }
 
-func (p *rowParser) number() (float64, error) {
+func (p *parser) number() (float64, error) {
 	t := p.token()
 	if len(t) == 0 || !(t[0] == '-' || (t[0] >= '0' && t[0] <= '9')) {
 		return 0, p.fail("want a number")
@@ -214,7 +331,16 @@ func (p *rowParser) number() (float64, error) {
 	return f, nil
 }
 
-func (p *rowParser) boolean() (bool, error) {
+// integer reads a number that must be a whole one (a row or column index).
+func (p *parser) integer() (int, error) {
+	f, err := p.number()
+	if err == nil && (f != float64(int(f)) || f < 0 || f > 1<<40) {
+		return 0, p.fail("want a whole number")
+	}
+	return int(f), err
+}
+
+func (p *parser) boolean() (bool, error) {
 	switch string(p.token()) {
 	case "true":
 		return true, nil
@@ -225,14 +351,14 @@ func (p *rowParser) boolean() (bool, error) {
 }
 
 // skip consumes any value.
-func (p *rowParser) skip() error {
+func (p *parser) skip() error {
 	switch p.peek() {
 	case '{':
-		return p.object(func(string) error { return p.skip() })
+		return p.object(func([]byte) error { return p.skip() })
 	case '[':
 		return p.array(p.skip)
 	case '"':
-		_, err := p.str()
+		_, _, err := p.quoted()
 		return err
 	case 't', 'f':
 		_, err := p.boolean()
@@ -247,89 +373,162 @@ func (p *rowParser) skip() error {
 	return err
 }
 
-// cell reads one CellData: its effective value and, for a number, its format type.
-func (p *rowParser) cell() (sheets.Cell, error) {
-	var c cellJSON
-	err := p.object(func(key string) error {
-		switch key {
+// raw returns a copy of the next value's bytes, for the small parts of the answer that
+// are decoded by the generated client's types.
+func (p *parser) raw() ([]byte, error) {
+	p.ws()
+	p.hold = p.i
+	defer func() { p.hold = -1 }()
+	if err := p.skip(); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(p.b[p.hold:p.i]), nil
+}
+
+// cells reads one RowData object into cells, trimmed of trailing blanks (nil for a blank
+// row), allocated from the parser's slab.
+func (p *parser) cells() ([]sheets.Cell, error) {
+	p.row = p.row[:0]
+	err := p.object(func(key []byte) error {
+		if string(key) != "values" {
+			return p.skip()
+		}
+		return p.array(func() error {
+			c, err := p.cell()
+			p.row = append(p.row, c)
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	n := len(p.row)
+	for n > 0 && p.row[n-1].IsBlank() {
+		n--
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	if cap(p.slab)-len(p.slab) < n {
+		p.slab = make([]sheets.Cell, 0, max(slabCells, n))
+	}
+	out := p.slab[len(p.slab) : len(p.slab)+n : len(p.slab)+n]
+	p.slab = p.slab[:len(p.slab)+n]
+	copy(out, p.row)
+	return out, nil
+}
+
+// parseRow reads one RowData object, alone in b, into cells (see cells).
+func parseRow(b []byte) ([]sheets.Cell, error) {
+	p := &parser{b: b, mark: -1, hold: -1}
+	cells, err := p.cells()
+	if err == nil {
+		err = p.end()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cells, nil
+}
+
+// cell reads one CellData: its effective value and, for a number, its format type. A
+// repeated key and a null behave as encoding/json has them: the later value wins, and null
+// clears a pointer (leaves a string as it was).
+func (p *parser) cell() (sheets.Cell, error) {
+	var (
+		hasValue bool
+		str      *string
+		num      *float64
+		boolean  *bool
+		errType  *string
+		format   string
+	)
+	err := p.object(func(key []byte) error {
+		switch string(key) {
 		case "effectiveValue":
 			if p.null() {
+				hasValue, str, num, boolean, errType = false, nil, nil, nil, nil
 				return nil
 			}
-			c.EffectiveValue = &struct {
-				StringValue *string  `json:"stringValue"`
-				NumberValue *float64 `json:"numberValue"`
-				BoolValue   *bool    `json:"boolValue"`
-				ErrorValue  *struct {
-					Type string `json:"type"`
-				} `json:"errorValue"`
-			}{}
-			v := c.EffectiveValue
-			return p.object(func(key string) error {
-				switch key {
+			hasValue = true
+			return p.object(func(key []byte) error {
+				switch string(key) {
 				case "stringValue":
 					if p.null() {
+						str = nil
 						return nil
 					}
 					s, err := p.str()
-					v.StringValue = &s
+					str = &s
 					return err
 				case "numberValue":
 					if p.null() {
+						num = nil
 						return nil
 					}
 					f, err := p.number()
-					v.NumberValue = &f
+					num = &f
 					return err
 				case "boolValue":
 					if p.null() {
+						boolean = nil
 						return nil
 					}
 					b, err := p.boolean()
-					v.BoolValue = &b
+					boolean = &b
 					return err
 				case "errorValue":
 					if p.null() {
+						errType = nil
 						return nil
 					}
-					v.ErrorValue = &struct {
-						Type string `json:"type"`
-					}{}
-					return p.object(func(key string) error {
-						if key != "type" || p.null() {
+					if errType == nil {
+						errType = new(string)
+					}
+					return p.object(func(key []byte) error {
+						if string(key) != "type" {
 							return p.skip()
 						}
+						if p.null() {
+							return nil
+						}
 						var err error
-						v.ErrorValue.Type, err = p.str()
+						*errType, err = p.str()
 						return err
 					})
 				}
 				return p.skip()
 			})
 		case "effectiveFormat":
-			return p.object(func(key string) error {
-				if key != "numberFormat" {
+			if p.null() {
+				format = ""
+				return nil
+			}
+			return p.object(func(key []byte) error {
+				if string(key) != "numberFormat" {
 					return p.skip()
 				}
-				return p.object(func(key string) error {
-					if key != "type" || p.null() {
+				if p.null() {
+					format = ""
+					return nil
+				}
+				return p.object(func(key []byte) error {
+					if string(key) != "type" {
 						return p.skip()
 					}
-					t, err := p.str()
-					if err == nil {
-						c.EffectiveFormat = &struct {
-							NumberFormat *struct {
-								Type string `json:"type"`
-							} `json:"numberFormat"`
-						}{NumberFormat: &struct {
-							Type string `json:"type"`
-						}{Type: t}}
+					if p.null() {
+						return nil
 					}
+					var err error
+					format, err = p.str()
 					return err
 				})
 			})
 		}
 		return p.skip()
 	})
-	return c.cell(), err
+	if err != nil || !hasValue {
+		return sheets.Cell{}, err
+	}
+	return effectiveCell(str, boolean, num, errType, format), nil
 }

@@ -59,61 +59,77 @@ func (s *Sheet) getStreamed(ctx context.Context, fields string, want func(title 
 // decodeSpreadsheet reads a Spreadsheet resource: properties.timeZone and each sheet's
 // properties, markers, protections, charts and (for wanted tabs) grid data.
 func decodeSpreadsheet(r io.Reader, want func(title string) bool) (*sheetRead, error) {
-	dec := json.NewDecoder(r)
+	p := newParser(r)
 	rd := &sheetRead{lay: &layout{}, tables: map[string][][]sheets.Cell{}}
-	err := object(dec, func(key string) error {
-		switch key {
+	err := p.object(func(key []byte) error {
+		switch string(key) {
 		case "properties":
-			var p struct {
+			var props struct {
 				TimeZone string `json:"timeZone"`
 			}
-			if err := dec.Decode(&p); err != nil {
-				return err
+			if err := p.decode(&props); err != nil {
+				return fmt.Errorf("properties: %w", err)
 			}
-			rd.timeZone = p.TimeZone
+			rd.timeZone = props.TimeZone
 			return nil
 		case "sheets":
-			return array(dec, func() error { return decodeSheet(dec, rd, want) })
+			return p.array(func() error { return decodeSheet(p, rd, want) })
 		}
-		return skip(dec)
+		return p.skip()
 	})
+	if err == nil {
+		err = p.end()
+	}
 	if err != nil {
 		return nil, err
 	}
 	return rd, nil
 }
 
+// decode reads the next value into v with encoding/json: the small parts of the answer,
+// into the generated client's types.
+func (p *parser) decode(v any) error {
+	raw, err := p.raw()
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, v)
+}
+
 // decodeSheet reads one Sheet resource into the layout, and its rows when the tab is wanted.
-func decodeSheet(dec *json.Decoder, rd *sheetRead, want func(title string) bool) error {
+// The API sends a sheet's properties before its data, but another server (or a field order
+// of its own) may not: data met before the title is parsed all the same and dropped after
+// if the tab is not wanted.
+func decodeSheet(p *parser, rd *sheetRead, want func(title string) bool) error {
 	var (
 		sh     sheetsapi.Sheet // everything but the grid data: small
 		rows   [][]sheets.Cell
-		early  []*sheetsapi.GridData // data that came before the properties (not the API's order)
 		titled bool
 	)
-	err := object(dec, func(key string) error {
-		switch key {
+	err := p.object(func(key []byte) error {
+		var err error
+		switch string(key) {
 		case "properties":
 			titled = true
-			return dec.Decode(&sh.Properties)
+			err = p.decode(&sh.Properties)
 		case "developerMetadata":
-			return dec.Decode(&sh.DeveloperMetadata)
+			err = p.decode(&sh.DeveloperMetadata)
 		case "protectedRanges":
-			return dec.Decode(&sh.ProtectedRanges)
+			err = p.decode(&sh.ProtectedRanges)
 		case "charts":
-			return dec.Decode(&sh.Charts)
+			err = p.decode(&sh.Charts)
 		case "data":
-			if !titled {
-				return dec.Decode(&early)
+			if titled && (sh.Properties == nil || !want(sh.Properties.Title)) {
+				return p.skip()
 			}
-			if sh.Properties == nil || !want(sh.Properties.Title) {
-				return skip(dec)
-			}
-			var err error
-			rows, err = decodeGrids(dec)
-			return err
+			rows, err = decodeGrids(p)
+		default:
+			return p.skip()
 		}
-		return skip(dec)
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -122,9 +138,6 @@ func decodeSheet(dec *json.Decoder, rd *sheetRead, want func(title string) bool)
 	t := lay.tabs[0]
 	rd.lay.tabs = append(rd.lay.tabs, t)
 	if want(t.title) {
-		if early != nil {
-			rows = decodeRows(early)
-		}
 		if _, dup := rd.tables[t.title]; !dup {
 			rd.tables[t.title] = rows
 		}
@@ -132,68 +145,34 @@ func decodeSheet(dec *json.Decoder, rd *sheetRead, want func(title string) bool)
 	return nil
 }
 
-// rowJSON and cellJSON are the parts of RowData and CellData the read asks for.
-type rowJSON struct {
-	Values []cellJSON `json:"values"`
-}
-
-type cellJSON struct {
-	EffectiveValue *struct {
-		StringValue *string  `json:"stringValue"`
-		NumberValue *float64 `json:"numberValue"`
-		BoolValue   *bool    `json:"boolValue"`
-		ErrorValue  *struct {
-			Type string `json:"type"`
-		} `json:"errorValue"`
-	} `json:"effectiveValue"`
-	EffectiveFormat *struct {
-		NumberFormat *struct {
-			Type string `json:"type"`
-		} `json:"numberFormat"`
-	} `json:"effectiveFormat"`
-}
-
-func (c *cellJSON) cell() sheets.Cell {
-	v := c.EffectiveValue
-	if v == nil {
-		return sheets.Cell{}
-	}
-	var format string
-	if f := c.EffectiveFormat; f != nil && f.NumberFormat != nil {
-		format = f.NumberFormat.Type
-	}
-	var errType *string
-	if v.ErrorValue != nil {
-		errType = &v.ErrorValue.Type
-	}
-	return effectiveCell(v.StringValue, v.BoolValue, v.NumberValue, errType, format)
-}
-
 // decodeGrids reads a sheet's GridData list row by row into typed rows, as decodeRows does
 // with the generated structs: ragged, placed by startRow/startColumn, no trailing blank rows.
-func decodeGrids(dec *json.Decoder) ([][]sheets.Cell, error) {
+func decodeGrids(p *parser) ([][]sheets.Cell, error) {
 	var rows [][]sheets.Cell
-	err := array(dec, func() error {
+	err := p.array(func() error {
 		var startRow, startCol int
 		var grid [][]sheets.Cell
-		err := object(dec, func(key string) error {
-			switch key {
+		err := p.object(func(key []byte) error {
+			var err error
+			switch string(key) {
 			case "startRow":
-				return dec.Decode(&startRow)
+				startRow, err = p.integer()
 			case "startColumn":
-				return dec.Decode(&startCol)
+				startCol, err = p.integer()
 			case "rowData":
-				var raw json.RawMessage
-				return array(dec, func() error {
-					if err := dec.Decode(&raw); err != nil {
-						return err
-					}
-					cells, err := parseRow(raw)
+				grid = grid[:0]
+				err = p.array(func() error {
+					cells, err := p.cells()
 					grid = append(grid, cells)
 					return err
 				})
+			default:
+				return p.skip()
 			}
-			return skip(dec)
+			if err != nil {
+				return fmt.Errorf("%s: %w", key, err)
+			}
+			return nil
 		})
 		if err != nil {
 			return err
@@ -202,6 +181,10 @@ func decodeGrids(dec *json.Decoder) ([][]sheets.Cell, error) {
 			r := startRow + i
 			for len(rows) <= r {
 				rows = append(rows, nil)
+			}
+			if len(rows[r]) == 0 && startCol == 0 {
+				rows[r] = cells // the usual case: one block from A1, taken as parsed
+				continue
 			}
 			for j, c := range cells {
 				if c.IsBlank() {
@@ -220,82 +203,4 @@ func decodeGrids(dec *json.Decoder) ([][]sheets.Cell, error) {
 		rows = rows[:len(rows)-1]
 	}
 	return rows, err
-}
-
-// rowCells converts a row's cells, trimmed of trailing blanks; nil for a blank row.
-func rowCells(values []cellJSON) []sheets.Cell {
-	n := len(values)
-	for n > 0 && values[n-1].cell().IsBlank() {
-		n--
-	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]sheets.Cell, n)
-	for i := range out {
-		out[i] = values[i].cell()
-	}
-	return out
-}
-
-// object reads a JSON object, calling field for each key with the decoder at its value,
-// which field must consume.
-func object(dec *json.Decoder, field func(key string) error) error {
-	if err := delim(dec, '{'); err != nil {
-		return err
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return fmt.Errorf("expected a key, got %v", tok)
-		}
-		if err := field(key); err != nil {
-			return fmt.Errorf("%s: %w", key, err)
-		}
-	}
-	return delim(dec, '}')
-}
-
-// array reads a JSON array, calling elem with the decoder at each element. null is empty.
-func array(dec *json.Decoder, elem func() error) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if tok == nil {
-		return nil
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("expected an array, got %v", tok)
-	}
-	for dec.More() {
-		if err := elem(); err != nil {
-			return err
-		}
-	}
-	return delim(dec, ']')
-}
-
-func delim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("expected %v, got %v", want, tok)
-	}
-	return nil
-}
-
-// skip consumes one value without keeping it.
-func skip(dec *json.Decoder) error {
-	var v json.RawMessage
-	if err := dec.Decode(&v); err != nil {
-		return err
-	}
-	return nil
 }

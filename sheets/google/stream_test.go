@@ -1,12 +1,17 @@
 package google
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	sheetsapi "google.golang.org/api/sheets/v4"
 
@@ -89,8 +94,16 @@ func TestStreamedReadMatchesTheGeneratedClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if i%2 == 1 {
+			body = propertiesFirst(t, body)
+		}
 		want := func(title string) bool { return !strings.HasSuffix(title, "1") }
-		got, err := decodeSpreadsheet(strings.NewReader(string(body)), want)
+		// Read whole, and a byte at a time so every value is cut by a refill somewhere.
+		var reader io.Reader = strings.NewReader(string(body))
+		if i%3 == 0 {
+			reader = iotest.OneByteReader(reader)
+		}
+		got, err := decodeSpreadsheet(reader, want)
 		if err != nil {
 			t.Fatalf("case %d: %v\n%s", i, err, body)
 		}
@@ -117,6 +130,74 @@ func TestStreamedReadMatchesTheGeneratedClient(t *testing.T) {
 				t.Fatalf("case %d: tab %s\n got %v\nwant %v\n%s", i, title, rows, exp, body)
 			}
 		}
+	}
+}
+
+// propertiesFirst puts each sheet's properties before its data, as the API sends them:
+// json.Marshal of the generated types (and the fake, which sorts keys) sends data first.
+func propertiesFirst(t *testing.T, body []byte) []byte {
+	t.Helper()
+	var doc struct {
+		Properties json.RawMessage              `json:"properties"`
+		Sheets     []map[string]json.RawMessage `json:"sheets"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString(`{"properties":` + string(doc.Properties) + `,"sheets":[`)
+	for i, sh := range doc.Sheets {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{`)
+		keys := []string{"properties"}
+		for k := range sh {
+			if k != "properties" {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys[1:])
+		n := 0
+		for _, k := range keys {
+			if v, ok := sh[k]; ok {
+				if n > 0 {
+					b.WriteByte(',')
+				}
+				n++
+				fmt.Fprintf(&b, "%q:%s", k, v)
+			}
+		}
+		b.WriteString(`}`)
+	}
+	b.WriteString(`]}`)
+	return []byte(b.String())
+}
+
+// TestStreamedReadRefusesCutAnswers: an answer cut anywhere, or whose reading fails, is an
+// error, never a shorter read.
+func TestStreamedReadRefusesCutAnswers(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 17))
+	var body []byte
+	for len(body) < 2000 {
+		var err error
+		if body, err = json.Marshal(randomSpreadsheet(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := func(string) bool { return true }
+	if _, err := decodeSpreadsheet(bytes.NewReader(body), all); err != nil {
+		t.Fatalf("the whole answer: %v", err)
+	}
+	for n := range len(body) - 1 {
+		if _, err := decodeSpreadsheet(iotest.OneByteReader(bytes.NewReader(body[:n])), all); err == nil {
+			t.Fatalf("the answer cut at byte %d of %d decoded without an error", n, len(body))
+		}
+	}
+	broken := errors.New("connection reset")
+	_, err := decodeSpreadsheet(io.MultiReader(bytes.NewReader(body[:len(body)/2]), iotest.ErrReader(broken)), all)
+	if !errors.Is(err, broken) {
+		t.Fatalf("a failed read gave %v, want the read's error", err)
 	}
 }
 
@@ -188,4 +269,58 @@ func TestParseRowMatchesDecoding(t *testing.T) {
 			t.Errorf("%s parsed without an error", bad)
 		}
 	}
+}
+
+// rowJSON and cellJSON are the parts of RowData and CellData the read asks for, decoded by
+// reflection: the reference the hand parser is held to.
+type rowJSON struct {
+	Values []cellJSON `json:"values"`
+}
+
+type cellJSON struct {
+	EffectiveValue *struct {
+		StringValue *string  `json:"stringValue"`
+		NumberValue *float64 `json:"numberValue"`
+		BoolValue   *bool    `json:"boolValue"`
+		ErrorValue  *struct {
+			Type string `json:"type"`
+		} `json:"errorValue"`
+	} `json:"effectiveValue"`
+	EffectiveFormat *struct {
+		NumberFormat *struct {
+			Type string `json:"type"`
+		} `json:"numberFormat"`
+	} `json:"effectiveFormat"`
+}
+
+func (c *cellJSON) cell() sheets.Cell {
+	v := c.EffectiveValue
+	if v == nil {
+		return sheets.Cell{}
+	}
+	var format string
+	if f := c.EffectiveFormat; f != nil && f.NumberFormat != nil {
+		format = f.NumberFormat.Type
+	}
+	var errType *string
+	if v.ErrorValue != nil {
+		errType = &v.ErrorValue.Type
+	}
+	return effectiveCell(v.StringValue, v.BoolValue, v.NumberValue, errType, format)
+}
+
+// rowCells converts a row's cells, trimmed of trailing blanks; nil for a blank row.
+func rowCells(values []cellJSON) []sheets.Cell {
+	n := len(values)
+	for n > 0 && values[n-1].cell().IsBlank() {
+		n--
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]sheets.Cell, n)
+	for i := range out {
+		out[i] = values[i].cell()
+	}
+	return out
 }
