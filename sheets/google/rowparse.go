@@ -27,12 +27,13 @@ type parser struct {
 	r io.Reader
 	// mark is where the token being read began: refilling keeps b[mark:] so the token
 	// stays whole. -1 when no token is being read.
-	mark int
-	hold int   // where raw's value began, kept on refill like mark; -1 when not in raw
-	base int64 // bytes of the input before b[0], for error offsets
-	rerr error // the reader's error once it has ended (io.EOF) or failed
-	slab []sheets.Cell
-	row  []sheets.Cell // the row being parsed
+	mark   int
+	hold   int   // where raw's value began, kept on refill like mark; -1 when not in raw
+	base   int64 // bytes of the input before b[0], for error offsets
+	rerr   error // the reader's error once it has ended (io.EOF) or failed
+	keyBuf []byte
+	slab   []sheets.Cell
+	row    []sheets.Cell // the row being parsed
 }
 
 // readChunk is how much a refill asks the answer for: big enough that the parser, not the
@@ -160,8 +161,9 @@ func (p *parser) null() bool {
 	return false
 }
 
-// object reads an object, calling field with each key (valid only until field reads on)
-// with the parser at its value, which field must consume. null is an empty object.
+// object reads an object, calling field with each key with the parser at its value, which
+// field must consume. The key's bytes are valid only until field reads on. null is an
+// empty object.
 func (p *parser) object(field func(key []byte) error) error {
 	if p.null() {
 		return nil
@@ -259,14 +261,16 @@ func (p *parser) quoted() ([]byte, bool, error) {
 	}
 }
 
-// key reads an object key; an unescaped one is not copied.
+// key reads an object key into the parser's key buffer (a refill moves the bytes of the
+// input buffer, and one may come before the field looks at its key).
 func (p *parser) key() ([]byte, error) {
 	q, escaped, err := p.quoted()
 	if err != nil {
 		return nil, err
 	}
 	if !escaped {
-		return q[1 : len(q)-1 : len(q)-1], nil
+		p.keyBuf = append(p.keyBuf[:0], q[1:len(q)-1]...)
+		return p.keyBuf, nil
 	}
 	s, err := unquote(q)
 	if err != nil {

@@ -107,8 +107,9 @@ func decodeSheet(p *parser, rd *sheetRead, want func(title string) bool) error {
 		titled bool
 	)
 	err := p.object(func(key []byte) error {
+		name := string(key) // key is gone once the value is read
 		var err error
-		switch string(key) {
+		switch name {
 		case "properties":
 			titled = true
 			err = p.decode(&sh.Properties)
@@ -127,7 +128,7 @@ func decodeSheet(p *parser, rd *sheetRead, want func(title string) bool) error {
 			return p.skip()
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", key, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		return nil
 	})
@@ -153,8 +154,9 @@ func decodeGrids(p *parser) ([][]sheets.Cell, error) {
 		var startRow, startCol int
 		var grid [][]sheets.Cell
 		err := p.object(func(key []byte) error {
+			name := string(key) // key is gone once the value is read
 			var err error
-			switch string(key) {
+			switch name {
 			case "startRow":
 				startRow, err = p.integer()
 			case "startColumn":
@@ -170,7 +172,7 @@ func decodeGrids(p *parser) ([][]sheets.Cell, error) {
 				return p.skip()
 			}
 			if err != nil {
-				return fmt.Errorf("%s: %w", key, err)
+				return fmt.Errorf("%s: %w", name, err)
 			}
 			return nil
 		})

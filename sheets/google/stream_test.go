@@ -98,10 +98,13 @@ func TestStreamedReadMatchesTheGeneratedClient(t *testing.T) {
 			body = propertiesFirst(t, body)
 		}
 		want := func(title string) bool { return !strings.HasSuffix(title, "1") }
-		// Read whole, and a byte at a time so every value is cut by a refill somewhere.
+		// Read whole, and in pieces so values are cut by refills everywhere.
 		var reader io.Reader = strings.NewReader(string(body))
-		if i%3 == 0 {
+		switch i % 3 {
+		case 0:
 			reader = iotest.OneByteReader(reader)
+		case 1:
+			reader = &choppy{r: reader, rand: r}
 		}
 		got, err := decodeSpreadsheet(reader, want)
 		if err != nil {
@@ -131,6 +134,16 @@ func TestStreamedReadMatchesTheGeneratedClient(t *testing.T) {
 			}
 		}
 	}
+}
+
+// choppy reads a few bytes at a time, as a network answer arrives.
+type choppy struct {
+	r    io.Reader
+	rand *rand.Rand
+}
+
+func (c *choppy) Read(b []byte) (int, error) {
+	return c.r.Read(b[:min(len(b), 1+c.rand.IntN(16))])
 }
 
 // propertiesFirst puts each sheet's properties before its data, as the API sends them:
