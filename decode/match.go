@@ -1,8 +1,6 @@
 package decode
 
 import (
-	"cmp"
-	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -18,57 +16,15 @@ type index struct {
 	names []string // as typed
 	pos   map[string]int
 
-	built bool
-	short map[int][]int32 // rune length → positions of keys too short to cut into parts
-	// The typo index (see nearest): hashes of key parts, sorted and unique; the positions
-	// of the keys holding partHashes[j] are partPos[partStarts[j]:partStarts[j+1]].
-	partHashes []uint64
-	partStarts []int32
-	partPos    []int32
-	bucket     []int32                       // partHashes[bucket[b]:bucket[b+1]] are those whose top bits are b
-	bits       uint                          // how many top bits of a hash pick its bucket
-	seen       []uint32                      // position → the last search that made it a candidate
-	search     uint32                        // number of the current search, for seen
-	cands      []int32                       // scratch: the candidates of the current search
-	runs       [cuts][2*maxEdits + 1][]int32 // scratch: positions found per cut and shift
-	offs       []int                         // scratch: byte offset of each rune of the query, and its end
-	words      map[string][]int32            // word → positions of keys holding it
-	sorted     []int32                       // positions in key order, for prefix search
-	hist       []histogram                   // position → rune histogram, a cheap bound on edit distance
-	memo       map[string]string             // missed key → suggested name, "" for none
-	a, b       []rune                        // scratch for edit distance
-	rows       [2][]int                      // scratch rows of the edit-distance table
-}
-
-// histogram counts the runes of a key in a few buckets. One edit changes the counts by at
-// most 2 in total, so keys whose histograms differ by more than 2·limit are skipped
-// before the edit distance is computed.
-type histogram [32]uint8
-
-func histogramOf(s string) histogram {
-	var h histogram
-	for _, r := range s {
-		if b := &h[uint32(r)%uint32(len(h))]; *b < 255 {
-			*b++
-		}
-	}
-	return h
-}
-
-// differ returns the total difference of two histograms, stopping once it passes limit.
-func (h *histogram) differ(o *histogram, limit int) int {
-	d := 0
-	for i := range h {
-		if h[i] > o[i] {
-			d += int(h[i] - o[i])
-		} else {
-			d += int(o[i] - h[i])
-		}
-		if d > limit {
-			break
-		}
-	}
-	return d
+	built  bool
+	fwd    *trie              // the keys, for the typo search (nearest)
+	back   *trie              // the keys reversed, for the typo search
+	walks  [2]walk            // scratch of the two walks of a typo search
+	best   found              // scratch: what they found
+	words  map[string][]int32 // word → positions of keys holding it
+	sorted []int32            // positions in key order, for prefix search
+	memo   map[string]string  // missed key → suggested name, "" for none
+	a, ra  []rune             // scratch: the query's characters, and reversed
 }
 
 func newIndex(capacity int) *index {
@@ -116,24 +72,10 @@ func (x *index) build() {
 	}
 	x.built = true
 	x.memo = make(map[string]string)
-	x.short = make(map[int][]int32)
 	x.words = make(map[string][]int32)
 	x.sorted = make([]int32, len(x.keys))
-	x.hist = make([]histogram, len(x.keys))
-	x.seen = make([]uint32, len(x.keys))
-	parts := make([]part, 0, cuts*len(x.keys))
 	for i, k := range x.keys {
-		x.hist[i] = histogramOf(k)
 		p := int32(i)
-		x.offs = runeOffsets(x.offs[:0], k)
-		if n := len(x.offs) - 1; n < cuts {
-			x.short[n] = append(x.short[n], p)
-		} else {
-			for c := range cuts {
-				from, to := cutOf(n, c)
-				parts = append(parts, part{hash: partHash(n, c, k[x.offs[from]:x.offs[to]]), pos: p})
-			}
-		}
 		for w := range strings.SplitSeq(k, " ") {
 			if list := x.words[w]; len(list) == 0 || list[len(list)-1] != p {
 				x.words[w] = append(list, p)
@@ -142,57 +84,13 @@ func (x *index) build() {
 		x.sorted[i] = p
 	}
 	slices.SortFunc(x.sorted, func(a, b int32) int { return strings.Compare(x.keys[a], x.keys[b]) })
-	x.indexParts(parts)
-}
-
-// indexParts files the parts of every key by hash: sorted, grouped, and bucketed by the
-// top bits of the hash so that a lookup costs O(1) however many keys share a part.
-func (x *index) indexParts(parts []part) {
-	slices.SortFunc(parts, func(a, b part) int {
-		if c := cmp.Compare(a.hash, b.hash); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.pos, b.pos)
-	})
-	unique := 0
-	for j := range parts {
-		if j == 0 || parts[j].hash != parts[j-1].hash {
-			unique++
-		}
+	keys := validKeys(x.keys)
+	if len(keys) > 0 && &keys[0] == &x.keys[0] {
+		x.fwd = newTrie(keys, x.sorted) // the keys are distinct, so no ties to order
+	} else {
+		x.fwd = newTrie(keys, nil)
 	}
-	x.partPos = make([]int32, len(parts))
-	x.partHashes = make([]uint64, 0, unique)
-	x.partStarts = make([]int32, 0, unique+1)
-	for j, pt := range parts {
-		x.partPos[j] = pt.pos
-		if j == 0 || pt.hash != parts[j-1].hash {
-			x.partHashes = append(x.partHashes, pt.hash)
-			x.partStarts = append(x.partStarts, int32(j))
-		}
-	}
-	x.partStarts = append(x.partStarts, int32(len(parts)))
-	x.bits = uint(max(1, bits.Len(uint(len(x.partHashes)))))
-	x.bucket = make([]int32, 1<<x.bits+1)
-	b := 0
-	for j, h := range x.partHashes {
-		for top := int(h >> (64 - x.bits)); b <= top; b++ {
-			x.bucket[b] = int32(j)
-		}
-	}
-	for ; b < len(x.bucket); b++ {
-		x.bucket[b] = int32(len(x.partHashes))
-	}
-}
-
-// keysWith returns the positions of the keys holding the part with this hash.
-func (x *index) keysWith(hash uint64) []int32 {
-	top := hash >> (64 - x.bits)
-	for j := x.bucket[top]; j < x.bucket[top+1]; j++ {
-		if x.partHashes[j] == hash {
-			return x.partPos[x.partStarts[j]:x.partStarts[j+1]]
-		}
-	}
-	return nil
+	x.back = newTrie(reversedAll(keys), nil)
 }
 
 // closest tries, in order: a small edit distance (typos), a name the key begins (a cut-off
@@ -224,52 +122,10 @@ func (x *index) better(i, best int) bool {
 	return i < best
 }
 
-// cuts is how many parts a key is cut into for the typo index. A key within L edits of a
-// query keeps at least cuts−L of its parts whole, so any L+1 of its parts include a whole
-// one: nearest looks up the L+1 that fewest keys share. More, shorter parts give more
-// choice of rare ones.
-const cuts = 2*maxEdits + 2
-
-// part is one cut of a key in the typo index: the hash of (key length, cut number, text)
-// and the key's position. Hashes may collide; that only adds a candidate to check.
-type part struct {
-	hash uint64
-	pos  int32
-}
-
-// cutOf returns the runes [from, to) of cut c of a key of n runes.
-func cutOf(n, c int) (from, to int) { return c * n / cuts, (c + 1) * n / cuts }
-
-// partHash hashes a cut with the key length and cut number it was taken at, so a cut is
-// only found where it can line up with the query.
-func partHash(n, c int, s string) uint64 {
-	h := uint64(14695981039346656037) ^ uint64(n)<<8 ^ uint64(c)
-	h *= 1099511628211
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
-}
-
-// runeOffsets appends the byte offset of each rune of s, then len(s).
-func runeOffsets(dst []int, s string) []int {
-	for i := range s {
-		dst = append(dst, i)
-	}
-	return append(dst, len(s))
-}
-
-// nearest finds the key within the edit bound: the fewest edits, then the earliest row.
-//
-// Comparing the query with every key of nearby length made a sheet with many misspelt names
-// quadratic (10k typos against 100k partners took seconds). Instead each key of length l
-// is cut into `cuts` parts (the typo index). The at most L edits that turn a key into the
-// query touch at most L of its parts; every other part sits whole in the query, moved by
-// the insertions less the deletions before it. So for each length l near the query's, each
-// cut is looked up at every shift the edit bound allows, and the keys holding one of the
-// L+1 rarest cuts are the candidates: they include every key within L edits (pigeonhole),
-// and only they get the histogram bound and the edit distance.
+// nearest finds the key within the edit bound (at most maxEdits, and at most a third of
+// the query's characters): the fewest edits, then the earliest row. It asks for no edit,
+// then one, then two, then three, so the common typo costs only the narrowest walks, and at each
+// bound it walks both trees (see trie), and stops at the first that finds a key.
 func (x *index) nearest(q string) int {
 	x.a = appendRunes(x.a[:0], q)
 	n := len(x.a)
@@ -277,62 +133,22 @@ func (x *index) nearest(q string) int {
 	if limit == 0 {
 		return -1
 	}
-	x.search++
-	x.cands = x.cands[:0]
-	x.offs = runeOffsets(x.offs[:0], q)
-	for l := n - limit; l <= n+limit; l++ {
-		if l < cuts {
-			x.cands = append(x.cands, x.short[l]...)
-			continue
-		}
-		var shared [cuts]int
-		var order [cuts]int
-		for c := range cuts {
-			order[c] = c
-			from, to := cutOf(l, c)
-			for s := range 2*limit + 1 {
-				// Edits before the part move it by shift, edits after it by n−l−shift.
-				shift := s - limit
-				x.runs[c][s] = nil
-				if from+shift < 0 || to+shift > n || abs(shift)+abs(n-l-shift) > limit {
-					continue
-				}
-				x.runs[c][s] = x.keysWith(partHash(l, c, q[x.offs[from+shift]:x.offs[to+shift]]))
-				shared[c] += len(x.runs[c][s])
-			}
-		}
-		slices.SortFunc(order[:], func(a, b int) int { return cmp.Compare(shared[a], shared[b]) })
-		for _, c := range order[:limit+1] {
-			for _, run := range x.runs[c][:2*limit+1] {
-				for _, p := range run {
-					if x.seen[p] != x.search {
-						x.seen[p] = x.search
-						x.cands = append(x.cands, p)
-					}
-				}
-			}
+	x.ra = append(x.ra[:0], x.a...)
+	slices.Reverse(x.ra)
+	x.best = found{pos: -1}
+	for d := 0; d <= limit; d++ { // 0: the same characters (keys with bytes that are not UTF-8 may differ)
+		// A key within d edits, no closer one having been found: at most d/2 of its edits
+		// fall on one half of the query, which is the half the walk reading it first limits.
+		x.walks[0] = walk{t: x.fwd, q: x.a, limit: d, half: n / 2, early: d / 2, cols: x.walks[0].cols, best: &x.best}
+		x.walks[1] = walk{t: x.back, q: x.ra, limit: d, half: n - n/2, early: d / 2, cols: x.walks[1].cols, best: &x.best}
+		x.walks[0].run()
+		x.walks[1].run()
+		if x.best.pos >= 0 {
+			return int(x.best.pos)
 		}
 	}
-	h := histogramOf(q)
-	best, bestD := -1, limit+1
-	for _, p := range x.cands {
-		i := int(p)
-		if h.differ(&x.hist[i], 2*limit) > 2*min(bestD, limit) {
-			continue
-		}
-		x.b = appendRunes(x.b[:0], x.keys[i])
-		d, ok := x.distance(x.a, x.b, min(bestD, limit))
-		if !ok {
-			continue
-		}
-		if d < bestD || (d == bestD && i < best) {
-			best, bestD = i, d
-		}
-	}
-	return best
+	return -1
 }
-
-func abs(v int) int { return max(v, -v) }
 
 func appendRunes(dst []rune, s string) []rune {
 	for _, r := range s {
@@ -428,11 +244,6 @@ func (x *index) contained(q string) int {
 		}
 	}
 	return best
-}
-
-// distance is editDistance with the index's scratch rows, so a search does not allocate per candidate.
-func (x *index) distance(a, b []rune, limit int) (int, bool) {
-	return editDistanceIn(&x.rows, a, b, limit)
 }
 
 // editDistance returns the Levenshtein distance of a and b when it is at most limit. Only a
