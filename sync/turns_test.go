@@ -1,9 +1,13 @@
 package sync
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/rs/zerolog"
 )
 
 // TestAtMostMaxSyncsRunAndTheOthersGoInTheOrderTheyCame: with one place, four sources that
@@ -127,4 +131,52 @@ func (h *harness) nextQueued() string {
 		h.t.Fatal("no sync got in line for its turn")
 	}
 	return ""
+}
+
+// TestMemoryIsHandedBackOnceTheSyncsPause: syncs that follow one another closely do not
+// each hand memory back to the OS (the next sync would only fault it back in); once none
+// has run for the quiet time, it is handed back once.
+func TestMemoryIsHandedBackOnceTheSyncsPause(t *testing.T) {
+	names := []string{"a", "b", "c", "d", "e", "f"}
+	cfg := serviceConfig(t, "@every 15m", names...)
+	clock := clockwork.NewFakeClockAt(t0)
+	fs := newFakeSync(clock)
+	svc, err := NewService(cfg, ServiceOptions{Run: fs.run, Clock: clock, Jitter: noJitter, MaxSyncs: 1, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan time.Time, 100)
+	svc.release = func() { released <- time.Now() }
+	svc.releaseQuiet = 500 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	// Six syncs one after another, each answered at once: far closer than the quiet time.
+	for range names {
+		fs.next(t).ok()
+	}
+	lastEnd := time.Now()
+	var got []time.Time
+	timeout := time.After(waitLimit)
+	for len(got) == 0 {
+		select {
+		case at := <-released:
+			got = append(got, at)
+		case <-timeout:
+			t.Fatal("memory was never handed back after the syncs ended")
+		}
+	}
+	// Another quiet time: no second release without another sync.
+	select {
+	case at := <-released:
+		got = append(got, at)
+	case <-time.After(3 * svc.releaseQuiet):
+	}
+	if len(got) != 1 {
+		t.Errorf("memory handed back %d times after six syncs in a row, want once", len(got))
+	}
+	if got[0].Before(lastEnd) {
+		t.Errorf("memory handed back while the syncs were still going")
+	}
 }

@@ -76,7 +76,11 @@ func benchFleet(ctx context.Context, o options, exe, dir string, stdout, stderr 
 		srv := setup.Clone()
 		plan.Endpoint = srv.URL()
 		plan.StateDir = filepath.Join(dir, fmt.Sprintf("fleet-state-%d", r))
-		rec, edits, err := fleetChild(ctx, exe, dir, plan, srv)
+		profile := ""
+		if o.profile != "" {
+			profile = fmt.Sprintf("%s.fleet.%d.prof", o.profile, r+1)
+		}
+		rec, edits, err := fleetChild(ctx, exe, dir, plan, srv, profile)
 		srv.Close()
 		if err != nil {
 			return err
@@ -150,7 +154,7 @@ feed:
 // fleetChild runs the service in a child process over srv's sheets while editing some of
 // them, and returns the child's record and the edits made (sheet index, wall time since the
 // child was started).
-func fleetChild(ctx context.Context, exe, dir string, plan fleetPlan, srv *fake.Server) (fleetRecord, []fleetEdit, error) {
+func fleetChild(ctx context.Context, exe, dir string, plan fleetPlan, srv *fake.Server, profile string) (fleetRecord, []fleetEdit, error) {
 	var rec fleetRecord
 	if err := os.MkdirAll(plan.StateDir, 0o700); err != nil {
 		return rec, nil, fmt.Errorf("fleet state folder: %w", err)
@@ -168,7 +172,11 @@ func fleetChild(ctx context.Context, exe, dir string, plan fleetPlan, srv *fake.
 	editCtx, stopEdits := context.WithCancel(ctx)
 	edited := make(chan []fleetEdit, 1)
 	go func() { edited <- editFleet(editCtx, plan, srv) }()
-	data, err = spawnRaw(ctx, exe, dir, []string{"-child", childFleet, "-path", planFile})
+	args := []string{"-child", childFleet, "-path", planFile}
+	if profile != "" {
+		args = append(args, "-cpuprofile", profile)
+	}
+	data, err = spawnRaw(ctx, exe, dir, args)
 	stopEdits()
 	edits := <-edited
 	if err != nil {

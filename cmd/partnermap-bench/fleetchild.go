@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/metrics"
+	"runtime/pprof"
 	gosync "sync"
 	"sync/atomic"
 	"time"
@@ -93,6 +94,17 @@ func runFleetChild(ctx context.Context, o options) error {
 	var plan fleetPlan
 	if err := json.Unmarshal(data, &plan); err != nil {
 		return fmt.Errorf("decode the fleet plan: %w", err)
+	}
+	if o.profile != "" {
+		f, err := os.Create(o.profile)
+		if err != nil {
+			return fmt.Errorf("create profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("start profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	rec, err := runFleetService(ctx, plan)
 	if err != nil {

@@ -73,6 +73,9 @@ type Server struct {
 	faults []Fault
 	quota  quota
 	seq    int64 // source of fresh ids
+	// versions and answers keep the answers to gets of unchanged spreadsheets (answers.go).
+	versions map[string]int64
+	answers  map[string]*answer
 }
 
 // New starts a fake server. Close it when done.
@@ -216,6 +219,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if injected && (fault.Status != 0 || fault.Reset) {
 		if fault.AfterApply && kind == KindBatchUpdate {
 			s.handle(&recorder{header: http.Header{}}, r, kind, id, body)
+			s.mu.Lock()
+			s.changed(id)
+			s.mu.Unlock()
 		}
 		if fault.Reset {
 			s.setStatus(idx, 0, true)
@@ -231,6 +237,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.handle(rec, r, kind, id, body)
+	if kind == KindBatchUpdate {
+		s.mu.Lock()
+		s.changed(id)
+		s.mu.Unlock()
+	}
 	out := rec.body.Bytes()
 	switch {
 	case injected && fault.Truncate:

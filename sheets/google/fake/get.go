@@ -208,15 +208,38 @@ func gridData(t *tab, r rect) *sheetsapi.GridData {
 }
 
 func (s *Server) handleGet(w *recorder, r *http.Request, id string) {
+	mask := r.URL.Query().Get("fields")
+	raw, version, ok := s.encodeGet(w, r, id, mask)
+	if !ok || raw == nil {
+		return
+	}
+	// Pruned outside the lock, from the encoded copy: the pruning is most of a get, and
+	// under the lock it made a fleet's concurrent reads take turns on one core.
+	writeMasked(w, raw, mask)
+	s.keep(id, r.URL.RawQuery, version, w)
+}
+
+// encodeGet encodes the answer to a get before the mask prunes it, under the server's lock,
+// with the spreadsheet's version; a nil answer means it answered already (a kept answer),
+// false that it answered an error.
+func (s *Server) encodeGet(w *recorder, r *http.Request, id, mask string) ([]byte, int64, bool) {
 	q := r.URL.Query()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	kept, version := s.keptAnswer(id, r.URL.RawQuery)
+	if kept != nil {
+		for k, v := range kept.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(kept.status)
+		_, _ = w.Write(kept.body)
+		return nil, version, true
+	}
 	b, ok := s.books[id]
 	if !ok {
 		writeAPIError(w, http.StatusNotFound, "")
-		return
+		return nil, 0, false
 	}
-	mask := q.Get("fields")
 	withData := mask != "" || q.Get("includeGridData") == "true"
 	// Cells carry only what the mask asks for, as the real API's do; building whole cells
 	// (dropdown rules on every row of an input tab) and pruning them after was most of a get.
@@ -241,12 +264,12 @@ func (s *Server) handleGet(w *recorder, r *http.Request, id string) {
 			ref, err := parseA1(raw)
 			if err != nil {
 				writeAPIError(w, http.StatusBadRequest, "Unable to parse range: "+raw)
-				return
+				return nil, 0, false
 			}
 			t, err := b.resolve(ref, raw)
 			if err != nil {
 				writeAPIError(w, http.StatusBadRequest, err.Error())
-				return
+				return nil, 0, false
 			}
 			p := byTab[t]
 			if p == nil {
@@ -284,7 +307,12 @@ func (s *Server) handleGet(w *recorder, r *http.Request, id string) {
 		}
 		ss.Sheets = append(ss.Sheets, sh)
 	}
-	writeMasked(w, ss, mask)
+	raw, err := json.Marshal(ss)
+	if err != nil {
+		writeAPIError(w, http.StatusInternalServerError, "fake: encode answer: "+err.Error())
+		return nil, 0, false
+	}
+	return raw, version, true
 }
 
 // trimCells drops the cell fields a mask leaves out; nil keep (or "*") keeps them all.
@@ -331,20 +359,17 @@ func pick[T any](keep map[string]*maskNode, name string, v T) T {
 	return zero
 }
 
-// writeMasked answers v as JSON keeping only the fields the mask names ("" keeps all).
-func writeMasked(w *recorder, v any, mask string) {
+// writeMasked answers raw, an encoded answer, keeping only the fields the mask names ("" keeps all).
+func writeMasked(w *recorder, raw []byte, mask string) {
 	if mask == "" || mask == "*" {
-		writeJSON(w, v)
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(raw)
 		return
 	}
 	tree, err := parseMask(mask)
 	if err != nil {
 		writeAPIError(w, http.StatusBadRequest, fmt.Sprintf("Invalid field selection %s: %v", mask, err))
-		return
-	}
-	raw, err := json.Marshal(v)
-	if err != nil {
-		writeAPIError(w, http.StatusInternalServerError, "fake: encode answer: "+err.Error())
 		return
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))

@@ -19,6 +19,7 @@ const (
 func (s *Server) AddSpreadsheet(id, timeZone string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.changed(id)
 	s.books[id] = &book{ID: id, TimeZone: timeZone, Title: "Spreadsheet " + id}
 }
 
@@ -28,6 +29,7 @@ func (s *Server) AddSpreadsheet(id, timeZone string) {
 func (s *Server) AddTab(id, title string, rows [][]sheets.Cell) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.changed(id)
 	b := s.mustBook(id)
 	if b.tabByTitle(title) != nil {
 		panic(fmt.Sprintf("fake: tab %q already exists", title))
@@ -68,6 +70,7 @@ func (s *Server) AddInputTabs(id string, tabs []sheets.InputTab) {
 		rows = append(rows, in.Rows...)
 		s.AddTab(id, in.Name, rows)
 		s.mu.Lock()
+		s.changed(id)
 		t := s.mustBook(id).tabByTitle(in.Name)
 		t.Props.GridProperties.FrozenRowCount = 1
 		for c := range in.Header {
@@ -110,6 +113,7 @@ func (s *Server) AddInputTabs(id string, tabs []sheets.InputTab) {
 func (s *Server) AddMetadata(id, title, key, value string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.changed(id)
 	t := s.mustTab(id, title)
 	t.Meta = append(t.Meta, &sheetsapi.DeveloperMetadata{MetadataId: s.nextID(), MetadataKey: key,
 		MetadataValue: value, Visibility: "DOCUMENT",
@@ -121,6 +125,7 @@ func (s *Server) AddMetadata(id, title, key, value string) {
 func (s *Server) SetGrid(id, title string, rows, cols int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.changed(id)
 	t := s.mustTab(id, title)
 	t.Props.GridProperties.RowCount, t.Props.GridProperties.ColumnCount = int64(rows), int64(cols)
 	t.truncate()
@@ -130,6 +135,7 @@ func (s *Server) SetGrid(id, title string, rows, cols int) {
 func (s *Server) SetCell(id, title string, row, col int, c sheets.Cell) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.changed(id)
 	t := s.mustTab(id, title)
 	t.setCell(int64(row), int64(col), CellData(c))
 }
