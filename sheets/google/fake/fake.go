@@ -12,6 +12,7 @@ package fake
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -97,6 +98,8 @@ func (s *Server) Clone() *Server {
 	for id, b := range s.books {
 		c.books[id] = b.clone()
 	}
+	// Kept answers are never changed, only replaced, so the copies can share them.
+	c.versions, c.answers = maps.Clone(s.versions), maps.Clone(s.answers)
 	return c
 }
 
