@@ -51,6 +51,11 @@ type Options struct {
 	// Existing lists every tab of the spreadsheet, so that a missing input tab's issue can
 	// name the tab it is probably under.
 	Existing []string
+	// Release clears each data row of the tables once it is decoded, so that a large tab's
+	// cells can be collected while its records are built: at 100k partners the Meetings
+	// tab's cells and its records together were the peak of a sync. For a caller that
+	// needs the cells no more (sync.Run); the tables keep their header rows only.
+	Release bool
 }
 
 // Result is what decoding gives: the records, the Data Issues and the rows read per tab.
@@ -120,11 +125,15 @@ func (d *decoder) rows(tb *tab, t *sheets.Table) iter.Seq2[int, []sheets.Cell] {
 	return func(yield func(int, []sheets.Cell) bool) {
 		count := 0
 		for i := 1; i < len(t.Rows); i++ {
-			if tb.blankRow(t.Rows[i]) {
+			row := t.Rows[i]
+			if d.opts.Release {
+				t.Rows[i] = nil
+			}
+			if tb.blankRow(row) {
 				continue
 			}
 			count++
-			if !yield(i+1, t.Rows[i]) {
+			if !yield(i+1, row) {
 				break
 			}
 		}

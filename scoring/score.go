@@ -219,7 +219,11 @@ func assess(p *Partner, f *facts, meetings []Meeting, ms []int32, paths []*Asset
 	a.Access = access(paths, cfg)
 
 	if f.lastAsk >= 0 {
-		a.LastAsk = &meetings[f.lastAsk]
+		// A copy, not a pointer into the meeting log: a result kept after scoring (a sync's
+		// report, through the write) would otherwise keep every meeting alive, 216 MB of a
+		// 100k-partner sync's peak for the few meetings with the latest asks.
+		last := meetings[f.lastAsk]
+		a.LastAsk = &last
 	}
 	a.OpenSteps = commitments(ms, meetings, f.latest, cfg, asOf, steps)
 	for _, s := range a.OpenSteps {

@@ -326,7 +326,8 @@ type Series struct {
 // replace managed output tabs in one all-or-nothing write.
 type Source interface {
 	// Read returns the named tabs that exist (missing ones are simply absent from
-	// Snapshot.Tables) and the list of every tab with its marker state.
+	// Snapshot.Tables) and the list of every tab with its marker state. The snapshot is
+	// the caller's: it may change the tables (sync.Run clears rows once decoded).
 	Read(ctx context.Context, tabs []string) (*Snapshot, error)
 	// Write replaces each tab in tabs, creating it with a marker if it does not exist.
 	// It must refuse, with *UnmanagedTabError and without writing anything, when a tab of

@@ -62,7 +62,9 @@ type Report struct {
 	Rows   []render.TabRows
 	Issues []scoring.Issue
 	Result scoring.Result
-	// Records are the decoded input tabs the result was scored from (Result points into them).
+	// Records are the decoded input tabs the result was scored from (Result points into
+	// them), on dry runs: a sync that writes lets them go before the write, since the
+	// meeting log is the largest thing it would hold through it (216 MB at 1M meetings).
 	Records scoring.Records
 	// Campaigns are the maps of the active campaigns (§8), empty without a Campaigns tab.
 	Campaigns campaign.Result
@@ -239,6 +241,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 			Campaigns: cfg.Tabs.Campaigns, Stances: cfg.Tabs.Stances},
 		DateOrder: dateOrder(cfg.DateOrder),
 		Existing:  existing,
+		Release:   true, // hashed above; the cells are not needed again
 	})
 	for _, name := range inputs {
 		if _, ok := snap.Tables[name]; ok {
@@ -254,7 +257,9 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 	t = stage(StageDecode, t)
 
-	rep.Records = dec.Records
+	if opts.DryRun {
+		rep.Records = dec.Records
+	}
 	rep.Result = scoring.Score(dec.Records, cfg.Scoring, rep.AsOf)
 	for i, is := range rep.Result.Issues {
 		rep.Result.Issues[i] = dec.Place(is)

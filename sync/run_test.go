@@ -60,6 +60,7 @@ func (m *memory) Read(_ context.Context, names []string) (*sheets.Snapshot, erro
 		snap.Tabs = append(snap.Tabs, sheets.TabInfo{Name: n, Managed: m.managed[n]})
 		if slices.Contains(names, n) {
 			t := *m.tables[n]
+			t.Rows = slices.Clone(t.Rows) // the snapshot is the caller's, which may clear its rows
 			snap.Tables[n] = &t
 		}
 	}
