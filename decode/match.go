@@ -123,9 +123,11 @@ func (x *index) better(i, best int) bool {
 }
 
 // nearest finds the key within the edit bound (at most maxEdits, and at most a third of
-// the query's characters): the fewest edits, then the earliest row. It asks for no edit,
-// then one, then two, then three, so the common typo costs only the narrowest walks, and at each
-// bound it walks both trees (see trie), and stops at the first that finds a key.
+// the query's characters): the fewest edits, then the earliest row. It asks for the same
+// characters, then one edit, two, three, and stops at the first bound that finds a key, so
+// the common typo costs only the narrowest walks. At each bound it walks both trees (see
+// trie), the edits allowed while reading the query's first half in one and its second half
+// in the other adding up to one less than the bound.
 func (x *index) nearest(q string) int {
 	x.a = appendRunes(x.a[:0], q)
 	n := len(x.a)
@@ -136,18 +138,49 @@ func (x *index) nearest(q string) int {
 	x.ra = append(x.ra[:0], x.a...)
 	slices.Reverse(x.ra)
 	x.best = found{pos: -1}
-	for d := 0; d <= limit; d++ { // 0: the same characters (keys with bytes that are not UTF-8 may differ)
-		// A key within d edits, no closer one having been found: at most d/2 of its edits
-		// fall on one half of the query, which is the half the walk reading it first limits.
-		x.walks[0] = walk{t: x.fwd, q: x.a, limit: d, half: n / 2, early: d / 2, cols: x.walks[0].cols, best: &x.best}
-		x.walks[1] = walk{t: x.back, q: x.ra, limit: d, half: n - n/2, early: d / 2, cols: x.walks[1].cols, best: &x.best}
+	for d := 0; d <= limit; d++ {
+		// 0 is the same characters: keys with bytes that are not UTF-8 may differ from the
+		// query and still read the same, and the forward walk alone finds those.
+		fwd, back := x.earlyEdits(d)
+		x.walks[0] = walk{t: x.fwd, q: x.a, limit: d, half: n / 2, early: fwd, cols: x.walks[0].cols, best: &x.best}
 		x.walks[0].run()
-		x.walks[1].run()
+		if d > 0 {
+			x.walks[1] = walk{t: x.back, q: x.ra, limit: d, half: n - n/2, early: back, cols: x.walks[1].cols, best: &x.best}
+			x.walks[1].run()
+		}
 		if x.best.pos >= 0 {
 			return int(x.best.pos)
 		}
 	}
 	return -1
+}
+
+// earlyEdits returns how many edits the forward and the backward walk allow while reading
+// their half of the query, when d are allowed in all. A key d edits away, no closer key
+// having been found, is found by one of them whenever the two add up to d−1: if more than
+// fwd of its edits fall before the middle of the query, at most d−fwd−1 fall after it.
+// The spare edit goes to the tree whose keys begin more alike (fewer different first two
+// characters), whose root the extra edit fans out over less: names numbered "… local 12"
+// are far more alike at the front than at the end. Both trees find the same keys either
+// way; only the work differs.
+func (x *index) earlyEdits(d int) (fwd, back int) {
+	narrowFwd := x.fwd.spread <= x.back.spread
+	switch {
+	case d < 2:
+		return 0, 0
+	case d == 2 && narrowFwd:
+		return 1, 0
+	case d == 2:
+		return 0, 1
+	case 4*min(x.fwd.spread, x.back.spread) > max(x.fwd.spread, x.back.spread):
+		// Alike at both ends: two edits at either root would fan out over far more
+		// prefixes than one at each.
+		return (d - 1) / 2, d - 1 - (d-1)/2
+	case narrowFwd:
+		return d - 1, 0
+	default:
+		return 0, d - 1
+	}
 }
 
 func appendRunes(dst []rune, s string) []rune {

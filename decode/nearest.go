@@ -25,8 +25,9 @@ import (
 // from one block, in order; a node's first child is the next node and its next sibling is
 // at next. A node and its label cost about 20 bytes, so two trees of 100k names a few MiB.
 type trie struct {
-	text  string     // the labels, in node order
-	nodes []trieNode // and one more, whose label marks the end of the last one's
+	text   string     // the labels, in node order
+	nodes  []trieNode // and one more, whose label marks the end of the last one's
+	spread int        // how many different first two characters the keys have
 }
 
 type trieNode struct {
@@ -56,7 +57,26 @@ func newTrie(keys []string, sorted []int32) *trie {
 		b.add(0, int32(len(keys)), 0)
 	}
 	b.nodes = append(b.nodes, trieNode{label: int32(len(b.text)), term: -1, minPos: -1})
-	return &trie{text: string(b.text), nodes: b.nodes}
+	return &trie{text: string(b.text), nodes: b.nodes, spread: spread(keys, sorted)}
+}
+
+// spread counts the different first two characters of keys (in key order).
+func spread(keys []string, sorted []int32) int {
+	n, last := 0, ""
+	for _, p := range sorted {
+		k := keys[p]
+		end := 0
+		for range 2 {
+			if end < len(k) {
+				_, size := utf8.DecodeRuneInString(k[end:])
+				end += size
+			}
+		}
+		if n == 0 || k[:end] != last {
+			n, last = n+1, k[:end]
+		}
+	}
+	return n
 }
 
 type trieBuilder struct {

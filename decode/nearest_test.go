@@ -72,6 +72,7 @@ func TestNearestFindsWhatAFullScanFinds(t *testing.T) {
 			}
 			return name
 		}},
+		{"numbers first, names alike at the end", func(i int) string { return fmt.Sprintf("%d east local", i) }},
 		{"names of a few words", func(i int) string {
 			n := 1 + r.IntN(4)
 			parts := make([]string, n)

@@ -38,7 +38,8 @@ func BenchmarkDecodeWorkbook(b *testing.B) {
 // random edits) in a built index, each once as in a sync, and reports ns/query. Names in such
 // workbooks come in numbered chapters ("… local 12", "… local 13"), so the more partners, the
 // more keys lie within a few edits of a misspelt one: the per-query figure staying flat from
-// 1k to 100k partners is what shows the search does not grow with the sheet.
+// 1k to 100k partners is what shows the search does not grow with the sheet. Both report
+// the process's CPU time too (cpu-ns), which a loaded machine disturbs less than wall time.
 func BenchmarkSuggest(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		tabs := workload.Tabs(config.Default().Tabs, workload.Size{Partners: n}, scoring.DateOf(2026, 11, 23), workload.Mess{}, 1)
@@ -57,15 +58,20 @@ func BenchmarkSuggest(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("partners=%d/build", n), func(b *testing.B) {
 			b.ReportAllocs()
+			cpu0, cpuOK := processCPU()
 			for b.Loop() {
 				x.built = false
 				x.build()
+			}
+			if cpu1, ok := processCPU(); ok && cpuOK {
+				b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 			}
 		})
 		b.Run(fmt.Sprintf("partners=%d/query", n), func(b *testing.B) {
 			x.built = false
 			x.build()
 			b.ReportAllocs()
+			cpu0, cpuOK := processCPU()
 			b.ResetTimer()
 			for b.Loop() {
 				x.memo = make(map[string]string)
@@ -74,6 +80,9 @@ func BenchmarkSuggest(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(queries)), "ns/query")
+			if cpu1, ok := processCPU(); ok && cpuOK {
+				b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N*len(queries)), "cpu-ns/query")
+			}
 		})
 	}
 }
