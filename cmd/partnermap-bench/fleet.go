@@ -32,6 +32,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	gosync "sync"
 	"time"
@@ -64,24 +65,27 @@ func (f fleetOptions) plan(o options) fleetPlan {
 // benchFleet measures the fleet o.runs times and prints each run and the min and median.
 func benchFleet(ctx context.Context, o options, exe, dir string, stdout, stderr io.Writer) error {
 	plan := o.fleet.plan(o)
+	// The fake holds every sheet (about 2 MiB each with its outputs): collect more often
+	// than by default so 500 of them stay within a couple of gigabytes.
+	debug.SetGCPercent(50)
 	fmt.Fprintf(stderr, "fleet: generating %d chapter sheets and syncing each once...\n", plan.Sheets)
-	setup, err := prepareFleet(ctx, &plan)
+	srv, err := prepareFleet(ctx, &plan)
 	if err != nil {
 		return err
 	}
-	defer setup.Close()
+	defer srv.Close()
+	plan.Endpoint = srv.URL()
+	// The runs share one fake (a copy of 500 sheets is gigabytes): a run leaves the fleet as
+	// it found it, every sheet synced, but for the few edited in its last moments.
 	var runs []fleetSummary
 	for r := range o.runs {
 		fmt.Fprintf(stderr, "fleet: run %d of %d (%s of wall time)\n", r+1, o.runs, plan.wall(time.Duration(plan.Rounds)*plan.Period).Round(time.Second))
-		srv := setup.Clone()
-		plan.Endpoint = srv.URL()
 		plan.StateDir = filepath.Join(dir, fmt.Sprintf("fleet-state-%d", r))
 		profile := ""
 		if o.profile != "" {
 			profile = fmt.Sprintf("%s.fleet.%d.prof", o.profile, r+1)
 		}
 		rec, edits, err := fleetChild(ctx, exe, dir, plan, srv, profile)
-		srv.Close()
 		if err != nil {
 			return err
 		}
@@ -101,9 +105,14 @@ func prepareFleet(ctx context.Context, plan *fleetPlan) (*fake.Server, error) {
 	for i := range plan.Sheets {
 		id := fmt.Sprintf("fleet-%03d", i)
 		partners := max(1, plan.Partners/2+r.IntN(plan.Partners+1))
-		tabs := workload.Tabs(cfg.Tabs, workload.SizeOf(partners), plan.AsOf, workload.DefaultMess(), plan.Seed+uint64(i))
+		tabs := workload.Tabs(cfg.Tabs, chapterSize(partners), plan.AsOf, workload.DefaultMess(), plan.Seed+uint64(i))
 		srv.AddSpreadsheet(id, "America/New_York")
-		srv.AddInputTabs(id, tabs)
+		for _, t := range tabs {
+			// Values only: the dropdowns and notes `init` adds hold a cell for each of the
+			// grid's thousand rows, gigabytes over 500 sheets in the fake, and a sync's read
+			// does not ask for them.
+			srv.AddTab(id, t.Name, append([][]sheets.Cell{textRow(t.Header)}, t.Rows...))
+		}
 		plan.IDs = append(plan.IDs, id)
 		for _, t := range tabs {
 			if t.Name == cfg.Tabs.Meetings {
@@ -121,8 +130,7 @@ func prepareFleet(ctx context.Context, plan *fleetPlan) (*fake.Server, error) {
 			for id := range ids {
 				src, err := google.New(ctx, google.Options{SpreadsheetID: id, Endpoint: srv.URL()})
 				// Twice: the second sync, unchanged, leaves the fake's answer to its read
-				// kept (and shared by the clones each run starts from), so the run's first
-				// round costs the fake what the later ones do.
+				// kept, so the run's first round costs the fake what the later ones do.
 				for range 2 {
 					if err == nil {
 						_, err = sync.Run(ctx, cfg, src, sync.Options{AsOf: plan.AsOf, Version: fleetVersion})
@@ -153,6 +161,7 @@ feed:
 		srv.Close()
 		return nil, err
 	}
+	srv.ResetCalls() // the warm-up's request bodies, hundreds of megabytes
 	return srv, nil
 }
 
@@ -230,4 +239,18 @@ func editFleet(ctx context.Context, plan fleetPlan, srv *fake.Server) []fleetEdi
 		done = append(done, fleetEdit{Sheet: e.sheet, At: time.Now()})
 	}
 	return done
+}
+
+func textRow(texts []string) []sheets.Cell {
+	row := make([]sheets.Cell, len(texts))
+	for i, t := range texts {
+		row[i] = sheets.TextCell(t)
+	}
+	return row
+}
+
+// chapterSize is the shape of a chapter's sheet: an asset and four logged meetings per
+// partner, and a dozen members.
+func chapterSize(partners int) workload.Size {
+	return workload.Size{Partners: partners, Assets: partners, Meetings: 4 * partners, Members: 12}
 }

@@ -194,7 +194,7 @@ func printFleet(w io.Writer, plan fleetPlan, runs []fleetSummary) {
 	if plan.MaxSyncs <= 0 {
 		maxSyncs = fmt.Sprintf("%d (the default)", sync.DefaultMaxSyncs)
 	}
-	fmt.Fprintf(w, "Fleet: %d chapter sheets of %d–%d partners (x1 assets, x10 meetings), one service, schedule @every %s, %d periods,\n",
+	fmt.Fprintf(w, "Fleet: %d chapter sheets of %d–%d partners (as many assets, four meetings each, 12 members), one service, schedule @every %s, %d periods,\n",
 		plan.Sheets, max(1, plan.Partners/2), plan.Partners/2+plan.Partners, plan.Period, plan.Rounds)
 	fmt.Fprintf(w, "%.0f%% of the sheets edited per period; google.requests_per_minute %d; at most %s syncs at once.\n",
 		100*plan.Change, plan.PerMinute, maxSyncs)

@@ -31,7 +31,7 @@ func (a *app) checkCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintln(a.stdout, "config: ok")
-			senv := env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)}
+			senv := env{Logger: a.logger(cfg.Log), Quotas: newQuotas(cfg)}
 			failed := 0
 			for _, src := range cfg.SourceList() {
 				if err := a.checkSource(cmd, cfg, src, senv); err != nil {
@@ -111,7 +111,7 @@ column that already has a dropdown, keep theirs.`,
 			if err != nil {
 				return err
 			}
-			senv := env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)}
+			senv := env{Logger: a.logger(cfg.Log), Quotas: newQuotas(cfg)}
 			day := demo.Day(scoring.DateFromTime(time.Now()))
 			parent := cmd.Context()
 			defer cmd.SetContext(parent)

@@ -67,7 +67,7 @@ func (a *app) history(cmd *cobra.Command, f historyFlags) error {
 	log := a.logger(cfg.Log)
 	octx, cancel := withDeadline(ctx, cfg)
 	defer cancel()
-	source, err := openSource(octx, cfg, src, env{Logger: log, Limiter: newLimiter(cfg)})
+	source, err := openSource(octx, cfg, src, env{Logger: log, Quotas: newQuotas(cfg)})
 	if err != nil {
 		return configErrOrFail(timedOut(octx, cfg, err))
 	}

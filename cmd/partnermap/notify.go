@@ -61,7 +61,7 @@ func (a *app) notifyNow(cmd *cobra.Command, f notifyFlags) error {
 	if err != nil {
 		return err
 	}
-	senv := env{Logger: log, Limiter: newLimiter(cfg)}
+	senv := env{Logger: log, Quotas: newQuotas(cfg)}
 	var sent, failed, already, broken int
 	for _, src := range cfg.SourceList() {
 		source, err := openSource(ctx, cfg, src, senv)

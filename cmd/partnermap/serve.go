@@ -40,13 +40,11 @@ func (a *app) serve(cmd *cobra.Command) error {
 		log.Debug().Int64("bytes", limit).Msg("soft memory limit set (GOMEMLIMIT overrides it)")
 	}
 	metrics := sync.NewMetrics()
-	limiter := newLimiter(cfg)
+	quotas := newQuotas(cfg)
 	open := func(ctx context.Context, cfg config.Config, src config.Source) (sheets.Source, error) {
-		// Every source shares one limiter; a reload may have changed its rate.
-		want := newLimiter(cfg)
-		limiter.SetLimit(want.Limit())
-		limiter.SetBurst(want.Burst())
-		return openSource(ctx, cfg, src, env{Logger: log, Limiter: limiter, OnRequest: metrics.APIRequest(src.Label())})
+		// The sources of one service account share its limiter; a reload may have changed the rate.
+		quotas.setRate(cfg.Google.RequestsPerMinute)
+		return openSource(ctx, cfg, src, env{Logger: log, Quotas: quotas, OnRequest: metrics.APIRequest(src.Label())})
 	}
 	svc, err := sync.NewService(cfg, sync.ServiceOptions{
 		Run:     sync.Runner(open, sync.Options{Version: version}),

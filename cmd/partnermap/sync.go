@@ -69,7 +69,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 		return err
 	}
 	sources := cfg.SourceList()
-	senv := env{Logger: log, Limiter: newLimiter(cfg)}
+	senv := env{Logger: log, Quotas: newQuotas(cfg)}
 	failed, skipped, busy, strictHit := 0, 0, 0, false
 	var incomplete []string // the clashes of sources synced without an output tab
 	for _, src := range sources {
@@ -177,7 +177,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 // computeDry reads src and computes its result without writing anything (a dry-run sync),
 // creating the demo workbook first when asked: what brief and render show.
 func (a *app) computeDry(ctx context.Context, cmd *cobra.Command, cfg config.Config, src config.Source, asOf scoring.Date, demo bool) (*sync.Report, error) {
-	source, err := openSource(ctx, cfg, src, env{Logger: a.logger(cfg.Log), Limiter: newLimiter(cfg)})
+	source, err := openSource(ctx, cfg, src, env{Logger: a.logger(cfg.Log), Quotas: newQuotas(cfg)})
 	if err != nil {
 		return nil, configErrOrFail(err)
 	}

@@ -183,6 +183,9 @@ func (s *Server) takeFault(kind string) (Fault, bool) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	// Arrival is taken before the lock: a call that waits for another's batchUpdate to be
+	// applied still arrived when it arrived, as the quota and the call log should see it.
+	now := time.Now()
 	body, _ := readAll(r)
 	kind, id := route(r.Method, r.URL.EscapedPath())
 	if unescaped, err := url.PathUnescape(id); err == nil {
@@ -191,7 +194,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	idx := len(s.calls)
-	now := time.Now()
 	s.calls = append(s.calls, Call{Kind: kind, Method: r.Method, Path: r.URL.EscapedPath(),
 		Query: r.URL.Query(), Body: body, Time: now})
 	if s.overQuota(now) {

@@ -1,12 +1,15 @@
 package fake
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // quota is the per-user rate limit the server enforces when SetQuota is called.
 type quota struct {
 	n        int
 	per      time.Duration
-	accepted []time.Time // arrival of the calls within the last window that were let through
+	accepted []time.Time // arrivals of the calls let through lately, in order
 }
 
 // SetQuota makes the server refuse, as the real API does past the per-user quota (60 a
@@ -21,7 +24,9 @@ func (s *Server) SetQuota(n int, per time.Duration) {
 	s.quota = quota{n: n, per: per}
 }
 
-// overQuota reports whether a call arriving at now is refused, and counts it if not. The
+// overQuota reports whether a call that arrived at now is refused, and counts it if not.
+// Calls are handled in the order they get the lock, which is not quite the order they
+// arrived, so the call is refused when any window holding it would hold more than n. The
 // caller holds s.mu.
 func (s *Server) overQuota(now time.Time) bool {
 	q := &s.quota
@@ -29,13 +34,21 @@ func (s *Server) overQuota(now time.Time) bool {
 		return false
 	}
 	drop := 0
-	for drop < len(q.accepted) && now.Sub(q.accepted[drop]) > q.per {
+	for drop < len(q.accepted) && now.Sub(q.accepted[drop]) > 2*q.per {
 		drop++
 	}
 	q.accepted = q.accepted[drop:]
-	if len(q.accepted) >= q.n {
-		return true
+	at, _ := slices.BinarySearchFunc(q.accepted, now, time.Time.Compare)
+	with := slices.Insert(slices.Clone(q.accepted), at, now)
+	lo := 0
+	for hi := at; hi < len(with) && with[hi].Sub(now) <= q.per; hi++ {
+		for with[hi].Sub(with[lo]) > q.per {
+			lo++
+		}
+		if lo <= at && hi-lo+1 > q.n {
+			return true
+		}
 	}
-	q.accepted = append(q.accepted, now)
+	q.accepted = with
 	return false
 }
