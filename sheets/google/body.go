@@ -6,91 +6,370 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
+	"unicode/utf8"
 
 	"google.golang.org/api/googleapi"
 	sheetsapi "google.golang.org/api/sheets/v4"
+
+	"github.com/partnermap/partnermap/sheets"
 )
 
-// A write's cells are encoded to JSON once. The generated client encodes a batch itself when
-// it sends it, through a MarshalJSON per struct level, and a write used to encode its batch
-// three times: once to measure it, once per row to plan a staged write, once to send. Now
-// each row is encoded once (encodeRows), and every body, the one that measures the batch
-// included, is spliced from those bytes (encodeBatch) and sent as it is (postBatch).
+// A write's cells go straight from sheets.Cell to the JSON of the API's RowData, once. The
+// generated client would build a CellData, an ExtendedValue and a CellFormat per cell (half
+// a million cells at 10k partners) and encode them through a MarshalJSON per level, which
+// was most of a write's CPU and memory. Here each cell's value is written by hand and its
+// format is the JSON of the generated CellFormat that cellData gives, encoded once per kind
+// of format (there are a few dozen) and reused: the bytes are those json.Marshal gives for
+// the structs (TestEncodedRowsAreTheGeneratedClientsRows). Every other request of a write is
+// a generated struct, and every body, the one that measures the batch included, is spliced
+// from the rows' bytes (encodeBatch) and sent as it is (postBatch).
 
-// encodedRows holds the JSON of each row of the batch's cell writes, by row.
-type encodedRows map[*sheetsapi.RowData][]byte
-
-// encodeRows encodes every row of every cell write in reqs.
-func encodeRows(reqs []*sheetsapi.Request) (encodedRows, error) {
-	rows := encodedRows{}
-	for _, r := range reqs {
-		if r.UpdateCells == nil {
-			continue
-		}
-		for _, row := range r.UpdateCells.Rows {
-			if _, ok := rows[row]; ok {
-				continue
-			}
-			b, err := json.Marshal(row)
-			if err != nil {
-				return nil, fmt.Errorf("encode a row: %w", err)
-			}
-			rows[row] = b
-		}
-	}
-	return rows, nil
+// rowBlock is the rows of one output tab's cell write, encoded: each RowData's JSON, joined
+// by commas, so any run of rows is one slice of it.
+type rowBlock struct {
+	json   []byte
+	ends   []int // row i is json[start(i):ends[i]]
+	widths []int // cells in row i
 }
 
-// encodeBatch is the JSON of a BatchUpdateSpreadsheetRequest holding reqs, with the rows of
-// cell writes copied from rows (rows missing there are encoded now): the same bytes in
-// length as json.Marshal gives, with "rows" moved to the end of its request.
-func encodeBatch(reqs []*sheetsapi.Request, rows encodedRows) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString(`{"requests":[`)
-	for i, r := range reqs {
-		if i > 0 {
-			b.WriteByte(',')
+func (b *rowBlock) start(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return b.ends[i-1] + 1 // past the comma
+}
+
+// rowsView is rows [from, to) of a block: the rows of one updateCells request.
+type rowsView struct {
+	block    *rowBlock
+	from, to int
+}
+
+func (v rowsView) len() int { return v.to - v.from }
+
+// json is the rows' JSON, comma-separated, without the brackets.
+func (v rowsView) json() []byte {
+	if v.len() == 0 {
+		return nil
+	}
+	return v.block.json[v.block.start(v.from):v.block.ends[v.to-1]]
+}
+
+// size is the JSON bytes of the view's i-th row.
+func (v rowsView) size(i int) int {
+	r := v.from + i
+	return v.block.ends[r] - v.block.start(r)
+}
+
+// width is the widest row's cell count, at least 1 (a grid has a column).
+func (v rowsView) width() int64 {
+	var n int64 = 1
+	for _, w := range v.block.widths[v.from:v.to] {
+		n = max(n, int64(w))
+	}
+	return n
+}
+
+func (v rowsView) sub(from, to int) rowsView {
+	return rowsView{v.block, v.from + from, v.from + to}
+}
+
+// encodedRows holds the rows of each cell write of a batch, whose Rows field is left empty.
+type encodedRows map[*sheetsapi.UpdateCellsRequest]rowsView
+
+// formatKey is what decides a cell's userEnteredFormat (see cellData).
+type formatKey struct {
+	kind  sheets.Kind // Number and Date are aligned (and a date formatted); the rest alike
+	timed bool        // a Date with a time of day
+	bold  bool
+	tone  sheets.Tone
+	wrap  bool
+}
+
+// rowEncoder writes rows of cells as RowData JSON, remembering each format's JSON.
+type rowEncoder struct {
+	formats map[formatKey][]byte
+}
+
+func newRowEncoder() *rowEncoder { return &rowEncoder{formats: map[formatKey][]byte{}} }
+
+// format is the JSON of the userEnteredFormat cellData gives c with these attributes, nil
+// for none.
+func (e *rowEncoder) format(c sheets.Cell, bold bool, tone sheets.Tone, wrap bool) ([]byte, error) {
+	k := formatKey{bold: bold, tone: tone, wrap: wrap}
+	switch c.Kind {
+	case sheets.Number:
+		k.kind = sheets.Number
+	case sheets.Date:
+		k.kind = sheets.Date
+		k.timed = dateFormat(c).Type == "DATE_TIME"
+	}
+	if f, ok := e.formats[k]; ok {
+		return f, nil
+	}
+	// Beyond the key, cellData's format depends on nothing but a date's time of day.
+	sample := sheets.Cell{Kind: k.kind}
+	if k.kind == sheets.Date {
+		sample = c
+	}
+	var f []byte
+	if d := cellData(sample, bold, tone, wrap); d.UserEnteredFormat != nil {
+		var err error
+		if f, err = json.Marshal(d.UserEnteredFormat); err != nil {
+			return nil, err
 		}
-		u := r.UpdateCells
-		if u == nil || len(u.Rows) == 0 {
-			one, err := json.Marshal(r)
-			if err != nil {
-				return nil, err
-			}
-			b.Write(one)
+	}
+	e.formats[k] = f
+	return f, nil
+}
+
+// cell appends c as the JSON of the CellData cellData gives.
+func (e *rowEncoder) cell(b []byte, c sheets.Cell, bold bool, tone sheets.Tone, wrap bool) ([]byte, error) {
+	f, err := e.format(c, bold, tone, wrap)
+	if err != nil {
+		return b, err
+	}
+	hasValue := c.Kind == sheets.Number || c.Kind == sheets.Date || c.Kind == sheets.Bool ||
+		(c.Kind == sheets.Text && c.Text != "")
+	b = append(b, '{')
+	if f != nil {
+		b = append(b, `"userEnteredFormat":`...)
+		b = append(b, f...)
+		if hasValue {
+			b = append(b, ',')
+		}
+	}
+	if hasValue {
+		b = append(b, `"userEnteredValue":{`...)
+		switch c.Kind {
+		case sheets.Text:
+			// Always a stringValue, never parsed: "=IMPORTXML(...)" stays text.
+			b = appendString(append(b, `"stringValue":`...), c.Text)
+		case sheets.Bool:
+			b = strconv.AppendBool(append(b, `"boolValue":`...), c.Bool)
+		case sheets.Number:
+			b, err = appendFloat(append(b, `"numberValue":`...), c.Num)
+		case sheets.Date:
+			b, err = appendFloat(append(b, `"numberValue":`...), sheets.Serial(c.Time))
+		}
+		if err != nil {
+			return b, err
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}'), nil
+}
+
+// encodeTab encodes the rows of t's cell write: every cell of the grid's rows that carries
+// a value or a format (the rows are those outputRows lays out), with highlighted cells
+// beyond a row's end filled in blank.
+func encodeTab(t sheets.Tab, rows int64) (*rowBlock, error) {
+	bold := map[int]bool{}
+	for _, r := range t.BoldRows {
+		bold[r] = true
+	}
+	tone := map[[2]int]sheets.Tone{}
+	reach := map[int]int{} // the cells a row needs for its highlights
+	for _, h := range t.Highlights {
+		tone[[2]int{h.Row, h.Col}] = h.Tone
+		if h.Row >= 0 && h.Col >= 0 {
+			reach[h.Row] = max(reach[h.Row], h.Col+1)
+		}
+	}
+	toneAt := func(r, c int) sheets.Tone {
+		if len(tone) == 0 {
+			return ""
+		}
+		return tone[[2]int{r, c}]
+	}
+	wrap := map[int]bool{}
+	for _, c := range t.WrapCols {
+		wrap[c] = true
+	}
+	e := newRowEncoder()
+	out := &rowBlock{ends: make([]int, rows), widths: make([]int, rows)}
+	b := make([]byte, 0, 64*1024)
+	var err error
+	for r := range int(rows) {
+		if r > 0 {
+			b = append(b, ',')
+		}
+		var cells []sheets.Cell
+		if r < len(t.Rows) {
+			cells = t.Rows[r]
+		}
+		width := max(len(cells), reach[r])
+		if width == 0 {
+			b = append(b, "{}"...)
+			out.ends[r] = len(b)
 			continue
 		}
-		bare := *u
-		bare.Rows = nil
-		one, err := json.Marshal(&sheetsapi.Request{UpdateCells: &bare})
+		b = append(b, `{"values":[`...)
+		for c := range width {
+			if c > 0 {
+				b = append(b, ',')
+			}
+			var cell sheets.Cell
+			if c < len(cells) {
+				cell = cells[c]
+			}
+			// Google Sheets grows a row to fit its wrapped text by itself. The legend
+			// (row 0) is left to run over the empty cells beside it.
+			wrapped := c < len(cells) && wrap[c] && cell.Kind == sheets.Text && cell.Text != "" && !(t.Legend && r == 0)
+			if b, err = e.cell(b, cell, bold[r], toneAt(r, c), wrapped); err != nil {
+				return nil, fmt.Errorf("row %d, column %d: %w", r+1, c+1, err)
+			}
+		}
+		b = append(b, "]}"...)
+		out.ends[r], out.widths[r] = len(b), width
+	}
+	out.json = b
+	return out, nil
+}
+
+// appendString appends s as a JSON string the way encoding/json writes it: HTML-sensitive
+// characters, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendFloat appends f as encoding/json writes a float64; NaN and infinities are refused,
+// as there.
+func appendFloat(b []byte, f float64) ([]byte, error) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return b, fmt.Errorf("json: unsupported value: %s", strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b, nil
+}
+
+// batchBody is the JSON of a BatchUpdateSpreadsheetRequest in parts, the rows of cell
+// writes among them as they were encoded: its size is known without joining them.
+type batchBody struct {
+	parts [][]byte
+	n     int // bytes in all
+}
+
+func (b *batchBody) add(p []byte) {
+	b.parts = append(b.parts, p)
+	b.n += len(p)
+}
+
+// bytes joins the parts.
+func (b *batchBody) bytes() []byte {
+	out := make([]byte, 0, b.n)
+	for _, p := range b.parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// spliceBatch lays out the body of a batch holding reqs, the rows of cell writes spliced in
+// from rows: "rows" comes last in its request, the rest is what json.Marshal gives.
+// Requests whose rows are not in rows are encoded whole.
+func spliceBatch(reqs []*sheetsapi.Request, rows encodedRows) (*batchBody, error) {
+	b := &batchBody{}
+	b.add([]byte(`{"requests":[`))
+	for i, r := range reqs {
+		if i > 0 {
+			b.add([]byte(","))
+		}
+		one, err := json.Marshal(r)
 		if err != nil {
 			return nil, err
 		}
+		var v rowsView
+		if r.UpdateCells != nil {
+			v = rows[r.UpdateCells]
+		}
+		if v.len() == 0 {
+			b.add(one)
+			continue
+		}
 		// one is {"updateCells":{...}}: open its inner object again to add the rows.
 		one = bytes.TrimSuffix(one, []byte("}}"))
-		b.Write(one)
+		b.add(one)
 		if !bytes.HasSuffix(one, []byte("{")) {
-			b.WriteByte(',')
+			b.add([]byte(","))
 		}
-		b.WriteString(`"rows":[`)
-		for j, row := range u.Rows {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			enc, ok := rows[row]
-			if !ok {
-				if enc, err = json.Marshal(row); err != nil {
-					return nil, err
-				}
-			}
-			b.Write(enc)
-		}
-		b.WriteString(`]}}`)
+		b.add([]byte(`"rows":[`))
+		b.add(v.json())
+		b.add([]byte(`]}}`))
 	}
-	b.WriteString(`]}`)
-	return b.Bytes(), nil
+	b.add([]byte(`]}`))
+	return b, nil
+}
+
+// encodeBatch is the body of a batch holding reqs (see spliceBatch).
+func encodeBatch(reqs []*sheetsapi.Request, rows encodedRows) ([]byte, error) {
+	b, err := spliceBatch(reqs, rows)
+	if err != nil {
+		return nil, err
+	}
+	return b.bytes(), nil
 }
 
 // postBatch sends one spreadsheets.batchUpdate with the body as it is, with retries.

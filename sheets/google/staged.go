@@ -58,6 +58,7 @@ func sizeText(n int) string {
 type cellWrite struct {
 	at    int // index of the request in the one-batch write
 	req   *sheetsapi.UpdateCellsRequest
+	rows  rowsView
 	sizes []int // JSON bytes of each row
 	// split: rows [0, split) go through the staging tab, the rest straight into the final call.
 	split int
@@ -137,7 +138,8 @@ func (s *Sheet) writeStaged(ctx context.Context, lay *layout, ids *idPicker, req
 	return nil
 }
 
-// batchUpdate sends one batch with retries; rows (may be nil) holds rows already encoded.
+// batchUpdate sends one batch with retries; rows (may be nil) holds the rows of its cell
+// writes.
 func (s *Sheet) batchUpdate(ctx context.Context, reqs []*sheetsapi.Request, rows encodedRows) (attempts, error) {
 	body, err := encodeBatch(reqs, rows)
 	if err != nil {
@@ -196,27 +198,22 @@ func (s *Sheet) planStaged(lay *layout, ids *idPicker, reqs []*sheetsapi.Request
 	var writes []*cellWrite
 	for i, r := range reqs {
 		u := r.UpdateCells
-		if u == nil || u.Range == nil || len(u.Rows) == 0 {
+		if u == nil || u.Range == nil || rows[u].len() == 0 {
 			continue
 		}
-		w := &cellWrite{at: i, req: u, sizes: make([]int, len(u.Rows))}
-		empty := requestSize(chunkRequest(w, 0, 0))
-		for j, row := range u.Rows {
-			b, ok := rows[row]
-			if !ok {
-				var err error
-				if b, err = json.Marshal(row); err != nil {
-					return nil, fmt.Errorf("write %s: encode a row: %w", s.Describe(), err)
-				}
-			}
-			if len(b)+empty > budget {
+		v := rows[u]
+		w := &cellWrite{at: i, req: u, rows: v, sizes: make([]int, v.len())}
+		empty := requestSize(chunkRequest(w, 0, 0, nil))
+		for j := range w.sizes {
+			size := v.size(j)
+			if size+empty > budget {
 				return nil, fmt.Errorf("write %s: row %d of output tab %s: %w: it needs %s, over the %s a call "+
 					"may carry: shorten its longest cells", s.Describe(), int(u.Range.StartRowIndex)+j+1,
-					tabName(lay, created, u.Range.SheetId), errRowTooLarge, sizeText(len(b)), sizeText(limit))
+					tabName(lay, created, u.Range.SheetId), errRowTooLarge, sizeText(size), sizeText(limit))
 			}
-			w.sizes[j] = len(b)
+			w.sizes[j] = size
 		}
-		w.split = len(u.Rows)
+		w.split = v.len()
 		outputs[u.Range.SheetId] = true
 		writes = append(writes, w)
 	}
@@ -244,16 +241,16 @@ func (s *Sheet) planStaged(lay *layout, ids *idPicker, reqs []*sheetsapi.Request
 		}
 		title := fmt.Sprintf("%s %d", stagingTitle, n)
 		// The largest the staging tab can be, so the final call is not sized too small.
-		w.stage = stagingTab{id: ids.pick(title), title: title, rows: int64(len(w.req.Rows)), cols: maxCols(w.req.Rows)}
+		w.stage = stagingTab{id: ids.pick(title), title: title, rows: int64(w.rows.len()), cols: w.rows.width()}
 		plan.staging[title] = w.stage.id
 	}
 
 	// The final call, sized as if every row were staged, leaves the rest of one call for rows
 	// written straight into it: the last rows, so what is staged is a prefix.
-	final := finalRequests(reqs, writes)
+	final := finalRequests(reqs, writes, nil)
 	room := budget - requestSize(final...)
 	for _, w := range writes {
-		room -= requestSize(directRequest(w, 0, 0)) + 1
+		room -= requestSize(directRequest(w, 0, 0, nil)) + 1
 	}
 	if room < 0 {
 		return nil, fmt.Errorf("write %s: %w: it needs a request over %s", s.Describe(), errLayoutTooLarge, sizeText(limit))
@@ -273,7 +270,7 @@ func (s *Sheet) planStaged(lay *layout, ids *idPicker, reqs []*sheetsapi.Request
 			delete(plan.staging, w.stage.title)
 			continue
 		}
-		w.stage.rows, w.stage.cols = int64(w.split), maxCols(w.req.Rows[:w.split])
+		w.stage.rows, w.stage.cols = int64(w.split), w.rows.sub(0, w.split).width()
 		plan.cells += w.stage.rows * w.stage.cols
 	}
 	if err := s.checkCells(lay, reqs, stale, plan.cells); err != nil {
@@ -290,28 +287,28 @@ func (s *Sheet) planStaged(lay *layout, ids *idPicker, reqs []*sheetsapi.Request
 	}
 	cur, size := first, requestSize(first...)
 	for _, w := range writes {
-		from, chunk := 0, requestSize(chunkRequest(w, 0, 0))+1
+		from, chunk := 0, requestSize(chunkRequest(w, 0, 0, nil))+1
 		for r := 0; r < w.split; r++ {
 			cost := w.sizes[r] + 1
 			if size+chunk+cost > budget && (r > from || len(cur) > 0) {
 				if r > from {
-					cur = append(cur, chunkRequest(w, from, r))
+					cur = append(cur, chunkRequest(w, from, r, rows))
 				}
 				plan.calls = append(plan.calls, cur)
 				cur, size = nil, requestSize()
-				from, chunk = r, requestSize(chunkRequest(w, 0, 0))+1
+				from, chunk = r, requestSize(chunkRequest(w, 0, 0, nil))+1
 			}
 			chunk += cost
 		}
 		if w.split > from {
-			cur = append(cur, chunkRequest(w, from, w.split))
+			cur = append(cur, chunkRequest(w, from, w.split, rows))
 			size += chunk
 		}
 	}
 	if len(cur) > 0 {
 		plan.calls = append(plan.calls, cur)
 	}
-	plan.calls = append(plan.calls, finalRequests(reqs, writes))
+	plan.calls = append(plan.calls, finalRequests(reqs, writes, rows))
 	return plan, nil
 }
 
@@ -319,8 +316,8 @@ func (s *Sheet) planStaged(lay *layout, ids *idPicker, reqs []*sheetsapi.Request
 // same fields, no rows), the staged rows are copied in from the staging tab, and the other
 // rows are written as before; the staging tabs are deleted last. Requests that follow the
 // cell write in the one batch (widths, the chart) follow the paste here too, so nothing the
-// paste carries can undo them.
-func finalRequests(reqs []*sheetsapi.Request, writes []*cellWrite) []*sheetsapi.Request {
+// paste carries can undo them. The rows written directly are put in rows (nil: sizing only).
+func finalRequests(reqs []*sheetsapi.Request, writes []*cellWrite, rows encodedRows) []*sheetsapi.Request {
 	out := make([]*sheetsapi.Request, 0, len(reqs)+2*len(writes))
 	next := 0
 	for i, r := range reqs {
@@ -348,8 +345,8 @@ func finalRequests(reqs []*sheetsapi.Request, writes []*cellWrite) []*sheetsapi.
 				PasteOrientation: "NORMAL",
 			}})
 		}
-		if w.split < len(w.req.Rows) {
-			out = append(out, directRequest(w, w.split, len(w.req.Rows)))
+		if w.split < w.rows.len() {
+			out = append(out, directRequest(w, w.split, w.rows.len(), rows))
 		}
 	}
 	for _, w := range writes {
@@ -360,26 +357,33 @@ func finalRequests(reqs []*sheetsapi.Request, writes []*cellWrite) []*sheetsapi.
 	return out
 }
 
-// directRequest writes rows [from, to) of w into its output tab, in the final call.
-func directRequest(w *cellWrite, from, to int) *sheetsapi.Request {
+// directRequest writes rows [from, to) of w into its output tab, in the final call; the
+// rows go into rows (nil: sizing only, as if empty).
+func directRequest(w *cellWrite, from, to int, rows encodedRows) *sheetsapi.Request {
 	rg := w.req.Range
-	return &sheetsapi.Request{UpdateCells: &sheetsapi.UpdateCellsRequest{
+	u := &sheetsapi.UpdateCellsRequest{
 		Start: &sheetsapi.GridCoordinate{SheetId: rg.SheetId, RowIndex: rg.StartRowIndex + int64(from),
 			ColumnIndex: rg.StartColumnIndex, ForceSendFields: []string{"SheetId", "RowIndex", "ColumnIndex"}},
-		Rows:   w.req.Rows[from:to],
 		Fields: w.req.Fields,
-	}}
+	}
+	if rows != nil {
+		rows[u] = w.rows.sub(from, to)
+	}
+	return &sheetsapi.Request{UpdateCells: u}
 }
 
-// chunkRequest writes rows [from, to) of w into its staging tab. With start rather than a
-// range, only the cells given are written.
-func chunkRequest(w *cellWrite, from, to int) *sheetsapi.Request {
-	return &sheetsapi.Request{UpdateCells: &sheetsapi.UpdateCellsRequest{
+// chunkRequest writes rows [from, to) of w into its staging tab, the rows into rows (nil:
+// sizing only). With start rather than a range, only the cells given are written.
+func chunkRequest(w *cellWrite, from, to int, rows encodedRows) *sheetsapi.Request {
+	u := &sheetsapi.UpdateCellsRequest{
 		Start: &sheetsapi.GridCoordinate{SheetId: w.stage.id, RowIndex: int64(from),
 			ForceSendFields: []string{"SheetId", "RowIndex", "ColumnIndex"}},
-		Rows:   w.req.Rows[from:to],
 		Fields: w.req.Fields,
-	}}
+	}
+	if rows != nil {
+		rows[u] = w.rows.sub(from, to)
+	}
+	return &sheetsapi.Request{UpdateCells: u}
 }
 
 // stagingRequests add a hidden staging tab with both markers.
@@ -459,15 +463,6 @@ func (s *Sheet) checkCells(lay *layout, reqs []*sheetsapi.Request, stale []int64
 			s.Describe(), total+staged, staged)
 	}
 	return nil
-}
-
-// maxCols is the width of rows, at least 1 (a grid has a column).
-func maxCols(rows []*sheetsapi.RowData) int64 {
-	var n int64 = 1
-	for _, r := range rows {
-		n = max(n, int64(len(r.Values)))
-	}
-	return n
 }
 
 // tabName names the tab with sheet id id for a message.

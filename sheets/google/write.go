@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 
 	"google.golang.org/api/googleapi"
@@ -76,6 +77,7 @@ func (s *Sheet) write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.
 
 	ids := newIDs(lay)
 	var reqs []*sheetsapi.Request
+	rows := encodedRows{}
 	created := map[string]int64{}
 	for _, t := range tabs {
 		ex, found := lay.find(t.Name)
@@ -87,24 +89,29 @@ func (s *Sheet) write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.
 			id = ids.pick(t.Name)
 			created[t.Name] = id
 		}
-		reqs = append(reqs, outputRequests(t, id, exp)...)
+		more, err := outputRequests(t, id, exp, rows)
+		if err != nil {
+			return fmt.Errorf("write %s: output tab %q: %w", s.Describe(), t.Name, err)
+		}
+		reqs = append(reqs, more...)
 	}
 
-	rows, err := encodeRows(reqs)
+	// The one batch, with the staging tabs of an earlier failed staged write deleted, is
+	// measured from its parts; it is joined only when it is sent as it is.
+	direct := slices.Concat(reqs, dropStaging(lay, reqs))
+	body, err := spliceBatch(direct, rows)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", s.Describe(), err)
+		return fmt.Errorf("write %s: encode the batch: %w", s.Describe(), err)
 	}
-	n, err := s.checkSize(reqs, rows)
-	if err != nil {
-		return err
+	if body.n > warnBodyBytes {
+		s.log.Warn().Int("bytes", body.n).Msg("large write to Google Sheets; it may be slow")
 	}
-	if n > stageAbove {
-		return s.writeStaged(ctx, lay, ids, reqs, created, n, stageAbove, rows)
+	if body.n > stageAbove {
+		return s.writeStaged(ctx, lay, ids, reqs, created, body.n, stageAbove, rows)
 	}
-	reqs = append(reqs, dropStaging(lay, reqs)...)
-	st, err := s.batchUpdate(ctx, reqs, rows)
+	st, err := s.postBatch(ctx, body.bytes())
 	if err == nil {
-		s.log.Debug().Int("tabs", len(tabs)).Int("created", len(created)).Int("requests", len(reqs)).Msg("wrote output tabs")
+		s.log.Debug().Int("tabs", len(tabs)).Int("created", len(created)).Int("requests", len(direct)).Msg("wrote output tabs")
 		return nil
 	}
 	if st.ambiguous && len(created) > 0 && refused(err) {
@@ -132,19 +139,6 @@ func contains(list []string, name string) bool {
 
 // warnBodyBytes: the API refuses bodies over 10 MiB and gets slow well before that.
 const warnBodyBytes = 2 << 20
-
-// checkSize measures the batch's body, which decides whether the write is staged, and warns
-// when it grows large enough to be slow. The rows are spliced in as encoded (body.go).
-func (s *Sheet) checkSize(reqs []*sheetsapi.Request, rows encodedRows) (int, error) {
-	body, err := encodeBatch(reqs, rows)
-	if err != nil {
-		return 0, fmt.Errorf("write %s: encode the batch: %w", s.Describe(), err)
-	}
-	if n := len(body); n > warnBodyBytes {
-		s.log.Warn().Int("bytes", n).Msg("large write to Google Sheets; it may be slow")
-	}
-	return len(body), nil
-}
 
 // refused reports a 400: after a lost answer, the refusal of an addSheet whose title or id
 // the landed attempt took. Any 400 counts, because the answer carrying the reason may itself
@@ -220,19 +214,19 @@ func gridSize(t sheets.Tab) (rows, cols int64) {
 
 // outputRequests replaces one output tab: create it (with marker and warning-only
 // protection) or resize it, then write every cell, then widths and the chart. ex is nil
-// for a new tab.
-func outputRequests(t sheets.Tab, id int64, ex *tabLayout) []*sheetsapi.Request {
-	rows, cols := gridSize(t)
+// for a new tab. The cells' rows are encoded into rows, keyed by their request.
+func outputRequests(t sheets.Tab, id int64, ex *tabLayout, rows encodedRows) ([]*sheetsapi.Request, error) {
+	nrows, cols := gridSize(t)
 	frozen := int64(max(t.FrozenRows, 0))
 	var reqs []*sheetsapi.Request
 	if ex == nil {
 		reqs = append(reqs, &sheetsapi.Request{AddSheet: &sheetsapi.AddSheetRequest{Properties: &sheetsapi.SheetProperties{
 			SheetId: id, Title: t.Name,
-			GridProperties: &sheetsapi.GridProperties{RowCount: rows, ColumnCount: cols, FrozenRowCount: frozen},
+			GridProperties: &sheetsapi.GridProperties{RowCount: nrows, ColumnCount: cols, FrozenRowCount: frozen},
 		}}})
 		reqs = append(reqs, markerRequest(id), protectRequest(id))
 	} else {
-		reqs = append(reqs, resizeRequests(id, *ex, rows, cols, frozen)...)
+		reqs = append(reqs, resizeRequests(id, *ex, nrows, cols, frozen)...)
 		if ex.title != t.Name {
 			// Same tab in another case: keep it, take the configured spelling.
 			reqs = append(reqs, &sheetsapi.Request{UpdateSheetProperties: &sheetsapi.UpdateSheetPropertiesRequest{
@@ -247,14 +241,16 @@ func outputRequests(t sheets.Tab, id int64, ex *tabLayout) []*sheetsapi.Request 
 			reqs = append(reqs, protectRequest(id))
 		}
 	}
-	reqs = append(reqs, &sheetsapi.Request{UpdateCells: &sheetsapi.UpdateCellsRequest{
-		Range:  gridRange(id),
-		Rows:   outputRows(t, rows),
-		Fields: writeFields,
-	}})
+	block, err := encodeTab(t, nrows)
+	if err != nil {
+		return nil, err
+	}
+	cells := &sheetsapi.UpdateCellsRequest{Range: gridRange(id), Fields: writeFields}
+	rows[cells] = rowsView{block: block, to: len(block.ends)}
+	reqs = append(reqs, &sheetsapi.Request{UpdateCells: cells})
 	reqs = append(reqs, widthRequests(id, t.Widths, cols, ex == nil)...)
 	reqs = append(reqs, chartRequests(t, id, ex)...)
-	return reqs
+	return reqs, nil
 }
 
 // resizeRequests sets an existing tab's grid to rows×cols before its cells are written,
@@ -297,46 +293,6 @@ func protectRequest(id int64) *sheetsapi.Request {
 	return &sheetsapi.Request{AddProtectedRange: &sheetsapi.AddProtectedRangeRequest{
 		ProtectedRange: &sheetsapi.ProtectedRange{Range: gridRange(id), Description: protectionNote, WarningOnly: true},
 	}}
-}
-
-// outputRows lays out every cell of the grid that carries a value or a format; the rest of
-// the tab is cleared by updateCells over the whole range.
-func outputRows(t sheets.Tab, rows int64) []*sheetsapi.RowData {
-	bold := map[int]bool{}
-	for _, r := range t.BoldRows {
-		bold[r] = true
-	}
-	tone := map[[2]int]sheets.Tone{}
-	for _, h := range t.Highlights {
-		tone[[2]int{h.Row, h.Col}] = h.Tone
-	}
-	wrap := map[int]bool{}
-	for _, c := range t.WrapCols {
-		wrap[c] = true
-	}
-	out := make([]*sheetsapi.RowData, rows)
-	for r := range out {
-		rd := &sheetsapi.RowData{}
-		if r < len(t.Rows) {
-			for c, cell := range t.Rows[r] {
-				// Google Sheets grows a row to fit its wrapped text by itself. The legend
-				// (row 0) is left to run over the empty cells beside it.
-				wrapped := wrap[c] && cell.Kind == sheets.Text && cell.Text != "" && !(t.Legend && r == 0)
-				rd.Values = append(rd.Values, cellData(cell, bold[r], tone[[2]int{r, c}], wrapped))
-			}
-		}
-		out[r] = rd
-	}
-	for _, h := range t.Highlights {
-		if h.Row < 0 || h.Col < 0 {
-			continue
-		}
-		rd := out[h.Row]
-		for len(rd.Values) <= h.Col {
-			rd.Values = append(rd.Values, cellData(sheets.Cell{}, bold[h.Row], tone[[2]int{h.Row, len(rd.Values)}], false))
-		}
-	}
-	return out
 }
 
 // cellData renders one cell. Text is always a stringValue, never parsed, so a partner named
