@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -126,7 +127,8 @@ func TestEncodedRowsAreTheGeneratedClientsRows(t *testing.T) {
 	for i := range 500 {
 		tab := randomTab(r, fmt.Sprintf("Out %d", i))
 		nrows, _ := gridSize(tab)
-		block, err := encodeTab(tab, nrows)
+		// Chunks of every size, down to one row each.
+		block, err := encodeTabIn(tab, nrows, []int{1, 50, 300, 2000, blockChunk}[i%5])
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
@@ -134,7 +136,7 @@ func TestEncodedRowsAreTheGeneratedClientsRows(t *testing.T) {
 		// What the API reads from the struct path's JSON: its texts with invalid UTF-8
 		// replaced, as encoding/json sends them; the rest exactly as built.
 		received := structRows(asReceived(tab), nrows)
-		v := rowsView{block: block, to: len(block.ends)}
+		v := rowsView{block: block, to: len(block.rows)}
 		if v.len() != len(want) {
 			t.Fatalf("case %d: %d rows encoded, want %d", i, v.len(), len(want))
 		}
@@ -154,8 +156,8 @@ func TestEncodedRowsAreTheGeneratedClientsRows(t *testing.T) {
 			if !reflect.DeepEqual(&back, received[j]) {
 				t.Fatalf("case %d row %d decodes to\n%s\nwant\n%s", i, j, dump(&back), dump(received[j]))
 			}
-			if v.size(j) != len(exp) || block.widths[j] != len(rd.Values) {
-				t.Fatalf("case %d row %d: size %d width %d, want %d and %d", i, j, v.size(j), block.widths[j], len(exp), len(rd.Values))
+			if v.size(j) != len(exp) || v.sub(j, j+1).width() != int64(max(1, len(rd.Values))) {
+				t.Fatalf("case %d row %d: size %d width %d, want %d and %d", i, j, v.size(j), v.sub(j, j+1).width(), len(exp), len(rd.Values))
 			}
 			for c, cd := range back.Values {
 				if j >= len(tab.Rows) || c >= len(tab.Rows[j]) || tab.Rows[j][c].Kind != sheets.Text || tab.Rows[j][c].Text == "" {
@@ -168,13 +170,30 @@ func TestEncodedRowsAreTheGeneratedClientsRows(t *testing.T) {
 				}
 			}
 		}
-		// Joined, the rows are one JSON array.
-		var all []*sheetsapi.RowData
-		if err := json.Unmarshal(append(append([]byte("["), v.json()...), ']'), &all); err != nil || len(all) != len(want) {
-			t.Fatalf("case %d: the joined rows do not decode as %d rows: %v", i, len(want), err)
+		// Joined, any run of the rows is one JSON array.
+		for range 5 {
+			from := r.IntN(v.len() + 1)
+			to := from + r.IntN(v.len()-from+1)
+			var run []*sheetsapi.RowData
+			if err := json.Unmarshal(append(append([]byte("["), v.sub(from, to).json()...), ']'), &run); err != nil ||
+				!reflect.DeepEqual(run, received[from:to]) && to > from {
+				t.Fatalf("case %d: rows %d to %d joined do not decode as those rows: %v", i, from, to, err)
+			}
 		}
 	}
 }
+
+// bytes joins the body's parts, as they are sent.
+func (b *batchBody) bytes() []byte {
+	out, err := io.ReadAll(b.reader())
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// json is the view's rows joined, as a body carries them.
+func (v rowsView) json() []byte { return bytes.Join(v.parts(), nil) }
 
 // asReceived is tab with each text as a JSON decoder reads it back from encoding/json.
 func asReceived(tab sheets.Tab) sheets.Tab {

@@ -141,7 +141,7 @@ func (s *Sheet) writeStaged(ctx context.Context, lay *layout, ids *idPicker, req
 // batchUpdate sends one batch with retries; rows (may be nil) holds the rows of its cell
 // writes.
 func (s *Sheet) batchUpdate(ctx context.Context, reqs []*sheetsapi.Request, rows encodedRows) (attempts, error) {
-	body, err := encodeBatch(reqs, rows)
+	body, err := spliceBatch(reqs, rows)
 	if err != nil {
 		return attempts{}, fmt.Errorf("encode the batch: %w", err)
 	}

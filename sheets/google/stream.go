@@ -179,13 +179,17 @@ func decodeGrids(p *parser) ([][]sheets.Cell, error) {
 		if err != nil {
 			return err
 		}
+		if rows == nil && startRow == 0 && startCol == 0 {
+			rows = grid // the usual case: one block from A1, taken as parsed
+			return nil
+		}
+		if n := startRow + len(grid); n > len(rows) {
+			rows = append(rows, make([][]sheets.Cell, n-len(rows))...)
+		}
 		for i, cells := range grid {
 			r := startRow + i
-			for len(rows) <= r {
-				rows = append(rows, nil)
-			}
 			if len(rows[r]) == 0 && startCol == 0 {
-				rows[r] = cells // the usual case: one block from A1, taken as parsed
+				rows[r] = cells
 				continue
 			}
 			for j, c := range cells {

@@ -97,7 +97,7 @@ func (s *Sheet) write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.
 	}
 
 	// The one batch, with the staging tabs of an earlier failed staged write deleted, is
-	// measured from its parts; it is joined only when it is sent as it is.
+	// measured from its parts, and sent as those parts when it is not staged.
 	direct := slices.Concat(reqs, dropStaging(lay, reqs))
 	body, err := spliceBatch(direct, rows)
 	if err != nil {
@@ -109,7 +109,7 @@ func (s *Sheet) write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.
 	if body.n > stageAbove {
 		return s.writeStaged(ctx, lay, ids, reqs, created, body.n, stageAbove, rows)
 	}
-	st, err := s.postBatch(ctx, body.bytes())
+	st, err := s.postBatch(ctx, body)
 	if err == nil {
 		s.log.Debug().Int("tabs", len(tabs)).Int("created", len(created)).Int("requests", len(direct)).Msg("wrote output tabs")
 		return nil
@@ -246,7 +246,7 @@ func outputRequests(t sheets.Tab, id int64, ex *tabLayout, rows encodedRows) ([]
 		return nil, err
 	}
 	cells := &sheetsapi.UpdateCellsRequest{Range: gridRange(id), Fields: writeFields}
-	rows[cells] = rowsView{block: block, to: len(block.ends)}
+	rows[cells] = rowsView{block: block, to: len(block.rows)}
 	reqs = append(reqs, &sheetsapi.Request{UpdateCells: cells})
 	reqs = append(reqs, widthRequests(id, t.Widths, cols, ex == nil)...)
 	reqs = append(reqs, chartRequests(t, id, ex)...)
