@@ -57,7 +57,7 @@ func (w *Workbook) AddInputTabs(ctx context.Context, tabs []sheets.InputTab) ([]
 		if _, exists := findSheet(f, t.Name); exists {
 			continue
 		}
-		if err := r.newSheet(t.Name); err != nil {
+		if _, err := r.newSheet(t.Name); err != nil {
 			return nil, fmt.Errorf("create tab %q in %s: %w", t.Name, w.path, err)
 		}
 		if err := r.inputTab(t); err != nil {
@@ -71,7 +71,7 @@ func (w *Workbook) AddInputTabs(ctx context.Context, tabs []sheets.InputTab) ([]
 	if err := w.refuseReadOnly(st.mode); err != nil {
 		return nil, err
 	}
-	if err := w.save(b, &st, nil); err != nil {
+	if err := w.save(b, &st, nil, nil); err != nil {
 		return nil, err
 	}
 	return added, nil
@@ -95,7 +95,7 @@ func (w *Workbook) createWorkbook(tabs []sheets.InputTab) ([]string, error) {
 	names := make([]string, 0, len(tabs))
 	for i, t := range tabs {
 		if i > 0 {
-			if err := r.newSheet(t.Name); err != nil {
+			if _, err := r.newSheet(t.Name); err != nil {
 				return nil, fmt.Errorf("create workbook %s: tab %q: %w", w.path, t.Name, err)
 			}
 		}

@@ -99,22 +99,28 @@ func (w *Workbook) Write(ctx context.Context, snap *sheets.Snapshot, tabs []shee
 	}
 	r := newRenderer(f)
 	r.drawChart = w.drawChart
+	r.noSplice = w.noSplice
 	for i, t := range tabs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := r.outputTab(t, existing[i], managed[existing[i]]); err != nil {
+		if err := r.outputTab(t, existing[i], managed[existing[i]], lay.sheets[existing[i]]); err != nil {
 			return fmt.Errorf("write tab %q of %s: %w", t.Name, w.path, err)
 		}
 	}
-	return w.save(b, &st, rewritable)
+	return w.save(b, &st, rewritable, r.splices)
 }
 
 // save writes the book over the workbook it was read from (prev), reusing
-// the unchanged parts; rewritable names the held parts it replaces.
-func (w *Workbook) save(b *book, prev *fileState, rewritable map[string]bool) error {
+// the unchanged parts; rewritable names the held parts it replaces, and splices
+// the rows to write into parts as they are saved.
+func (w *Workbook) save(b *book, prev *fileState, rewritable map[string]bool, splices map[string]rowSplice) error {
 	f := b.f
-	f.ZipWriter = func(out io.Writer) excelize.ZipWriter { return newReuseWriter(out, b.zip, b.held, rewritable) }
+	f.ZipWriter = func(out io.Writer) excelize.ZipWriter {
+		rw := newReuseWriter(out, b.zip, b.held, rewritable)
+		rw.splices = splices
+		return rw
+	}
 	return w.commit(prev, encode(f))
 }
 
@@ -211,6 +217,10 @@ type renderer struct {
 	styles   map[styleKey]int
 	// drawChart draws Tab.Chart on the new, still empty sheet; nil skips charts.
 	drawChart chartDrawer
+	// splices write the rows of output tabs into their worksheet parts as they are saved,
+	// by part name (splice.go); noSplice has excelize write every row (for tests).
+	splices  map[string]rowSplice
+	noSplice bool
 }
 
 // chartDrawer is the seam for drawing a tab's chart (e.g. with
@@ -225,6 +235,7 @@ func newRenderer(f *excelize.File) *renderer {
 		f:        f,
 		date1904: uses1904(f),
 		styles:   map[styleKey]int{},
+		splices:  map[string]rowSplice{},
 	}
 }
 
@@ -300,12 +311,15 @@ func (r *renderer) value(c sheets.Cell) (any, string) {
 // outputTab fills one managed tab. existing is the name of the sheet it
 // replaces (already cleared), or "" to create it; marked says whether that
 // sheet already carries the marker.
-func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool) error {
+//
+// part is the worksheet part of existing ("" when there is none).
+func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool, part string) error {
 	if len(t.Rows) > maxRows {
 		return fmt.Errorf("%d rows is more than a sheet holds (%d)", len(t.Rows), maxRows)
 	}
 	if existing == "" {
-		if err := r.newSheet(t.Name); err != nil {
+		var err error
+		if part, err = r.newSheet(t.Name); err != nil {
 			return err
 		}
 	} else if existing != t.Name {
@@ -336,7 +350,7 @@ func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool) error {
 	if err := r.layout(sw, t.Widths, t.FrozenRows); err != nil {
 		return err
 	}
-	if err := r.rows(sw, t); err != nil {
+	if err := r.rows(sw, t, part); err != nil {
 		return err
 	}
 	if err := sw.Flush(); err != nil {
@@ -350,8 +364,9 @@ func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool) error {
 	return nil
 }
 
-// newSheet appends an empty sheet, refusing to reuse the part name of another.
-func (r *renderer) newSheet(name string) error {
+// newSheet appends an empty sheet, refusing to reuse the part name of another, and
+// returns the name of its worksheet part.
+func (r *renderer) newSheet(name string) (string, error) {
 	maxID := 0
 	for _, s := range r.f.WorkBook.Sheets.Sheet {
 		maxID = max(maxID, s.SheetID)
@@ -360,12 +375,12 @@ func (r *renderer) newSheet(name string) error {
 	// unusual writer could already use that name for another sheet.
 	partName := "xl/worksheets/sheet" + strconv.Itoa(maxID+1) + ".xml"
 	if _, taken := r.f.Pkg.Load(partName); taken {
-		return fmt.Errorf("cannot add a tab: part %s is already in use", partName)
+		return "", fmt.Errorf("cannot add a tab: part %s is already in use", partName)
 	}
 	if _, err := r.f.NewSheet(name); err != nil {
-		return fmt.Errorf("add tab: %w", err)
+		return "", fmt.Errorf("add tab: %w", err)
 	}
-	return nil
+	return partName, nil
 }
 
 // layout sets column widths and frozen rows; the stream writer needs both
@@ -398,83 +413,59 @@ func frozenPanes(rows int) *excelize.Panes {
 	}
 }
 
-// rows streams the grid, with bold rows and highlights.
-func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab) error {
-	bold := map[int]bool{}
-	for _, b := range t.BoldRows {
-		bold[b] = true
+// rows writes the tabGrid, with bold rows and highlights. The rows excelize must write (the
+// legend, whose cells are merged, and any row with a value spliceable cannot copy exactly)
+// go through the stream writer; the rest are written straight into the saved worksheet part
+// by splice.go, which is most of a large sync's write. Either way the bytes are the same
+// (TestSplicedRowsAreWhatExcelizeWrites).
+func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab, part string) error {
+	g := newTabGrid(t)
+	from := 0
+	if g.legendEnd > 0 {
+		from = 1
 	}
-	wrap := map[int]bool{}
-	for _, c := range t.WrapCols {
-		wrap[c] = true
-	}
-	legendEnd, legendHeight := legendSpan(t)
-	highlights := map[int][]sheets.Highlight{}
-	last := len(t.Rows) - 1
-	for _, h := range t.Highlights {
-		if h.Row < 0 || h.Col < 0 || h.Row >= maxRows || h.Col >= maxColumns {
-			continue
+	for ri := 0; ri <= g.last; ri++ {
+		row, width, err := g.row(ri)
+		if err != nil {
+			return err
 		}
-		highlights[h.Row] = append(highlights[h.Row], h)
-		last = max(last, h.Row)
+		for ci := 0; ci < width; ci++ {
+			v, k := g.cell(r, row, ri, ci)
+			if !spliceable(v) {
+				from = ri + 1
+			}
+			if _, err := r.style(k); err != nil { // created now: styles are saved before the rows
+				return err
+			}
+		}
+	}
+	if r.noSplice || part == "" {
+		from = g.last + 1
 	}
 	var vals []any
-	for ri := 0; ri <= last; ri++ {
-		var row []sheets.Cell
-		if ri < len(t.Rows) {
-			row = t.Rows[ri]
-		}
-		width := len(row)
-		for _, h := range highlights[ri] {
-			width = max(width, h.Col+1)
+	for ri := 0; ri < min(from, g.last+1); ri++ {
+		row, width, err := g.row(ri)
+		if err != nil {
+			return err
 		}
 		if width == 0 {
 			continue
 		}
-		if width > maxColumns {
-			return fmt.Errorf("row %d has %d cells, more than a sheet's %d columns", ri+1, width, maxColumns)
-		}
 		vals = vals[:0]
 		for ci := 0; ci < width; ci++ {
-			var c sheets.Cell
-			if ci < len(row) {
-				c = row[ci]
-			}
-			v, format := r.value(c)
-			k := styleKey{format: format, center: v != nil && (c.Kind == sheets.Number || c.Kind == sheets.Date)}
-			for _, h := range highlights[ri] {
-				if h.Col == ci {
-					k.tone = h.Tone
-				}
-			}
-			if _, ok := toneFills[k.tone]; !ok {
-				k.tone = ""
-			}
-			if v != nil && bold[ri] {
-				k.bold = true
-			}
-			if c.Kind == sheets.Text && v != nil && (wrap[ci] && !(t.Legend && ri == 0) || t.Legend && ri == 0 && ci == 0 && legendEnd > 0) {
-				k.wrap = true
-				k.top = t.Legend && ri == 0
-			}
+			v, k := g.cell(r, row, ri, ci)
 			if k == (styleKey{}) {
 				vals = append(vals, v)
 				continue
 			}
-			id, err := r.style(k)
-			if err != nil {
-				return err
-			}
-			vals = append(vals, excelize.Cell{StyleID: id, Value: v})
+			vals = append(vals, excelize.Cell{StyleID: r.styles[k], Value: v})
 		}
 		var opts []excelize.RowOpts
-		if lines := wrappedLines(t, row, wrap); lines > 1 && !(ri == 0 && legendEnd > 0) {
-			// Spreadsheet programs do not grow a row for wrapped text when they open a file.
-			opts = append(opts, excelize.RowOpts{Height: math.Min((float64(lines)+0.2)*lineHeight, maxRowHeight)})
+		if h := g.height(ri, row); h > 0 {
+			opts = append(opts, excelize.RowOpts{Height: h})
 		}
-		if ri == 0 && legendEnd > 0 {
-			opts = append(opts, excelize.RowOpts{Height: legendHeight})
-			if err := sw.MergeCell("A1", sheets.ColumnName(legendEnd)+"1"); err != nil {
+		if ri == 0 && g.legendEnd > 0 {
+			if err := sw.MergeCell("A1", sheets.ColumnName(g.legendEnd)+"1"); err != nil {
 				return fmt.Errorf("spread the legend over the tab: %w", err)
 			}
 		}
@@ -482,5 +473,93 @@ func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab) error {
 			return fmt.Errorf("write row %d: %w", ri+1, err)
 		}
 	}
+	if from <= g.last {
+		r.splices[part] = func(w io.Writer) error { return r.writeRows(w, g, from) }
+	}
 	return nil
+}
+
+// tabGrid is a tab's rows with what decides each cell's format: bold rows, wrapped columns,
+// the legend and the highlights.
+type tabGrid struct {
+	t            sheets.Tab
+	bold, wrap   map[int]bool
+	legendEnd    int
+	legendHeight float64
+	highlights   map[int][]sheets.Highlight
+	last         int
+}
+
+func newTabGrid(t sheets.Tab) *tabGrid {
+	g := &tabGrid{t: t, bold: map[int]bool{}, wrap: map[int]bool{}, highlights: map[int][]sheets.Highlight{}, last: len(t.Rows) - 1}
+	for _, b := range t.BoldRows {
+		g.bold[b] = true
+	}
+	for _, c := range t.WrapCols {
+		g.wrap[c] = true
+	}
+	g.legendEnd, g.legendHeight = legendSpan(t)
+	for _, h := range t.Highlights {
+		if h.Row < 0 || h.Col < 0 || h.Row >= maxRows || h.Col >= maxColumns {
+			continue
+		}
+		g.highlights[h.Row] = append(g.highlights[h.Row], h)
+		g.last = max(g.last, h.Row)
+	}
+	return g
+}
+
+// row returns row ri and how many cells it spans, highlights included.
+func (g *tabGrid) row(ri int) ([]sheets.Cell, int, error) {
+	var row []sheets.Cell
+	if ri < len(g.t.Rows) {
+		row = g.t.Rows[ri]
+	}
+	width := len(row)
+	for _, h := range g.highlights[ri] {
+		width = max(width, h.Col+1)
+	}
+	if width > maxColumns {
+		return nil, 0, fmt.Errorf("row %d has %d cells, more than a sheet's %d columns", ri+1, width, maxColumns)
+	}
+	return row, width, nil
+}
+
+// cell is the value excelize is given for cell ci of row ri and the format it gets.
+func (g *tabGrid) cell(r *renderer, row []sheets.Cell, ri, ci int) (any, styleKey) {
+	var c sheets.Cell
+	if ci < len(row) {
+		c = row[ci]
+	}
+	v, format := r.value(c)
+	k := styleKey{format: format, center: v != nil && (c.Kind == sheets.Number || c.Kind == sheets.Date)}
+	for _, h := range g.highlights[ri] {
+		if h.Col == ci {
+			k.tone = h.Tone
+		}
+	}
+	if _, ok := toneFills[k.tone]; !ok {
+		k.tone = ""
+	}
+	if v != nil && g.bold[ri] {
+		k.bold = true
+	}
+	t := g.t
+	if c.Kind == sheets.Text && v != nil && (g.wrap[ci] && !(t.Legend && ri == 0) || t.Legend && ri == 0 && ci == 0 && g.legendEnd > 0) {
+		k.wrap = true
+		k.top = t.Legend && ri == 0
+	}
+	return v, k
+}
+
+// height is row ri's height in points, 0 for the default.
+func (g *tabGrid) height(ri int, row []sheets.Cell) float64 {
+	if ri == 0 && g.legendEnd > 0 {
+		return g.legendHeight
+	}
+	if lines := wrappedLines(g.t, row, g.wrap); lines > 1 {
+		// Spreadsheet programs do not grow a row for wrapped text when they open a file.
+		return math.Min((float64(lines)+0.2)*lineHeight, maxRowHeight)
+	}
+	return 0
 }

@@ -77,6 +77,9 @@ type Workbook struct {
 	now func() time.Time
 	// drawChart renders Tab.Chart (addChart); tests swap it.
 	drawChart chartDrawer
+	// noSplice has excelize write every row of the output tabs (splice.go), for the test
+	// that holds the spliced rows to excelize's.
+	noSplice bool
 	// created is the version of the workbook this Workbook created (init, --demo), "" for
 	// none: replacing it keeps no backup, since it holds nothing a person typed.
 	created string

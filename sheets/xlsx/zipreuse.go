@@ -27,6 +27,10 @@ type reuseWriter struct {
 	rewritable map[string]bool
 	written    map[string]bool
 	cur        *reuseEntry
+	// splices are rows to write into parts as they pass (splice.go), by part name;
+	// splicing is the part being written through one.
+	splices  map[string]rowSplice
+	splicing *spliceWriter
 	// reused counts parts copied without recompression (for tests).
 	reused int
 }
@@ -56,6 +60,10 @@ func (r *reuseWriter) Create(name string) (io.Writer, error) {
 	if h := r.held[name]; h != nil && !r.rewritable[name] {
 		r.cur.orig, r.cur.stub = h, true
 	}
+	if splice := r.splices[name]; splice != nil {
+		r.splicing = &spliceWriter{out: r.cur, splice: splice}
+		return r.splicing, nil
+	}
 	return r.cur, nil
 }
 
@@ -70,6 +78,11 @@ func (r *reuseWriter) AddFS(fsys fs.FS) error {
 // Close finishes the last part, copies the held parts and closes the archive.
 func (r *reuseWriter) Close() error {
 	err := r.finish()
+	for name := range r.splices {
+		if err == nil && !r.written[name] {
+			err = fmt.Errorf("part %s, which a tab's rows were to be written into, was not saved", name)
+		}
+	}
 	var names []string // held parts excelize did not write at all
 	for name := range r.held {
 		if !r.written[name] {
@@ -97,6 +110,12 @@ func (r *reuseWriter) finish() error {
 	r.cur = nil
 	if e == nil {
 		return nil
+	}
+	if sp := r.splicing; sp != nil {
+		r.splicing = nil
+		if err := sp.close(e.name); err != nil {
+			return err
+		}
 	}
 	if e.stub {
 		if e.stubAt != len(heldStub) || e.stubBad {

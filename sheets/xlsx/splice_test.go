@@ -1,0 +1,154 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/decode"
+	"github.com/partnermap/partnermap/history"
+	"github.com/partnermap/partnermap/profile"
+	"github.com/partnermap/partnermap/render"
+	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// TestSplicedRowsAreWhatExcelizeWrites writes every output tab of a generated workbook
+// (legend rows, bold rows, highlights, wrapped columns, dates, numbers, booleans), and a
+// tab of awkward values, twice: once with the rows spliced into the saved parts, once with
+// excelize writing every row. Every part of the two workbooks must be the same bytes.
+func TestSplicedRowsAreWhatExcelizeWrites(t *testing.T) {
+	ctx := context.Background()
+	cfg := config.Default()
+	asOf := scoring.DateOf(2026, 11, 23)
+	mess := workload.DefaultMess()
+	mess.Typos = 0.05
+	inputs := workload.Tabs(cfg.Tabs, workload.SizeOf(150), asOf, mess, 2)
+	dec := decode.Decode(workload.Tables(inputs), decode.Options{Tabs: decode.TabNames{
+		Partners: cfg.Tabs.Partners, Assets: cfg.Tabs.Assets, Meetings: cfg.Tabs.Meetings, Members: cfg.Tabs.Members}})
+	res := scoring.Score(dec.Records, cfg.Scoring, asOf)
+	profiles := profile.Build(dec.Records, res)
+	hist := history.Update(nil, history.States(dec.Records.Partners, res), asOf, 0)
+	o := cfg.Outputs
+	tabs := render.Tabs(render.Input{
+		Result: res, Issues: append(append([]scoring.Issue(nil), dec.Issues...), res.Issues...),
+		Names: render.Names{Priorities: o.Priorities, FollowUps: o.FollowUps, PowerMap: o.PowerMap, Connections: o.Connections,
+			Owners: o.Owners, DataIssues: o.DataIssues, SyncStatus: o.SyncStatus, History: o.History, Progress: o.Progress,
+			Profiles: o.Profiles, Themes: o.Themes},
+		Scoring:  &cfg.Scoring,
+		Profiles: profiles, Themes: profile.Themes(profiles),
+		History: hist.Rows, Progress: history.Progress(hist.Rows, asOf),
+		Status: render.Status{Source: "test.xlsx", SyncedAt: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), AsOf: asOf, Version: "test"},
+	})
+	// The awkward values excelize must write come first; the rows after the last of them
+	// are spliced, and hold every other kind of value and format.
+	odd := sheets.Tab{Name: "Odd values", Widths: []float64{20, 20}, FrozenRows: 1, BoldRows: []int{0, 9}, WrapCols: []int{1},
+		Highlights: []sheets.Highlight{{Row: 7, Col: 4, Tone: sheets.ToneAlert}, {Row: 13, Col: 2, Tone: sheets.ToneGood}, {Row: 8, Col: 0, Tone: sheets.ToneWarn}}}
+	for _, row := range [][]sheets.Cell{
+		{sheets.TextCell("Name"), sheets.TextCell("Note")},
+		{sheets.TextCell("text with _x0041_ in it, which excelize escapes"), sheets.NumberCell(0.1 + 0.2)},
+		{sheets.TextCell(strings.Repeat("long ", 7000))},
+		{sheets.NumberCell(1.0 / 3), sheets.TextCell("a third")},
+		{sheets.TextCell("the rows from here on are spliced")},
+		{sheets.TextCell(" leading space"), sheets.TextCell("trailing\n"), sheets.TextCell("tab\tinside"), sheets.TextCell(`<&>"'`)},
+		{sheets.TextCell("line one\nline two\nline three"), sheets.TextCell("control \x01 \x1f char and a wrapped note that runs on for long enough to take a second line"), sheets.TextCell("é ✓ 😀")},
+		{sheets.NumberCell(0.1), sheets.NumberCell(1e20), sheets.NumberCell(-3.25), sheets.NumberCell(123456789012345)},
+		{sheets.BoolCell(true), sheets.BoolCell(false), sheets.DateCell(time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC))},
+		{sheets.DateCell(time.Date(2026, 3, 4, 13, 30, 0, 0, time.UTC)), sheets.NumberCell(math.NaN()), sheets.NumberCell(math.Inf(-1))},
+		{},
+		{sheets.TextCell("after a blank row"), {}, sheets.TextCell("after a blank cell")},
+		{sheets.TextCell("_ x and x_ are not escapes")},
+		{sheets.TextCell("last")},
+	} {
+		odd.Rows = append(odd.Rows, row)
+	}
+	tabs = append(tabs, odd)
+
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.xlsx")
+	if _, err := New(base, Options{}).AddInputTabs(ctx, inputs); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, noSplice bool) string {
+		path := filepath.Join(dir, name)
+		data, err := os.ReadFile(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		w := New(path, Options{})
+		w.noSplice = noSplice
+		w.drawChart = nil  // charts are drawn the same either way; their parts carry no rows
+		for i := range 2 { // the second write replaces the tabs the first made
+			snap, err := w.Read(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Write(ctx, snap, tabs, nil); err != nil {
+				t.Fatalf("write %d of %s: %v", i+1, name, err)
+			}
+		}
+		return path
+	}
+	spliced, whole := parts(t, write("spliced.xlsx", false)), parts(t, write("whole.xlsx", true))
+	if len(spliced) != len(whole) {
+		t.Fatalf("%d parts spliced, %d written whole", len(spliced), len(whole))
+	}
+	rows := 0
+	for name, want := range whole {
+		got, ok := spliced[name]
+		if !ok {
+			t.Errorf("part %s missing from the spliced workbook", name)
+			continue
+		}
+		if !bytes.Equal(got, want) {
+			i := 0
+			for i < min(len(got), len(want)) && got[i] == want[i] {
+				i++
+			}
+			t.Errorf("part %s differs at byte %d:\nspliced %q\nwhole   %q", name, i, excerpt(got, i), excerpt(want, i))
+		}
+		rows += bytes.Count(want, []byte("<row "))
+	}
+	if rows < 1000 {
+		t.Errorf("only %d rows written: the comparison proves little", rows)
+	}
+}
+
+func parts(t *testing.T, path string) map[string][]byte {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	out := map[string][]byte{}
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[zf.Name] = data
+	}
+	return out
+}
+
+func excerpt(b []byte, at int) []byte {
+	return b[max(0, at-80):min(len(b), at+120)]
+}
