@@ -32,6 +32,34 @@ func BenchmarkDecodeWorkbook(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodeTypos decodes the workbooks of issue 17's typo target: 10k and 100k
+// partners with ten meetings each, 2% of the partner names in Meetings and Assets misspelt
+// (twice the default mess), so that about 20k distinct misspellings are searched at 100k.
+// It reports CPU time per decode (cpu-ns/op) beside wall time. Run it with -benchtime=1x.
+func BenchmarkDecodeTypos(b *testing.B) {
+	names := config.Default().Tabs
+	mess := workload.DefaultMess()
+	mess.Typos = 0.02
+	for _, n := range []int{10_000, 100_000} {
+		size := workload.SizeOf(n)
+		b.Run(fmt.Sprintf("partners=%d/typos=%.2f", n, mess.Typos), func(b *testing.B) {
+			tables := workload.Tables(workload.Tabs(names, size, scoring.DateOf(2026, 11, 23), mess, 1))
+			b.ReportAllocs()
+			cpu0, cpuOK := processCPU()
+			b.ResetTimer()
+			for b.Loop() {
+				res := Decode(tables, Options{})
+				if len(res.Records.Partners) < n*99/100 {
+					b.Fatalf("decoded %d partners of %d", len(res.Records.Partners), n)
+				}
+			}
+			if cpu1, ok := processCPU(); ok && cpuOK {
+				b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+			}
+		})
+	}
+}
+
 // BenchmarkSuggest measures the suggestion search alone, on the partner names of a
 // generated workbook: "build" makes the structures a first miss builds (the names are
 // already in the index, as decode puts them there to match), "query" searches 1,000 distinct misspellings of them (one to three
