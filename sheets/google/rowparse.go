@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/partnermap/partnermap/sheets"
 )
@@ -50,10 +51,15 @@ func newParser(r io.Reader) *parser {
 var errSyntax = errors.New("malformed JSON")
 
 func (p *parser) fail(what string) error {
-	if p.rerr != nil && p.rerr != io.EOF && p.i >= len(p.b) {
-		return fmt.Errorf("at byte %d: %w", p.base+int64(p.i), p.rerr)
+	at := p.base + int64(p.i)
+	switch {
+	case p.i < len(p.b):
+		return fmt.Errorf("%w at byte %d: invalid character %q: %s", errSyntax, at, p.b[p.i], what)
+	case p.rerr != nil && p.rerr != io.EOF:
+		return fmt.Errorf("at byte %d: %w", at, p.rerr)
 	}
-	return fmt.Errorf("%w at byte %d: %s", errSyntax, p.base+int64(p.i), what)
+	// The answer ended before its JSON did: cut short.
+	return fmt.Errorf("%w at byte %d: %s: %w", errSyntax, at, what, io.ErrUnexpectedEOF)
 }
 
 // more reads more of the answer into b, keeping the token being read; false at the end.
@@ -158,6 +164,9 @@ func (p *parser) null() bool {
 		p.i += 4
 		return true
 	}
+	if p.i+4 > len(p.b) && strings.HasPrefix("null", string(p.b[p.i:])) {
+		p.i = len(p.b) // cut short inside the null
+	}
 	return false
 }
 
@@ -256,6 +265,7 @@ func (p *parser) quoted() ([]byte, bool, error) {
 		}
 	refill:
 		if !p.more() {
+			p.i = len(p.b)
 			return nil, false, p.fail("unterminated string")
 		}
 	}
