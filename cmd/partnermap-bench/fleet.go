@@ -85,7 +85,7 @@ func benchFleet(ctx context.Context, o options, exe, dir string, stdout, stderr 
 		if o.profile != "" {
 			profile = fmt.Sprintf("%s.fleet.%d.prof", o.profile, r+1)
 		}
-		rec, edits, err := fleetChild(ctx, exe, dir, plan, srv, profile)
+		rec, edits, err := fleetChild(ctx, exe, dir, plan, srv, r, profile)
 		if err != nil {
 			return err
 		}
@@ -168,7 +168,7 @@ feed:
 // fleetChild runs the service in a child process over srv's sheets while editing some of
 // them, and returns the child's record and the edits made (sheet index, wall time since the
 // child was started).
-func fleetChild(ctx context.Context, exe, dir string, plan fleetPlan, srv *fake.Server, profile string) (fleetRecord, []fleetEdit, error) {
+func fleetChild(ctx context.Context, exe, dir string, plan fleetPlan, srv *fake.Server, run int, profile string) (fleetRecord, []fleetEdit, error) {
 	var rec fleetRecord
 	if err := os.MkdirAll(plan.StateDir, 0o700); err != nil {
 		return rec, nil, fmt.Errorf("fleet state folder: %w", err)
@@ -185,7 +185,7 @@ func fleetChild(ctx context.Context, exe, dir string, plan fleetPlan, srv *fake.
 	}
 	editCtx, stopEdits := context.WithCancel(ctx)
 	edited := make(chan []fleetEdit, 1)
-	go func() { edited <- editFleet(editCtx, plan, srv) }()
+	go func() { edited <- editFleet(editCtx, plan, srv, run) }()
 	args := []string{"-child", childFleet, "-path", planFile}
 	if profile != "" {
 		args = append(args, "-cpuprofile", profile)
@@ -209,9 +209,10 @@ type fleetEdit struct {
 }
 
 // editFleet edits round(Change × Sheets) sheets in each period at random moments, one
-// meeting's notes each, until ctx ends, and returns the edits made.
-func editFleet(ctx context.Context, plan fleetPlan, srv *fake.Server) []fleetEdit {
-	r := rand.New(rand.NewPCG(plan.Seed, 0xed17))
+// meeting's notes each, until ctx ends, and returns the edits made. Each run (0, 1, ...)
+// edits other sheets, with text no earlier run wrote, so every edit is a change.
+func editFleet(ctx context.Context, plan fleetPlan, srv *fake.Server, run int) []fleetEdit {
+	r := rand.New(rand.NewPCG(plan.Seed+uint64(run), 0xed17))
 	type planned struct {
 		at    time.Duration
 		sheet int
@@ -235,7 +236,7 @@ func editFleet(ctx context.Context, plan fleetPlan, srv *fake.Server) []fleetEdi
 			return done
 		}
 		// Row 1 is the first meeting, below the header.
-		srv.SetCell(plan.IDs[e.sheet], meetings, 1, plan.NotesCol, sheets.TextCell(fmt.Sprintf("called back, edit %d", n)))
+		srv.SetCell(plan.IDs[e.sheet], meetings, 1, plan.NotesCol, sheets.TextCell(fmt.Sprintf("called back (run %d, edit %d)", run+1, n)))
 		done = append(done, fleetEdit{Sheet: e.sheet, At: time.Now()})
 	}
 	return done

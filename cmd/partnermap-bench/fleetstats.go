@@ -16,14 +16,16 @@ import (
 
 // fleetSummary is what one fleet run showed. Durations are model time.
 type fleetSummary struct {
-	Duration                          time.Duration
-	Syncs, Written, Failed, Skipped   int
-	ByCalls                           map[int]int // syncs by the API attempts they made
-	Edits                             int
-	Requests, Refused                 int     // calls the fake accepted, and refused over the quota
-	MaxPerMinute                      int     // most calls the fake accepted in any window of one model minute
-	MeanPerMinute                     float64 // accepted calls per model minute over the run
-	WaitP50, WaitP95, WaitMax         time.Duration
+	Duration                        time.Duration
+	Syncs, Written, Failed, Skipped int
+	ByCalls                         map[int]int // syncs by the API attempts they made
+	Edits                           int
+	Requests, Refused               int     // calls the fake accepted, and refused over the quota
+	MaxPerMinute                    int     // most calls the fake accepted in any window of one model minute
+	MeanPerMinute                   float64 // accepted calls per model minute over the run
+	WaitP50, WaitP95, WaitMax       time.Duration
+	// SteadyP50... leave out each sheet's first sync: the restart, when all were due at once.
+	SteadyP50, SteadyP95, SteadyMax   time.Duration
 	Late                              int           // syncs that ended more than a period after they were due
 	Stalest                           time.Duration // longest any sheet went without a successful sync
 	FirstRound                        time.Duration // until every sheet had synced once
@@ -82,16 +84,19 @@ func summarize(plan fleetPlan, rec fleetRecord, calls []fake.Call, edits []fleet
 			s.Written++
 		}
 	}
-	var waits, sheetMax []time.Duration
+	var waits, steady, sheetMax []time.Duration
 	s.PerSheetMin = len(rec.Syncs) + 1
 	for _, list := range bySheet {
 		slices.SortFunc(list, func(a, b fleetSync) int { return cmp.Compare(a.End, b.End) })
 		s.PerSheetMin, s.PerSheetMax = min(s.PerSheetMin, len(list)), max(s.PerSheetMax, len(list))
 		due, last, most := time.Duration(0), time.Duration(0), time.Duration(0)
 		firstOK := time.Duration(-1)
-		for _, sy := range list {
+		for k, sy := range list {
 			wait := sy.End - due
 			waits = append(waits, wait)
+			if k > 0 {
+				steady = append(steady, wait)
+			}
 			most = max(most, wait)
 			if wait > period {
 				s.Late++
@@ -117,6 +122,8 @@ func summarize(plan fleetPlan, rec fleetRecord, calls []fake.Call, edits []fleet
 	}
 	slices.Sort(waits)
 	s.WaitP50, s.WaitP95, s.WaitMax = plan.model(quantile(waits, 0.5)), plan.model(quantile(waits, 0.95)), plan.model(quantile(waits, 1))
+	slices.Sort(steady)
+	s.SteadyP50, s.SteadyP95, s.SteadyMax = plan.model(quantile(steady, 0.5)), plan.model(quantile(steady, 0.95)), plan.model(quantile(steady, 1))
 	slices.Sort(sheetMax)
 	s.SheetWaitSpread = [2]time.Duration{quantile(sheetMax, 0), quantile(sheetMax, 1)}
 
@@ -201,8 +208,8 @@ func printFleet(w io.Writer, plan fleetPlan, runs []fleetSummary) {
 	fmt.Fprintf(w, "Time compressed %g×: a model minute is %s of wall time; every duration below is model time (a sync's own\n",
 		plan.Scale, plan.wall(time.Minute))
 	fmt.Fprintf(w, "work counts %g× its wall time, so waits are upper bounds). Requests are counted at the fake server.\n\n", plan.Scale)
-	fmt.Fprintln(w, "| run | syncs (written) | calls a sync: 1 / 2 / 3+ | edits | requests/min: most in any minute (mean) | 429s | wait from due to done: p50 / p95 / max | late | stalest sheet | first round | syncs a sheet | at once | peak RSS by period | heap by period | goroutines | CPU |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| run | syncs (written) | calls a sync: 1 / 2 / 3+ | edits | requests/min: most in any minute (mean) | 429s | wait from due to done: p50 / p95 / max | the same after the first round | late | stalest sheet | first round | syncs a sheet | at once | peak RSS by period | heap by period | goroutines | CPU |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for i, s := range runs {
 		three := 0
 		for n, c := range s.ByCalls {
@@ -210,9 +217,9 @@ func printFleet(w io.Writer, plan fleetPlan, runs []fleetSummary) {
 				three += c
 			}
 		}
-		fmt.Fprintf(w, "| %d | %d (%d) | %d / %d / %d | %d | %d (%.1f) | %d | %s / %s / %s | %d | %s | %s | %d–%d | %d | %s | %s | %d | %.1f s |\n",
+		fmt.Fprintf(w, "| %d | %d (%d) | %d / %d / %d | %d | %d (%.1f) | %d | %s / %s / %s | %s / %s / %s | %d | %s | %s | %d–%d | %d | %s | %s | %d | %.1f s |\n",
 			i+1, s.Syncs, s.Written, s.ByCalls[1], s.ByCalls[2], three, s.Edits, s.MaxPerMinute, s.MeanPerMinute, s.Refused,
-			short(s.WaitP50), short(s.WaitP95), short(s.WaitMax), s.Late, short(s.Stalest), short(s.FirstRound),
+			short(s.WaitP50), short(s.WaitP95), short(s.WaitMax), short(s.SteadyP50), short(s.SteadyP95), short(s.SteadyMax), s.Late, short(s.Stalest), short(s.FirstRound),
 			s.PerSheetMin, s.PerSheetMax, s.AtOnce, mibList(s.RoundRSS), mibList(s.RoundHeap), slices.Max(append([]int{0}, s.RoundGoroutines...)), s.CPU.Seconds())
 	}
 	if len(runs) > 1 {
@@ -230,6 +237,10 @@ func printFleet(w io.Writer, plan fleetPlan, runs []fleetSummary) {
 		figure("requests in the busiest minute", func(s fleetSummary) float64 { return float64(s.MaxPerMinute) }, n)
 		figure("wait p95", func(s fleetSummary) float64 { return float64(s.WaitP95) }, d)
 		figure("longest wait", func(s fleetSummary) float64 { return float64(s.WaitMax) }, d)
+		figure("wait p95 after the first round", func(s fleetSummary) float64 { return float64(s.SteadyP95) }, d)
+		figure("longest wait after the first round", func(s fleetSummary) float64 { return float64(s.SteadyMax) }, d)
+		figure("written", func(s fleetSummary) float64 { return float64(s.Written) }, n)
+		figure("429s", func(s fleetSummary) float64 { return float64(s.Refused) }, n)
 		figure("stalest sheet", func(s fleetSummary) float64 { return float64(s.Stalest) }, d)
 		figure("peak RSS", func(s fleetSummary) float64 { return float64(s.PeakRSS) }, func(v float64) string { return mib(int64(v)) })
 		figure("CPU", func(s fleetSummary) float64 { return s.CPU.Seconds() }, func(v float64) string { return fmt.Sprintf("%.1f s", v) })
