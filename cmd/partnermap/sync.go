@@ -64,6 +64,9 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 		return err
 	}
 	log := a.logger(cfg.Log)
+	if limit := applyOneShotMemoryLimit(); limit > 0 {
+		log.Debug().Int64("bytes", limit).Msg("soft memory limit set from the container's (GOMEMLIMIT overrides it)")
+	}
 	asOf, err := parseAsOf(f.asOf)
 	if err != nil {
 		return err

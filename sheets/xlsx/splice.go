@@ -115,12 +115,16 @@ func (r *renderer) writeRows(out io.Writer, g *tabGrid, from int) error {
 					b = append(b, ` xml:space="preserve"`...)
 				}
 				b = append(b, '>')
-				esc.Reset()
-				if err := xml.EscapeText(&esc, []byte(v)); err != nil {
-					return err
+				if plainText(v) {
+					b = append(b, v...)
+				} else {
+					esc.Reset()
+					if err := xml.EscapeText(&esc, []byte(v)); err != nil {
+						return err
+					}
+					// excelize keeps line breaks as they are rather than as &#xA;.
+					b = append(b, bytes.ReplaceAll(esc.Bytes(), []byte("&#xA;"), []byte("\n"))...)
 				}
-				// excelize keeps line breaks as they are rather than as &#xA;.
-				b = append(b, bytes.ReplaceAll(esc.Bytes(), []byte("&#xA;"), []byte("\n"))...)
 				b = append(b, `</t></is></c>`...)
 			default:
 				return fmt.Errorf("row %d: a %T value cannot be written", ri+1, v)
@@ -132,6 +136,18 @@ func (r *renderer) writeRows(out io.Writer, g *tabGrid, from int) error {
 		}
 	}
 	return w.Flush()
+}
+
+// plainText reports whether xml.EscapeText leaves s as it is: printable ASCII with none
+// of the characters it escapes (most text a sync writes).
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e, c == '&', c == '<', c == '>', c == '"', c == '\'':
+			return false
+		}
+	}
+	return true
 }
 
 // spaceByte is a byte excelize keeps text's edges for (xml:space="preserve").

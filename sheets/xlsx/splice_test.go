@@ -53,7 +53,7 @@ func TestSplicedRowsAreWhatExcelizeWrites(t *testing.T) {
 	// are spliced, and hold every other kind of value and format.
 	odd := sheets.Tab{Name: "Odd values", Widths: []float64{20, 20}, FrozenRows: 1, BoldRows: []int{0, 9}, WrapCols: []int{1},
 		Highlights: []sheets.Highlight{{Row: 7, Col: 4, Tone: sheets.ToneAlert}, {Row: 13, Col: 2, Tone: sheets.ToneGood}, {Row: 8, Col: 0, Tone: sheets.ToneWarn}}}
-	for _, row := range [][]sheets.Cell{
+	odd.Rows = [][]sheets.Cell{
 		{sheets.TextCell("Name"), sheets.TextCell("Note")},
 		{sheets.TextCell("text with _x0041_ in it, which excelize escapes"), sheets.NumberCell(0.1 + 0.2)},
 		{sheets.TextCell(strings.Repeat("long ", 7000))},
@@ -68,8 +68,6 @@ func TestSplicedRowsAreWhatExcelizeWrites(t *testing.T) {
 		{sheets.TextCell("after a blank row"), {}, sheets.TextCell("after a blank cell")},
 		{sheets.TextCell("_ x and x_ are not escapes")},
 		{sheets.TextCell("last")},
-	} {
-		odd.Rows = append(odd.Rows, row)
 	}
 	tabs = append(tabs, odd)
 
