@@ -35,6 +35,9 @@ type syncRun struct {
 	Calls map[string]int
 	// CPU is the processor time the child used during this sync alone.
 	CPU time.Duration
+	// Peak is the child's resident-memory high-water mark during this sync alone, in
+	// bytes (the mark is reset before it, where Linux allows); 0 when unknown.
+	Peak int64
 }
 
 // childResult is what a child reports to the parent, as JSON in the -out file.
@@ -92,6 +95,10 @@ func runChild(ctx context.Context, o options) error {
 	if res.PeakRSS, err = peakRSS(); err != nil {
 		return err
 	}
+	for _, s := range res.Syncs {
+		// The mark was reset before each sync: the child's peak is the largest of theirs.
+		res.PeakRSS = max(res.PeakRSS, s.Peak)
+	}
 	res.CPU = cpuTime()
 	data, err := json.Marshal(res)
 	if err != nil {
@@ -123,6 +130,7 @@ func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.So
 			}
 			stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
 		}
+		peakKnown := resetPeakRSS() == nil
 		start, cpu := time.Now(), cpuTime()
 		rep, err := sync.Run(ctx, cfg, src, sync.Options{AsOf: o.asOf, Force: force, Version: "bench"})
 		wall, cpu := time.Since(start), cpuTime()-cpu
@@ -138,11 +146,17 @@ func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.So
 		if calls != nil {
 			calls.Store(nil)
 		}
-		res.Syncs = append(res.Syncs, syncRun{Wall: wall, Stages: rep.Stages, Written: rep.Written, Unchanged: rep.Unchanged, Calls: counted, CPU: cpu})
+		run := syncRun{Wall: wall, Stages: rep.Stages, Written: rep.Written, Unchanged: rep.Unchanged, Calls: counted, CPU: cpu}
+		peak := "unknown"
+		if p, err := peakRSS(); err == nil && peakKnown {
+			run.Peak = p
+			peak = fmt.Sprintf("%.1f MiB", float64(p)/(1<<20))
+		}
+		res.Syncs = append(res.Syncs, run)
 		// Printed as it happens: the table gives the child's CPU over all three syncs.
-		fmt.Fprintf(os.Stderr, "  sync %d (%s): wall %s, CPU %s, written %v, unchanged %v, calls %v, stages %s\n",
+		fmt.Fprintf(os.Stderr, "  sync %d (%s): wall %s, CPU %s, peak RSS %s, written %v, unchanged %v, calls %v, stages %s\n",
 			i+1, []string{"first", "again, unchanged", "forced"}[i], wall.Round(time.Millisecond), cpu.Round(time.Millisecond),
-			rep.Written, rep.Unchanged, counted, stages(rep.Stages))
+			peak, rep.Written, rep.Unchanged, counted, stages(rep.Stages))
 		if i == 0 {
 			res.Issues = len(rep.Issues)
 			for _, t := range rep.Tabs {

@@ -21,6 +21,12 @@ func peakRSS() (int64, error) {
 	return statusKiB(data, "VmHWM")
 }
 
+// resetPeakRSS starts the resident-memory high-water mark (VmHWM) again from the present
+// resident size, so the next peakRSS is the peak since now: one sync's own peak.
+func resetPeakRSS() error {
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
 // statusKiB reads one "Name:   1234 kB" line of /proc/PID/status, in bytes.
 func statusKiB(status []byte, name string) (int64, error) {
 	sc := bufio.NewScanner(bytes.NewReader(status))
