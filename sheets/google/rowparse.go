@@ -449,55 +449,44 @@ func parseRow(b []byte) ([]sheets.Cell, error) {
 // repeated key and a null behave as encoding/json has them: the later value wins, and null
 // clears a pointer (leaves a string as it was).
 func (p *parser) cell() (sheets.Cell, error) {
+	// Values and flags, not pointers: a pointer to a value read in a closure would put
+	// every value on the heap (three allocations a cell).
 	var (
-		hasValue bool
-		str      *string
-		num      *float64
-		boolean  *bool
-		errType  *string
-		format   string
+		hasValue, hasStr, hasNum, hasBool, hasErr bool
+		str, errType, format                      string
+		num                                       float64
+		boolean                                   bool
 	)
 	err := p.object(func(key []byte) error {
 		switch string(key) {
 		case "effectiveValue":
 			if p.null() {
-				hasValue, str, num, boolean, errType = false, nil, nil, nil, nil
+				hasValue, hasStr, hasNum, hasBool, hasErr = false, false, false, false, false
 				return nil
 			}
 			hasValue = true
 			return p.object(func(key []byte) error {
+				var err error
 				switch string(key) {
 				case "stringValue":
-					if p.null() {
-						str = nil
-						return nil
+					if hasStr = !p.null(); hasStr {
+						str, err = p.str()
 					}
-					s, err := p.str()
-					str = &s
-					return err
 				case "numberValue":
-					if p.null() {
-						num = nil
-						return nil
+					if hasNum = !p.null(); hasNum {
+						num, err = p.number()
 					}
-					f, err := p.number()
-					num = &f
-					return err
 				case "boolValue":
-					if p.null() {
-						boolean = nil
-						return nil
+					if hasBool = !p.null(); hasBool {
+						boolean, err = p.boolean()
 					}
-					b, err := p.boolean()
-					boolean = &b
-					return err
 				case "errorValue":
 					if p.null() {
-						errType = nil
+						hasErr = false
 						return nil
 					}
-					if errType == nil {
-						errType = new(string)
+					if !hasErr {
+						hasErr, errType = true, ""
 					}
 					return p.object(func(key []byte) error {
 						if string(key) != "type" {
@@ -507,11 +496,13 @@ func (p *parser) cell() (sheets.Cell, error) {
 							return nil
 						}
 						var err error
-						*errType, err = p.str()
+						errType, err = p.str()
 						return err
 					})
+				default:
+					return p.skip()
 				}
-				return p.skip()
+				return err
 			})
 		case "effectiveFormat":
 			if p.null() {
@@ -544,5 +535,20 @@ func (p *parser) cell() (sheets.Cell, error) {
 	if err != nil || !hasValue {
 		return sheets.Cell{}, err
 	}
-	return effectiveCell(str, boolean, num, errType, format), nil
+	var strP, errP *string
+	var numP *float64
+	var boolP *bool
+	if hasStr {
+		strP = &str
+	}
+	if hasNum {
+		numP = &num
+	}
+	if hasBool {
+		boolP = &boolean
+	}
+	if hasErr {
+		errP = &errType
+	}
+	return effectiveCell(strP, boolP, numP, errP, format), nil
 }
