@@ -54,29 +54,11 @@ func newTrie(keys []string, sorted []int32) *trie {
 	}
 	b := trieBuilder{keys: keys, sorted: sorted, nodes: make([]trieNode, 0, 2*len(keys)+1)}
 	if len(keys) > 0 {
-		b.add(0, int32(len(keys)), 0)
+		b.add(0, int32(len(keys)), 0, 0)
 	}
 	b.nodes = append(b.nodes, trieNode{label: int32(len(b.text)), term: -1, minPos: -1})
-	return &trie{text: string(b.text), nodes: b.nodes, spread: spread(keys, sorted)}
-}
-
-// spread counts the different first two characters of keys (in key order).
-func spread(keys []string, sorted []int32) int {
-	n, last := 0, ""
-	for _, p := range sorted {
-		k := keys[p]
-		end := 0
-		for range 2 {
-			if end < len(k) {
-				_, size := utf8.DecodeRuneInString(k[end:])
-				end += size
-			}
-		}
-		if n == 0 || k[:end] != last {
-			n, last = n+1, k[:end]
-		}
-	}
-	return n
+	// The nodes were given room for the most a tree of these keys can have; keep what it has.
+	return &trie{text: string(b.text), nodes: slices.Clone(b.nodes), spread: b.spread}
 }
 
 type trieBuilder struct {
@@ -84,11 +66,12 @@ type trieBuilder struct {
 	sorted []int32 // positions in key order; equal keys by position
 	text   []byte
 	nodes  []trieNode
+	spread int
 }
 
-// add appends the node of the keys sorted[lo:hi], which share their first from bytes, and
-// its subtree, and returns its minPos.
-func (b *trieBuilder) add(lo, hi int32, from int) int32 {
+// add appends the node of the keys sorted[lo:hi], which share their first from bytes
+// (depth characters), and its subtree, and returns its minPos.
+func (b *trieBuilder) add(lo, hi int32, from, depth int) int32 {
 	first, last := b.keys[b.sorted[lo]], b.keys[b.sorted[hi-1]]
 	end := from
 	for end < len(first) && end < len(last) && first[end] == last[end] {
@@ -100,6 +83,10 @@ func (b *trieBuilder) add(lo, hi int32, from int) int32 {
 	me := len(b.nodes)
 	b.nodes = append(b.nodes, trieNode{label: int32(len(b.text)), term: -1})
 	b.text = append(b.text, first[from:end]...)
+	endDepth := depth + utf8.RuneCountInString(first[from:end])
+	if depth < 2 && (endDepth >= 2 || len(first) == end) {
+		b.spread++ // keys that begin with these two characters, or a key shorter than two
+	}
 	minPos := int32(-1)
 	c := lo
 	if len(first) == end {
@@ -116,7 +103,7 @@ func (b *trieBuilder) add(lo, hi int32, from int) int32 {
 		for to < hi && strings.HasPrefix(b.keys[b.sorted[to]][end:], head) {
 			to++
 		}
-		if p := b.add(c, to, end); minPos < 0 || p < minPos {
+		if p := b.add(c, to, end, endDepth); minPos < 0 || p < minPos {
 			minPos = p
 		}
 		c = to
@@ -265,7 +252,10 @@ func reversedAll(keys []string) []string {
 	buf := make([]byte, 0, total)
 	for _, k := range keys {
 		for i := len(k); i > 0; {
-			_, size := utf8.DecodeLastRuneInString(k[:i])
+			size := 1
+			if k[i-1] >= utf8.RuneSelf {
+				_, size = utf8.DecodeLastRuneInString(k[:i])
+			}
 			buf = append(buf, k[i-size:i]...)
 			i -= size
 		}

@@ -167,3 +167,22 @@ func FuzzNearest(f *testing.F) {
 		}
 	})
 }
+
+// TestTrieSpread checks the count that decides which walk gets the spare edit: the
+// different first two characters of the keys, a key shorter than two counting as its own.
+func TestTrieSpread(t *testing.T) {
+	for _, tc := range []struct {
+		keys []string
+		want int
+	}{
+		{nil, 0},
+		{[]string{""}, 1},
+		{[]string{"ab1", "ab2", "ac", "a"}, 3},
+		{[]string{"local 12", "local 13", "locale"}, 1},
+		{[]string{"東京 1", "東京 2", "東", "éa", "éb"}, 4},
+	} {
+		if got := newTrie(tc.keys, nil).spread; got != tc.want {
+			t.Errorf("spread of %q = %d, want %d", tc.keys, got, tc.want)
+		}
+	}
+}
