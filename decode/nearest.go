@@ -14,16 +14,17 @@ import (
 //
 // Two trees, because a walk from the front alone would still visit every key beginning
 // with any two or three letters when three edits are allowed. Cut the query in two halves:
-// a key within D edits spends at most D/2 of them on the first half or at most D/2 on the
-// second (the edits add up to D). So the forward walk allows only D/2 edits while the query's
-// first half is read, and the reversed walk, reading keys from their end, only D/2 while the
-// second half is read: near the roots both allow a single edit, and each key within D edits
-// is found by one of them with its true distance (TestNearestFindsWhatAFullScanFinds).
+// the edits that turn a key into it fall before the middle or after it, at most D in all, so
+// when more than e fall before, at most D−1−e fall after. So the forward walk allows only e
+// edits while it reads the query's first half, and the walk of the reversed keys D−1−e while
+// it reads the second half (index.earlyEdits picks e): near the roots a walk allows no edit
+// or one (two, in a tree whose keys begin much alike), and each key within D edits is found
+// by one of the walks with its true distance (TestNearestFindsWhatAFullScanFinds).
 
 // trie is a prefix tree of keys. Its nodes are in depth-first order, each with the
 // characters it adds to its parent's (its label), so that a walk reads the labels it needs
 // from one block, in order; a node's first child is the next node and its next sibling is
-// at next. A node and its label cost about 20 bytes, so two trees of 100k names a few MiB.
+// at next. A node is 16 bytes and its label a few, so two trees of 100k names a few MiB.
 type trie struct {
 	text   string     // the labels, in node order
 	nodes  []trieNode // and one more, whose label marks the end of the last one's
@@ -163,7 +164,9 @@ func (w *walk) cap(j int, v int32) int32 {
 func (w *walk) visit(n int32, depth int) {
 	nd := w.t.nodes[n]
 	if w.best.pos >= 0 && nd.minPos > w.best.pos {
-		return // every key below comes later than one already as close: it cannot win
+		// Every key below comes later than one already found, and within one bound every
+		// key found is as close as the rest (no closer one exists): none below can win.
+		return
 	}
 	label := w.t.text[nd.label:w.t.nodes[n+1].label]
 	for i := 0; i < len(label); {
