@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -179,13 +180,43 @@ func zipRels(byName map[string]*zip.File, partName string) ([]rel, error) {
 	return parseRels(data, partName)
 }
 
+// zipSheetNames maps the relationship id of each sheet of the workbook part to its name.
+func zipSheetNames(zf *zip.File) (map[string]string, error) {
+	if zf == nil {
+		return nil, nil
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	var doc struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"id,attr"` // r:id, in whichever namespace the writer used
+		} `xml:"sheets>sheet"`
+	}
+	if err := xml.NewDecoder(io.LimitReader(rc, maxRelsBytes)).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("read the sheets of %s: %w", zf.Name, err)
+	}
+	names := make(map[string]string, len(doc.Sheets))
+	for _, sh := range doc.Sheets {
+		names[sh.ID] = sh.Name
+	}
+	return names, nil
+}
+
 // heldStub stands in for a held worksheet part in the package excelize opens.
 var heldStub = emptyWorksheet(false)
 
 // withoutWorksheets returns the package with each worksheet part replaced by
 // heldStub (other parts are copied still compressed), and the real worksheet
 // parts by name.
-func withoutWorksheets(zr *zip.Reader) ([]byte, map[string]*zip.File, error) {
+//
+// With keep, the worksheets of the sheets whose names keep lists stay in the package: a read
+// gives excelize only the tabs it parses (withoutWorksheets(zr, tabs)); a worksheet shared
+// by a kept sheet and another one is kept.
+func withoutWorksheets(zr *zip.Reader, keep ...string) ([]byte, map[string]*zip.File, error) {
 	byName := make(map[string]*zip.File, len(zr.File))
 	for _, zf := range zr.File {
 		byName[zf.Name] = zf
@@ -204,13 +235,32 @@ func withoutWorksheets(zr *zip.Reader) ([]byte, map[string]*zip.File, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	held := map[string]*zip.File{}
+	kept := map[string]bool{} // relationship ids of the kept sheets
+	if len(keep) > 0 {
+		names, err := zipSheetNames(byName[wb])
+		if err != nil {
+			return nil, nil, err
+		}
+		for id, name := range names {
+			if slices.Contains(keep, name) {
+				kept[id] = true
+			}
+		}
+	}
+	held, keptParts := map[string]*zip.File{}, map[string]bool{}
 	for _, r := range wbRels {
 		if r.internal() && strings.HasSuffix(r.Type, relTypeWorksheet) {
 			if zf, ok := byName[resolve(wb, r.Target)]; ok {
-				held[zf.Name] = zf
+				if kept[r.ID] {
+					keptParts[zf.Name] = true
+				} else {
+					held[zf.Name] = zf
+				}
 			}
 		}
+	}
+	for name := range keptParts {
+		delete(held, name)
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)

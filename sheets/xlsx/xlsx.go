@@ -239,7 +239,12 @@ type book struct {
 // each worksheet part: a write replaces whole tabs and never needs their old
 // XML, and unpacking a large volunteer tab only to copy it back costs most of
 // a save.
-func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
+//
+// With keep (a read), the package is checked and excelize is given only the worksheets of
+// the sheets named in keep, the tabs the read parses: the others (partnermap's own output
+// tabs, 350 MB of XML at 100k partners) are checked as they stream from the archive and
+// never held in memory.
+func (w *Workbook) open(data []byte, holdWorksheets bool, keep ...string) (*book, error) {
 	if bytes.HasPrefix(data, oleMagic) {
 		if bytes.Contains(data, utf16le("EncryptionInfo")) || bytes.Contains(data, utf16le("EncryptedPackage")) {
 			return nil, fmt.Errorf("open workbook %s: %w", w.path, ErrPasswordProtected)
@@ -273,8 +278,8 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 		}
 	}
 	pkg := data
-	if holdWorksheets {
-		if pkg, b.held, err = withoutWorksheets(zr); err != nil {
+	if holdWorksheets || keep != nil {
+		if pkg, b.held, err = withoutWorksheets(zr, keep...); err != nil {
 			return nil, fmt.Errorf("open workbook %s: %v: %w", w.path, err, ErrNotWorkbook)
 		}
 	}
@@ -294,7 +299,7 @@ func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
 		return nil, fmt.Errorf("open workbook %s: the file is a zip archive but holds no sheets: %w", w.path, ErrNotWorkbook)
 	}
 	if check != nil {
-		if err := w.checkUnpacked(f, check); err != nil {
+		if err := w.checkUnpacked(f, check, b.held); err != nil {
 			_ = f.Close()
 			return nil, err
 		}
@@ -359,13 +364,13 @@ type partCheck struct {
 
 // checkUnpacked checks the parts checkParts left for later on the bytes excelize unpacked:
 // their length and checksum must be the header's (an understated or damaged part reads
-// short or different), and their shape within the budget. A part excelize does not hold is
-// unpacked and checked as checkParts does.
-func (w *Workbook) checkUnpacked(f *excelize.File, c *partCheck) error {
+// short or different), and their shape within the budget. A part excelize does not hold, or
+// holds only a stand-in for (stubs), is unpacked and checked as checkParts does.
+func (w *Workbook) checkUnpacked(f *excelize.File, c *partCheck, stubs map[string]*zip.File) error {
 	for _, zf := range c.later {
 		var r io.Reader
 		data, held := part(f, zf.Name)
-		if held {
+		if held && stubs[zf.Name] == nil {
 			if uint64(len(data)) != zf.UncompressedSize64 || crc32.ChecksumIEEE(data) != zf.CRC32 {
 				return fmt.Errorf("open workbook %s: part %s is damaged (%v): %w", w.path, zf.Name, zip.ErrChecksum, ErrNotWorkbook)
 			}
@@ -415,6 +420,20 @@ func (w *Workbook) checkPart(c *partCheck, name string, r io.Reader) (int64, err
 	return n, nil
 }
 
+// unpack returns a part's bytes.
+func unpack(zf *zip.File) ([]byte, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, fmt.Errorf("part %s cannot be unpacked (%v): %w", zf.Name, err, ErrNotWorkbook)
+	}
+	defer rc.Close()
+	data, err := readAllSized(rc, int64(zf.UncompressedSize64))
+	if err != nil {
+		return nil, fmt.Errorf("part %s is damaged (%v): %w", zf.Name, err, ErrNotWorkbook)
+	}
+	return data, nil
+}
+
 func utf16le(s string) []byte {
 	var b []byte
 	for _, u := range utf16.Encode([]rune(s)) {
@@ -449,7 +468,7 @@ func (w *Workbook) Read(ctx context.Context, tabs []string) (*sheets.Snapshot, e
 	if err != nil {
 		return nil, err
 	}
-	b, err := w.open(st.data, false)
+	b, err := w.open(st.data, false, append([]string{}, tabs...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -481,6 +500,14 @@ func (w *Workbook) Read(ctx context.Context, tabs []string) (*sheets.Snapshot, e
 			continue // missing, or a chart sheet: absent from Tables
 		}
 		data, ok := partData(f, partName)
+		if zf := b.held[partName]; zf != nil {
+			// Held back from excelize after all (its sheet was found under another name):
+			// unpacked here, already checked by open.
+			data, err = unpack(zf)
+			if err != nil {
+				return nil, fmt.Errorf("read tab %q of %s: %w", name, w.path, err)
+			}
+		}
 		if !ok {
 			return nil, fmt.Errorf("read tab %q of %s: worksheet part %s is missing", name, w.path, partName)
 		}
