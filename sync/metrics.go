@@ -30,6 +30,7 @@ type Metrics struct {
 	rows        *prometheus.GaugeVec
 	lastSuccess *prometheus.GaugeVec
 	digests     *prometheus.CounterVec
+	waiting     prometheus.Gauge
 }
 
 // NewMetrics registers partnermap's metrics, and the Go runtime and process collectors, in a new registry.
@@ -65,8 +66,12 @@ func NewMetrics() *Metrics {
 			Name: "partnermap_digests_total",
 			Help: "Weekly digests by source and result: sent (accepted by the mail server or webhook) or failed (a digest, or a whole run that could not read the source).",
 		}, []string{"source", "result"}),
+		waiting: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "partnermap_syncs_waiting",
+			Help: "Syncs due but waiting for their turn (at most four run at once): above zero for long, the schedule asks more than the API quota gives.",
+		}),
 	}
-	m.reg.MustRegister(m.syncs, m.duration, m.requests, m.issues, m.rows, m.lastSuccess, m.digests,
+	m.reg.MustRegister(m.syncs, m.duration, m.requests, m.issues, m.rows, m.lastSuccess, m.digests, m.waiting,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -111,6 +116,13 @@ func (m *Metrics) observe(source, result string, took time.Duration, rep *Report
 	}
 	if result == ResultOK {
 		m.lastSuccess.WithLabelValues(source).Set(float64(finished.UnixMilli()) / 1000)
+	}
+}
+
+// wait counts a sync that starts (+1) or stops (-1) waiting for its turn.
+func (m *Metrics) wait(delta float64) {
+	if m != nil {
+		m.waiting.Add(delta)
 	}
 }
 

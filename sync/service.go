@@ -458,11 +458,15 @@ func (s *Service) takeTurn(label string) bool {
 	waited := false
 	ok := s.turns.take(s.stopCtx.Done(), func(ahead int) {
 		waited = true
+		s.opts.Metrics.wait(1)
 		s.log.Debug().Str("source", label).Int("ahead", ahead).Msg("sync waiting for its turn")
 		if s.queued != nil {
 			s.queued(label)
 		}
 	})
+	if waited {
+		s.opts.Metrics.wait(-1)
+	}
 	if ok && waited {
 		s.log.Debug().Str("source", label).Str("waited", s.clock.Since(start).Round(time.Millisecond).String()).
 			Msg("sync got its turn")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/rs/zerolog"
 )
 
@@ -178,5 +179,26 @@ func TestMemoryIsHandedBackOnceTheSyncsPause(t *testing.T) {
 	}
 	if got[0].Before(lastEnd) {
 		t.Errorf("memory handed back while the syncs were still going")
+	}
+}
+
+// TestMetricsCountTheSyncsWaitingForTheirTurn: partnermap_syncs_waiting shows the line.
+func TestMetricsCountTheSyncsWaitingForTheirTurn(t *testing.T) {
+	m := NewMetrics()
+	h := startService(t, serviceConfig(t, "@every 15m", "a", "b", "c"), t0, ServiceOptions{MaxSyncs: 1, Metrics: m})
+	running := h.fake.next(t)
+	h.nextQueued()
+	h.nextQueued()
+	if got := testutil.ToFloat64(m.waiting); got != 2 {
+		t.Errorf("partnermap_syncs_waiting = %v with one sync running and two in line, want 2", got)
+	}
+	running.ok()
+	h.settle()
+	h.fake.next(t).ok()
+	h.settle()
+	h.fake.next(t).ok()
+	h.settle()
+	if got := testutil.ToFloat64(m.waiting); got != 0 {
+		t.Errorf("partnermap_syncs_waiting = %v once all have synced, want 0", got)
 	}
 }
