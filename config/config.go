@@ -162,7 +162,8 @@ type History struct {
 
 // Google holds settings shared by every Google source of the process.
 type Google struct {
-	// RequestsPerMinute caps API calls of all sources together (the per-user quota is 60).
+	// RequestsPerMinute caps the API calls in any minute of all sources that use the same
+	// service account (credentials) together: the per-user quota is 60.
 	RequestsPerMinute int `mapstructure:"requests_per_minute"`
 }
 
