@@ -241,11 +241,14 @@ func googleRun(ctx context.Context, o options, exe, dir string, n int, tabs []sh
 	return m, nil
 }
 
-// withProfile asks the child for a CPU or heap profile of its first sync when -cpuprofile
-// or -memprofile is set.
+// withProfile asks the child for a CPU or heap profile of its first sync when -cpuprofile,
+// -memprofile or -peakprofile is set.
 func withProfile(o options, n int, backend string, args []string) []string {
 	if o.profile != "" {
 		args = append(args, "-cpuprofile", fmt.Sprintf("%s.%s.%d.prof", o.profile, backend, n))
+	}
+	if o.peakProfile != "" {
+		args = append(args, "-peakprofile", fmt.Sprintf("%s.%s.%d.peak", o.peakProfile, backend, n))
 	}
 	if o.memProfile != "" {
 		args = append(args, "-memprofile", fmt.Sprintf("%s.%s.%d.heap", o.memProfile, backend, n))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
@@ -130,11 +131,18 @@ func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.So
 			}
 			stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
 		}
+		stopPeak := func() error { return nil }
+		if i == 0 && o.peakProfile != "" {
+			stopPeak = profilePeak(o.peakProfile)
+		}
 		peakKnown := resetPeakRSS() == nil
 		start, cpu := time.Now(), cpuTime()
 		rep, err := sync.Run(ctx, cfg, src, sync.Options{AsOf: o.asOf, Force: force, Version: "bench"})
 		wall, cpu := time.Since(start), cpuTime()-cpu
 		stopProfile()
+		if err := stopPeak(); err != nil {
+			return res, err
+		}
 		if err != nil {
 			return res, fmt.Errorf("sync %d of %s: %w", i+1, src.Describe(), err)
 		}
@@ -181,6 +189,49 @@ func writeAllocs(path string) error {
 		return fmt.Errorf("write heap profile: %w", err)
 	}
 	return f.Close()
+}
+
+// profilePeak samples the heap every 20 ms while a sync runs and, each time it is 5% above
+// its largest yet, writes a heap profile to path: the last one written shows what was live
+// at the last collection before the sync's largest heap. The sampling (a stop of the world
+// each time) costs CPU, so figures of a profiled sync are not quoted.
+func profilePeak(path string) (stop func() error) {
+	done, finished := make(chan struct{}), make(chan error, 1)
+	go func() {
+		var top uint64
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				finished <- nil
+				return
+			case <-tick.C:
+			}
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc <= top+top/20 {
+				continue
+			}
+			top = ms.HeapAlloc
+			f, err := os.Create(path)
+			if err == nil {
+				err = pprof.Lookup("heap").WriteTo(f, 0)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			}
+			if err != nil {
+				<-done
+				finished <- fmt.Errorf("peak heap profile: %w", err)
+				return
+			}
+		}
+	}()
+	return func() error {
+		close(done)
+		return <-finished
+	}
 }
 
 // stages lists a sync's stage times in the order they run.
