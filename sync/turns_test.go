@@ -83,6 +83,10 @@ func TestAStopEmptiesTheLine(t *testing.T) {
 	h.nextQueued()
 	h.nextQueued()
 	h.cancel()
+	// The two in line leave it once the stop has begun; only then does the running sync end
+	// (had it ended first, the next in line would rightly have synced before the stop).
+	h.settle()
+	h.settle()
 	running.ok()
 	if err := h.stopped(); err != nil {
 		t.Fatal(err)
