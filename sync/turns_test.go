@@ -152,7 +152,7 @@ func TestMemoryIsHandedBackOnceTheSyncsPause(t *testing.T) {
 	}
 	released := make(chan time.Time, 100)
 	svc.release = func() { released <- time.Now() }
-	svc.releaseQuiet = 500 * time.Millisecond
+	svc.releaseQuiet = time.Second // far longer than the gap between two syncs answered at once
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- svc.Run(ctx) }()
