@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/decode"
@@ -149,4 +151,38 @@ func parts(t *testing.T, path string) map[string][]byte {
 
 func excerpt(b []byte, at int) []byte {
 	return b[max(0, at-80):min(len(b), at+120)]
+}
+
+// TestRowsAreSplicedOnlyUnderTheStreamedPartsName: given a part name excelize is not
+// streaming the tab to, the renderer has excelize write every row rather than splice them
+// into a part that will never pass.
+func TestRowsAreSplicedOnlyUnderTheStreamedPartsName(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	r := newRenderer(f)
+	tab := sheets.Tab{Name: "Priorities", Rows: [][]sheets.Cell{{sheets.TextCell("Rank")}, {sheets.IntCell(1)}, {sheets.IntCell(2)}}}
+	part, err := r.newSheet(tab.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw, err := f.NewStreamWriter(tab.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.rows(sw, tab, "xl/worksheets/elsewhere.xml"); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.splices) != 0 {
+		t.Errorf("rows spliced into a part excelize does not write: %v", r.splices)
+	}
+	sw2, err := f.NewStreamWriter(tab.Name) // a fresh one: the first holds the rows written whole
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.rows(sw2, tab, part); err != nil {
+		t.Fatal(err)
+	}
+	if r.splices[part] == nil {
+		t.Errorf("rows not spliced into %s, the part excelize streams the tab to", part)
+	}
 }

@@ -439,7 +439,9 @@ func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab, part string) er
 			}
 		}
 	}
-	if r.noSplice || part == "" {
+	if _, streamed := r.f.Sheet.Load(part); r.noSplice || part == "" || !streamed {
+		// Spliced only into the part excelize is streaming this tab to (it keeps the tab's
+		// worksheet under that name until Flush); under any other name the rows would be lost.
 		from = g.last + 1
 	}
 	var vals []any
