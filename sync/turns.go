@@ -17,7 +17,8 @@ func newTurns(n int) *turns { return &turns{free: n} }
 
 // take waits for a turn and reports whether it got one; it gets none when stop closes first.
 // queued, when not nil, is called with the number of syncs ahead once the caller is in
-// line (and only if it has to wait).
+// line (and only if it has to wait); it runs under the line's lock, so it must be quick and
+// must not call back into t.
 func (t *turns) take(stop <-chan struct{}, queued func(ahead int)) bool {
 	if stopped(stop) {
 		return false
@@ -30,11 +31,11 @@ func (t *turns) take(stop <-chan struct{}, queued func(ahead int)) bool {
 	}
 	ready := make(chan struct{})
 	t.waiting = append(t.waiting, ready)
-	ahead := len(t.waiting) - 1
-	t.mu.Unlock()
 	if queued != nil {
-		queued(ahead)
+		// Under the lock, so the calls come in the order of the line.
+		queued(len(t.waiting) - 1)
 	}
+	t.mu.Unlock()
 	select {
 	case <-ready:
 		if !stopped(stop) {
