@@ -246,3 +246,53 @@ func TestUnreadableFilesAreNeverWritten(t *testing.T) {
 		})
 	}
 }
+
+// TestATabTheReadDoesNotParseIsNeverUnpacked: a read checks and parses the tabs it is asked
+// for only; another tab's part (an output tab, or a volunteer's tab that is not an input) is
+// not unpacked, so even a damaged one costs nothing, and a save copies it as it was.
+func TestATabTheReadDoesNotParseIsNeverUnpacked(t *testing.T) {
+	path := fixture(t, func(f *excelize.File) {
+		must(t, f.SetSheetName("Sheet1", "Partners"))
+		must(t, f.SetSheetRow("Partners", "A1", &[]any{"Name", "Stance"}))
+		_, err := f.NewSheet("Notes")
+		must(t, err)
+		must(t, f.SetSheetRow("Notes", "A1", &[]any{"a volunteer's own notes"}))
+	})
+	const notes = "xl/worksheets/sheet2.xml"
+	orig := partBytes(t, path)
+	if !strings.Contains(string(orig[notes]), "<sheetData") {
+		t.Fatalf("%s is not the Notes worksheet", notes)
+	}
+	damaged := rawZip(t, path, map[string]rawPart{notes: {content: orig[notes], badCRC: true}})
+	must(t, os.WriteFile(path, damaged, 0o644))
+	w := New(path, Options{})
+	snap, err := w.Read(ctx, []string{"Partners"})
+	if err != nil {
+		t.Fatalf("reading Partners beside a damaged Notes tab: %v", err)
+	}
+	must(t, w.Write(ctx, snap, []sheets.Tab{{Name: "Priorities", Rows: [][]sheets.Cell{text("out")}}}, nil))
+	if !bytes.Equal(rawEntry(t, readFile(t, path), notes), rawEntry(t, damaged, notes)) {
+		t.Error("the save did not copy the unread Notes part as it was")
+	}
+	if _, err := New(path, Options{}).Read(ctx, []string{"Notes"}); !errors.Is(err, ErrNotWorkbook) {
+		t.Errorf("reading the damaged Notes tab itself: err = %v, want %v", err, ErrNotWorkbook)
+	}
+}
+
+// rawEntry returns a zip entry's packed bytes and header checksum, as stored.
+func rawEntry(t *testing.T, data []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	must(t, err)
+	for _, zf := range zr.File {
+		if zf.Name == name {
+			r, err := zf.OpenRaw()
+			must(t, err)
+			b, err := io.ReadAll(r)
+			must(t, err)
+			return append(b, byte(zf.CRC32), byte(zf.CRC32>>8), byte(zf.CRC32>>16), byte(zf.CRC32>>24))
+		}
+	}
+	t.Fatalf("no part %s", name)
+	return nil
+}

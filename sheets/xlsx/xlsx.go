@@ -242,8 +242,7 @@ type book struct {
 //
 // With keep (a read), the package is checked and excelize is given only the worksheets of
 // the sheets named in keep, the tabs the read parses: the others (partnermap's own output
-// tabs, 350 MB of XML at 100k partners) are checked as they stream from the archive and
-// never held in memory.
+// tabs, 350 MB of XML at 100k partners) are never unpacked.
 func (w *Workbook) open(data []byte, holdWorksheets bool, keep ...string) (*book, error) {
 	if bytes.HasPrefix(data, oleMagic) {
 		if bytes.Contains(data, utf16le("EncryptionInfo")) || bytes.Contains(data, utf16le("EncryptedPackage")) {
@@ -365,9 +364,17 @@ type partCheck struct {
 // checkUnpacked checks the parts checkParts left for later on the bytes excelize unpacked:
 // their length and checksum must be the header's (an understated or damaged part reads
 // short or different), and their shape within the budget. A part excelize does not hold, or
-// holds only a stand-in for (stubs), is unpacked and checked as checkParts does.
+// holds only a stand-in for (stubs), is not checked: it is never unpacked. Any other part
+// excelize does not hold is unpacked and checked as checkParts does.
 func (w *Workbook) checkUnpacked(f *excelize.File, c *partCheck, stubs map[string]*zip.File) error {
 	for _, zf := range c.later {
+		if stubs[zf.Name] != nil {
+			// A worksheet the read does not parse (an output tab, or a volunteer's tab that
+			// is not an input) is never unpacked: no one reads it, and a save copies its
+			// packed bytes as they are or replaces it whole. Unpacking it only to check it
+			// was most of an unchanged sync's read.
+			continue
+		}
 		var r io.Reader
 		data, held := part(f, zf.Name)
 		if held && stubs[zf.Name] == nil {
