@@ -174,17 +174,7 @@ func (p *parser) null() bool {
 // field must consume. The key's bytes are valid only until field reads on. null is an
 // empty object.
 func (p *parser) object(field func(key []byte) error) error {
-	if p.null() {
-		return nil
-	}
-	if err := p.expect('{'); err != nil {
-		return err
-	}
-	if p.peek() == '}' {
-		p.i++
-		return nil
-	}
-	for {
+	return p.list('{', '}', func() error {
 		key, err := p.key()
 		if err != nil {
 			return err
@@ -192,45 +182,40 @@ func (p *parser) object(field func(key []byte) error) error {
 		if err := p.expect(':'); err != nil {
 			return err
 		}
-		if err := field(key); err != nil {
-			return err
-		}
-		switch p.peek() {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
-			return nil
-		default:
-			return p.fail("want , or }")
-		}
-	}
+		return field(key)
+	})
 }
 
 // array reads an array, calling elem with the parser at each element. null is empty.
 func (p *parser) array(elem func() error) error {
+	return p.list('[', ']', elem)
+}
+
+// list reads the items of an object or array between open and end, separated by commas,
+// calling item at each. null is empty.
+func (p *parser) list(open, end byte, item func() error) error {
 	if p.null() {
 		return nil
 	}
-	if err := p.expect('['); err != nil {
+	if err := p.expect(open); err != nil {
 		return err
 	}
-	if p.peek() == ']' {
+	if p.peek() == end {
 		p.i++
 		return nil
 	}
 	for {
-		if err := elem(); err != nil {
+		if err := item(); err != nil {
 			return err
 		}
 		switch p.peek() {
 		case ',':
 			p.i++
-		case ']':
+		case end:
 			p.i++
 			return nil
 		default:
-			return p.fail("want , or ]")
+			return p.fail("want , or " + string(end))
 		}
 	}
 }
