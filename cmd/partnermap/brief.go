@@ -14,8 +14,8 @@ import (
 )
 
 type briefFlags struct {
-	format, out, asOf, source string
-	demo                      bool
+	dryFlags
+	format, out string
 }
 
 func (a *app) briefCommand() *cobra.Command {
@@ -41,9 +41,7 @@ Exit codes: 0 written, 1 failed, 2 bad usage or no partner of that name (with th
 	fl := cmd.Flags()
 	fl.StringVar(&f.format, "format", "md", "md (Markdown) or html (prints on one A4 or Letter page)")
 	fl.StringVar(&f.out, "out", "", "write to this file instead of standard output")
-	fl.StringVar(&f.asOf, "as-of", "", "compute as of this day, YYYY-MM-DD (default: today in the spreadsheet's time zone)")
-	fl.StringVar(&f.source, "source", "", "with several sources configured, the name of the one to read")
-	fl.BoolVar(&f.demo, "demo", false, "read the demo workbook ("+demoWorkbook+" in this folder, created if missing)")
+	f.register(cmd, "read")
 	return cmd
 }
 
@@ -60,18 +58,7 @@ func (a *app) brief(cmd *cobra.Command, name string, f briefFlags) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := a.loadConfig(f.demo)
-	if err != nil {
-		return err
-	}
-	src, err := pickSource(cfg, f.source)
-	if err != nil {
-		return err
-	}
-	// sync_timeout bounds the read, as for every command.
-	ctx, cancel := withDeadline(cmd.Context(), cfg)
-	defer cancel()
-	rep, err := a.computeDry(ctx, cmd, cfg, src, asOf, f.demo)
+	rep, _, _, err := a.computeDry(cmd, f.dryFlags, asOf)
 	if err != nil {
 		return err
 	}

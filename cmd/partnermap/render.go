@@ -21,9 +21,8 @@ import (
 )
 
 type renderFlags struct {
-	svg, png, asOf, source, title string
-	campaign                      string
-	demo                          bool
+	dryFlags
+	svg, png, title, campaign string
 }
 
 func (a *app) renderCommand() *cobra.Command {
@@ -52,11 +51,9 @@ ImageMagick (magick or convert). --svg needs nothing.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.svg, "svg", "", "write the power map as SVG to this file")
 	fl.StringVar(&f.png, "png", "", "write the power map as PNG to this file (needs rsvg-convert or ImageMagick)")
-	fl.StringVar(&f.asOf, "as-of", "", "compute as of this day, YYYY-MM-DD (default: today in the spreadsheet's time zone)")
-	fl.StringVar(&f.source, "source", "", "with several sources configured, the name of the one to draw")
 	fl.StringVar(&f.title, "title", "", `title of the picture (default "Power map", or "Power map: CAMPAIGN")`)
 	fl.StringVar(&f.campaign, "campaign", "", "draw this active campaign's map (from the Campaigns and Stances tabs)")
-	fl.BoolVar(&f.demo, "demo", false, "draw the demo workbook ("+demoWorkbook+" in this folder, created if missing)")
+	f.register(cmd, "draw")
 	return cmd
 }
 
@@ -74,18 +71,7 @@ func (a *app) render(cmd *cobra.Command, f renderFlags) error {
 			return &exitError{code: exitConfig, err: err}
 		}
 	}
-	cfg, err := a.loadConfig(f.demo)
-	if err != nil {
-		return err
-	}
-	src, err := pickSource(cfg, f.source)
-	if err != nil {
-		return err
-	}
-	ctx := cmd.Context()
-	rctx, cancel := withDeadline(ctx, cfg)
-	defer cancel()
-	rep, err := a.computeDry(rctx, cmd, cfg, src, asOf, f.demo)
+	rep, cfg, src, err := a.computeDry(cmd, f.dryFlags, asOf)
 	if err != nil {
 		return err
 	}
@@ -121,7 +107,7 @@ func (a *app) render(cmd *cobra.Command, f renderFlags) error {
 		fmt.Fprintf(a.stdout, "Wrote %s (%s) to %s.\n", what, plural(n, "active partner"), f.svg)
 	}
 	if f.png != "" {
-		if err := toPNG(ctx, rasterise, pic.Bytes(), f.png); err != nil {
+		if err := toPNG(cmd.Context(), rasterise, pic.Bytes(), f.png); err != nil {
 			return &exitError{code: exitFailed, err: err}
 		}
 		fmt.Fprintf(a.stdout, "Wrote %s (%s) to %s.\n", what, plural(n, "active partner"), f.png)

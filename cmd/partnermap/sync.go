@@ -177,9 +177,37 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 	return nil
 }
 
-// computeDry reads src and computes its result without writing anything (a dry-run sync),
-// creating the demo workbook first when asked: what brief and render show.
-func (a *app) computeDry(ctx context.Context, cmd *cobra.Command, cfg config.Config, src config.Source, asOf scoring.Date, demo bool) (*sync.Report, error) {
+// dryFlags are the flags of the commands that show a dry-run sync's result (brief, render).
+type dryFlags struct {
+	asOf, source string
+	demo         bool
+}
+
+// register adds the flags to cmd; verb says what it does with the source ("read", "draw").
+func (f *dryFlags) register(cmd *cobra.Command, verb string) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.asOf, "as-of", "", "compute as of this day, YYYY-MM-DD (default: today in the spreadsheet's time zone)")
+	fl.StringVar(&f.source, "source", "", "with several sources configured, the name of the one to "+verb)
+	fl.BoolVar(&f.demo, "demo", false, verb+" the demo workbook ("+demoWorkbook+" in this folder, created if missing)")
+}
+
+// computeDry loads the config, picks the source f names and computes its result without
+// writing anything (a dry-run sync, within sync_timeout), creating the demo workbook first
+// when asked: what brief and render show. cfg and src are the config and source it used.
+func (a *app) computeDry(cmd *cobra.Command, f dryFlags, asOf scoring.Date) (rep *sync.Report, cfg config.Config, src config.Source, err error) {
+	if cfg, err = a.loadConfig(f.demo); err != nil {
+		return nil, cfg, src, err
+	}
+	if src, err = pickSource(cfg, f.source); err != nil {
+		return nil, cfg, src, err
+	}
+	ctx, cancel := withDeadline(cmd.Context(), cfg)
+	defer cancel()
+	rep, err = a.dryRun(ctx, cmd, cfg, src, f.demo, asOf)
+	return rep, cfg, src, err
+}
+
+func (a *app) dryRun(ctx context.Context, cmd *cobra.Command, cfg config.Config, src config.Source, demo bool, asOf scoring.Date) (*sync.Report, error) {
 	source, err := openSource(ctx, cfg, src, env{Logger: a.logger(cfg.Log), Quotas: newQuotas(cfg)})
 	if err != nil {
 		return nil, configErrOrFail(err)
