@@ -158,7 +158,7 @@ func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.So
 		peak := "unknown"
 		if p, err := peakRSS(); err == nil && peakKnown {
 			run.Peak = p
-			peak = fmt.Sprintf("%.1f MiB", float64(p)/(1<<20))
+			peak = mib(p)
 		}
 		res.Syncs = append(res.Syncs, run)
 		// Printed as it happens: the table gives the child's CPU over all three syncs.

@@ -180,58 +180,6 @@ func (s *Sheet) location(name string) *time.Location {
 	return loc
 }
 
-// decodeRows turns grid data into typed rows: ragged, placed by startRow/startColumn,
-// without trailing blank rows; missing rowData is an empty tab.
-func decodeRows(data []*sheetsapi.GridData) [][]sheets.Cell {
-	var rows [][]sheets.Cell
-	for _, gd := range data {
-		if gd == nil {
-			continue
-		}
-		for i, rd := range gd.RowData {
-			r := int(gd.StartRow) + i
-			for len(rows) <= r {
-				rows = append(rows, nil)
-			}
-			if rd == nil {
-				continue
-			}
-			for j, cd := range rd.Values {
-				c := int(gd.StartColumn) + j
-				cell := decodeCell(cd)
-				if cell.IsBlank() {
-					continue
-				}
-				for len(rows[r]) <= c {
-					rows[r] = append(rows[r], sheets.Cell{})
-				}
-				rows[r][c] = cell
-			}
-		}
-	}
-	for len(rows) > 0 && len(rows[len(rows)-1]) == 0 {
-		rows = rows[:len(rows)-1]
-	}
-	return rows
-}
-
-// decodeCell reads a cell's effective value from the generated client's struct.
-func decodeCell(cd *sheetsapi.CellData) sheets.Cell {
-	if cd == nil || cd.EffectiveValue == nil {
-		return sheets.Cell{}
-	}
-	v := cd.EffectiveValue
-	var format string
-	if f := cd.EffectiveFormat; f != nil && f.NumberFormat != nil {
-		format = f.NumberFormat.Type
-	}
-	var errType *string
-	if v.ErrorValue != nil {
-		errType = &v.ErrorValue.Type
-	}
-	return effectiveCell(v.StringValue, v.BoolValue, v.NumberValue, errType, format)
-}
-
 // effectiveCell is the one rule for a cell's effective value, whichever decoder found its
 // parts: a number formatted as a date or date-time is a date (a serial in the spreadsheet's
 // own zone, taken as wall clock), and a formula error (#REF!, #N/A...) reads as its text so

@@ -417,19 +417,6 @@ func (p *parser) cells() ([]sheets.Cell, error) {
 	return out, nil
 }
 
-// parseRow reads one RowData object, alone in b, into cells (see cells).
-func parseRow(b []byte) ([]sheets.Cell, error) {
-	p := &parser{b: b, mark: -1, hold: -1}
-	cells, err := p.cells()
-	if err == nil {
-		err = p.end()
-	}
-	if err != nil {
-		return nil, err
-	}
-	return cells, nil
-}
-
 // cell reads one CellData: its effective value and, for a number, its format type. A
 // repeated key and a null behave as encoding/json has them: the later value wins, and null
 // clears a pointer (leaves a string as it was).
