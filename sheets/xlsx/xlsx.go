@@ -232,6 +232,8 @@ type book struct {
 	held map[string]*zip.File
 	// shapes are the XML parts' shapes found by checkParts (none when skipped).
 	shapes map[string]partShape
+	// check is the read's budget, for a held part that must be read after all (nil on a write).
+	check *partCheck
 }
 
 // open checks the bytes are a workbook within the limits and opens it. With
@@ -302,7 +304,7 @@ func (w *Workbook) open(data []byte, holdWorksheets bool, keep ...string) (*book
 			_ = f.Close()
 			return nil, err
 		}
-		b.shapes = check.shapes
+		b.shapes, b.check = check.shapes, check
 	}
 	b.f = f
 	return b, nil
@@ -327,16 +329,9 @@ func (w *Workbook) checkParts(zr *zip.Reader) (*partCheck, error) {
 			c.later = append(c.later, zf)
 			continue
 		}
-		rc, err := zf.Open()
-		if err != nil {
-			return nil, fmt.Errorf("open workbook %s: part %s cannot be unpacked (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
-		}
-		n, err := w.checkPart(c, zf.Name, rc)
-		_ = rc.Close()
-		if err != nil {
+		if err := w.checkPacked(c, zf); err != nil {
 			return nil, err
 		}
-		c.left -= n
 	}
 	return c, nil
 }
@@ -375,27 +370,39 @@ func (w *Workbook) checkUnpacked(f *excelize.File, c *partCheck, stubs map[strin
 			// was most of an unchanged sync's read.
 			continue
 		}
-		var r io.Reader
-		data, held := part(f, zf.Name)
-		if held && stubs[zf.Name] == nil {
+		if data, held := part(f, zf.Name); held {
 			if uint64(len(data)) != zf.UncompressedSize64 || crc32.ChecksumIEEE(data) != zf.CRC32 {
 				return fmt.Errorf("open workbook %s: part %s is damaged (%v): %w", w.path, zf.Name, zip.ErrChecksum, ErrNotWorkbook)
 			}
-			r = bytes.NewReader(data)
-		} else {
-			rc, err := zf.Open()
-			if err != nil {
-				return fmt.Errorf("open workbook %s: part %s cannot be unpacked (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
+			if err := w.checkCounted(c, zf.Name, bytes.NewReader(data)); err != nil {
+				return err
 			}
-			defer func() { _ = rc.Close() }()
-			r = rc
+			continue
 		}
-		n, err := w.checkPart(c, zf.Name, r)
-		if err != nil {
+		if err := w.checkPacked(c, zf); err != nil {
 			return err
 		}
-		c.left -= n
 	}
+	return nil
+}
+
+// checkPacked unpacks one part through its check, keeping none of it.
+func (w *Workbook) checkPacked(c *partCheck, zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return fmt.Errorf("open workbook %s: part %s cannot be unpacked (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
+	}
+	defer func() { _ = rc.Close() }()
+	return w.checkCounted(c, zf.Name, rc)
+}
+
+// checkCounted checks one part and counts its bytes against what is left of the limit.
+func (w *Workbook) checkCounted(c *partCheck, name string, r io.Reader) error {
+	n, err := w.checkPart(c, name, r)
+	if err != nil {
+		return err
+	}
+	c.left -= n
 	return nil
 }
 
@@ -509,7 +516,12 @@ func (w *Workbook) Read(ctx context.Context, tabs []string) (*sheets.Snapshot, e
 		data, ok := partData(f, partName)
 		if zf := b.held[partName]; zf != nil {
 			// Held back from excelize after all (its sheet was found under another name):
-			// unpacked here, already checked by open.
+			// open did not check it, so it is checked as it streams before it is unpacked.
+			if b.check != nil {
+				if err := w.checkPacked(b.check, zf); err != nil {
+					return nil, err
+				}
+			}
 			data, err = unpack(zf)
 			if err != nil {
 				return nil, fmt.Errorf("read tab %q of %s: %w", name, w.path, err)
