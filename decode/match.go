@@ -283,10 +283,6 @@ func (x *index) contained(q string) int {
 // band of width 2·limit+1 is computed, so long names cost linear time.
 func editDistance(a, b []rune, limit int) (int, bool) {
 	var rows [2][]int
-	return editDistanceIn(&rows, a, b, limit)
-}
-
-func editDistanceIn(rows *[2][]int, a, b []rune, limit int) (int, bool) {
 	if d := len(a) - len(b); d > limit || -d > limit {
 		return 0, false
 	}

@@ -193,10 +193,7 @@ func (s *Service) shutdown() {
 	aborted := s.aborted
 	if aborted {
 		// The second signal came before this stop began: say so, as Abort would have.
-		if s.syncing.Load() > 0 {
-			s.log.Warn().Msg("asked again to stop: canceling the running sync now")
-		}
-		s.cancelRun()
+		s.cancelNow()
 	}
 	s.mu.Unlock()
 	s.stop()
@@ -237,11 +234,16 @@ func (s *Service) Abort() {
 	}
 	s.aborted = true
 	if s.stopping {
-		if s.syncing.Load() > 0 {
-			s.log.Warn().Msg("asked again to stop: canceling the running sync now")
-		}
-		s.cancelRun()
+		s.cancelNow()
 	}
+}
+
+// cancelNow cancels the running sync at a second request to stop, saying so when one runs.
+func (s *Service) cancelNow() {
+	if s.syncing.Load() > 0 {
+		s.log.Warn().Msg("asked again to stop: canceling the running sync now")
+	}
+	s.cancelRun()
 }
 
 // wait reports whether done closed within d on the service's clock.
