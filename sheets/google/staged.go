@@ -56,10 +56,9 @@ func sizeText(n int) string {
 
 // cellWrite is one updateCells of the one-batch write, whose rows a staged write moves.
 type cellWrite struct {
-	at    int // index of the request in the one-batch write
-	req   *sheetsapi.UpdateCellsRequest
-	rows  rowsView
-	sizes []int // JSON bytes of each row
+	at   int // index of the request in the one-batch write
+	req  *sheetsapi.UpdateCellsRequest
+	rows rowsView
 	// split: rows [0, split) go through the staging tab, the rest straight into the final call.
 	split int
 	stage stagingTab
@@ -202,16 +201,15 @@ func (s *Sheet) planStaged(lay *layout, ids *idPicker, reqs []*sheetsapi.Request
 			continue
 		}
 		v := rows[u]
-		w := &cellWrite{at: i, req: u, rows: v, sizes: make([]int, v.len())}
+		w := &cellWrite{at: i, req: u, rows: v}
 		empty := requestSize(chunkRequest(w, 0, 0, nil))
-		for j := range w.sizes {
+		for j := range v.len() {
 			size := v.size(j)
 			if size+empty > budget {
 				return nil, fmt.Errorf("write %s: row %d of output tab %s: %w: it needs %s, over the %s a call "+
 					"may carry: shorten its longest cells", s.Describe(), int(u.Range.StartRowIndex)+j+1,
 					tabName(lay, created, u.Range.SheetId), errRowTooLarge, sizeText(size), sizeText(limit))
 			}
-			w.sizes[j] = size
 		}
 		w.split = v.len()
 		outputs[u.Range.SheetId] = true
@@ -257,8 +255,8 @@ func (s *Sheet) planStaged(lay *layout, ids *idPicker, reqs []*sheetsapi.Request
 	}
 	for i := len(writes) - 1; i >= 0 && room > 0; i-- {
 		w := writes[i]
-		for w.split > 0 && w.sizes[w.split-1]+1 <= room {
-			room -= w.sizes[w.split-1] + 1
+		for w.split > 0 && w.rows.size(w.split-1)+1 <= room {
+			room -= w.rows.size(w.split-1) + 1
 			w.split--
 		}
 		if w.split > 0 {
@@ -289,7 +287,7 @@ func (s *Sheet) planStaged(lay *layout, ids *idPicker, reqs []*sheetsapi.Request
 	for _, w := range writes {
 		from, chunk := 0, requestSize(chunkRequest(w, 0, 0, nil))+1
 		for r := 0; r < w.split; r++ {
-			cost := w.sizes[r] + 1
+			cost := w.rows.size(r) + 1
 			if size+chunk+cost > budget && (r > from || len(cur) > 0) {
 				if r > from {
 					cur = append(cur, chunkRequest(w, from, r, rows))
