@@ -52,6 +52,7 @@ func (s *Server) handleBatchUpdate(w *recorder, id string, body []byte) {
 		}
 	}
 	s.books[id] = work
+	s.changed(id)
 	writeJSON(w, &sheetsapi.BatchUpdateSpreadsheetResponse{SpreadsheetId: id, Replies: replies})
 }
 

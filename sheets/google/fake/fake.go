@@ -224,9 +224,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if injected && (fault.Status != 0 || fault.Reset) {
 		if fault.AfterApply && kind == KindBatchUpdate {
 			s.handle(&recorder{header: http.Header{}}, r, kind, id, body)
-			s.mu.Lock()
-			s.changed(id)
-			s.mu.Unlock()
 		}
 		if fault.Reset {
 			s.setStatus(idx, 0, true)
@@ -242,11 +239,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.handle(rec, r, kind, id, body)
-	if kind == KindBatchUpdate {
-		s.mu.Lock()
-		s.changed(id)
-		s.mu.Unlock()
-	}
 	out := rec.body.Bytes()
 	switch {
 	case injected && fault.Truncate:
