@@ -166,25 +166,24 @@ feed:
 }
 
 // fleetChild runs the service in a child process over srv's sheets while editing some of
-// them, and returns the child's record and the edits made (sheet index, wall time since the
-// child was started).
-func fleetChild(ctx context.Context, exe, dir string, plan fleetPlan, srv *fake.Server, run int, profile string) (fleetRecord, []fleetEdit, error) {
+// them, and returns the child's record and how many edits were made.
+func fleetChild(ctx context.Context, exe, dir string, plan fleetPlan, srv *fake.Server, run int, profile string) (fleetRecord, int, error) {
 	var rec fleetRecord
 	if err := os.MkdirAll(plan.StateDir, 0o700); err != nil {
-		return rec, nil, fmt.Errorf("fleet state folder: %w", err)
+		return rec, 0, fmt.Errorf("fleet state folder: %w", err)
 	}
 	srv.ResetCalls()
 	srv.SetQuota(plan.PerMinute, plan.wall(google.QuotaWindow))
 	planFile := filepath.Join(dir, "fleet-plan.json")
 	data, err := json.Marshal(plan)
 	if err != nil {
-		return rec, nil, fmt.Errorf("encode the fleet plan: %w", err)
+		return rec, 0, fmt.Errorf("encode the fleet plan: %w", err)
 	}
 	if err := os.WriteFile(planFile, data, 0o644); err != nil {
-		return rec, nil, fmt.Errorf("write the fleet plan: %w", err)
+		return rec, 0, fmt.Errorf("write the fleet plan: %w", err)
 	}
 	editCtx, stopEdits := context.WithCancel(ctx)
-	edited := make(chan []fleetEdit, 1)
+	edited := make(chan int, 1)
 	go func() { edited <- editFleet(editCtx, plan, srv, run) }()
 	args := []string{"-child", childFleet, "-path", planFile}
 	if profile != "" {
@@ -194,24 +193,18 @@ func fleetChild(ctx context.Context, exe, dir string, plan fleetPlan, srv *fake.
 	stopEdits()
 	edits := <-edited
 	if err != nil {
-		return rec, nil, err
+		return rec, 0, err
 	}
 	if err := json.Unmarshal(data, &rec); err != nil {
-		return rec, nil, fmt.Errorf("decode the fleet record: %w", err)
+		return rec, 0, fmt.Errorf("decode the fleet record: %w", err)
 	}
 	return rec, edits, nil
 }
 
-// fleetEdit is a volunteer's edit of one sheet.
-type fleetEdit struct {
-	Sheet int
-	At    time.Time
-}
-
 // editFleet edits round(Change × Sheets) sheets in each period at random moments, one
-// meeting's notes each, until ctx ends, and returns the edits made. Each run (0, 1, ...)
+// meeting's notes each, until ctx ends, and returns how many it made. Each run (0, 1, ...)
 // edits other sheets, with text no earlier run wrote, so every edit is a change.
-func editFleet(ctx context.Context, plan fleetPlan, srv *fake.Server, run int) []fleetEdit {
+func editFleet(ctx context.Context, plan fleetPlan, srv *fake.Server, run int) int {
 	r := rand.New(rand.NewPCG(plan.Seed+uint64(run), 0xed17))
 	type planned struct {
 		at    time.Duration
@@ -228,18 +221,16 @@ func editFleet(ctx context.Context, plan fleetPlan, srv *fake.Server, run int) [
 	slices.SortFunc(todo, func(a, b planned) int { return cmp.Compare(a.at, b.at) })
 	meetings := config.Default().Tabs.Meetings
 	start := time.Now()
-	var done []fleetEdit
 	for n, e := range todo {
 		select {
 		case <-time.After(time.Until(start.Add(e.at))):
 		case <-ctx.Done():
-			return done
+			return n
 		}
 		// Row 1 is the first meeting, below the header.
 		srv.SetCell(plan.IDs[e.sheet], meetings, 1, plan.NotesCol, sheets.TextCell(fmt.Sprintf("called back (run %d, edit %d)", run+1, n)))
-		done = append(done, fleetEdit{Sheet: e.sheet, At: time.Now()})
 	}
-	return done
+	return len(todo)
 }
 
 func textRow(texts []string) []sheets.Cell {

@@ -33,7 +33,7 @@ func TestAFleetStaysWithinTheQuotaAndItsPeriods(t *testing.T) {
 	srv.ResetCalls()
 	srv.SetQuota(plan.PerMinute, plan.wall(time.Minute))
 	editCtx, stopEdits := context.WithCancel(ctx)
-	edited := make(chan []fleetEdit, 1)
+	edited := make(chan int, 1)
 	go func() { edited <- editFleet(editCtx, plan, srv, 0) }()
 	rec, err := runFleetService(ctx, plan)
 	stopEdits()

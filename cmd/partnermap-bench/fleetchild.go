@@ -61,7 +61,6 @@ type fleetSync struct {
 	Err        string `json:",omitempty"`
 	Calls      int    // API attempts, as the backend counted them
 	Written    bool
-	Unchanged  bool
 }
 
 // memSample is the service process's memory at one moment.
@@ -182,7 +181,7 @@ func runFleetService(ctx context.Context, plan fleetPlan) (fleetRecord, error) {
 			s.Result, s.Err = sync.ResultFailed, err.Error()
 		}
 		if rep != nil {
-			s.Written, s.Unchanged = rep.Written, rep.Unchanged
+			s.Written = rep.Written
 		}
 		mu.Lock()
 		rec.Syncs = append(rec.Syncs, s)

@@ -43,8 +43,8 @@ type fleetSummary struct {
 }
 
 // summarize reads the child's record and the fake's log of calls.
-func summarize(plan fleetPlan, rec fleetRecord, calls []fake.Call, edits []fleetEdit) fleetSummary {
-	s := fleetSummary{Duration: plan.model(rec.Stopped), ByCalls: map[int]int{}, Edits: len(edits),
+func summarize(plan fleetPlan, rec fleetRecord, calls []fake.Call, edits int) fleetSummary {
+	s := fleetSummary{Duration: plan.model(rec.Stopped), ByCalls: map[int]int{}, Edits: edits,
 		PeakRSS: rec.PeakRSS, CPU: rec.CPU, Unhealthy: rec.Unhealthy, Warnings: rec.Warnings}
 	period := plan.wall(plan.Period)
 
