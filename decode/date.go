@@ -44,14 +44,12 @@ const (
 func ParseDate(c sheets.Cell, order DateOrder) (scoring.Date, error) {
 	switch c.Kind {
 	case sheets.Date:
-		if c.Time.IsZero() {
-			return fromSerial(c.Num)
-		}
-		y := c.Time.Year()
+		t := c.Time()
+		y := t.Year()
 		if y < 1900 || y > 9999 {
 			return 0, fmt.Errorf("year %d is out of range: use a date between 1900 and 9999", y)
 		}
-		return dateOf(y, c.Time.Month(), c.Time.Day()), nil
+		return dateOf(y, t.Month(), t.Day()), nil
 	case sheets.Number:
 		return fromSerial(c.Num)
 	case sheets.Text:

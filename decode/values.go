@@ -418,8 +418,10 @@ func ParseStatus(c sheets.Cell) (inactive bool, err error) {
 // people write a one-to-one ("1:1", "one-to-one", "one on one", "1on1").
 func ParseMeetingType(c sheets.Cell) (scoring.MeetingType, error) {
 	// Spreadsheets turn a typed 1-1 or 1/1 into January 1st; read that back as a one-to-one.
-	if c.Kind == sheets.Date && c.Time.Month() == 1 && c.Time.Day() == 1 {
-		return scoring.OneToOne, nil
+	if c.Kind == sheets.Date {
+		if t := c.Time(); t.Month() == 1 && t.Day() == 1 {
+			return scoring.OneToOne, nil
+		}
 	}
 	if err := wordCell(c, typeHint); err != nil {
 		return "", err

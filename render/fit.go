@@ -84,7 +84,7 @@ func cellWidth(c sheets.Cell) float64 {
 		var buf [32]byte
 		return float64(len(strconv.AppendFloat(buf[:0], c.Num, 'f', -1, 64)))
 	case sheets.Date:
-		if c.Time.Hour() == 0 && c.Time.Minute() == 0 && c.Time.Second() == 0 {
+		if t := c.Time(); t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
 			return float64(len("2006-01-02"))
 		}
 		return float64(len("2006-01-02 15:04"))

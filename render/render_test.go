@@ -223,7 +223,7 @@ func TestReassessRowReadsAsOverdue(t *testing.T) {
 	if got := cellAt(tab, 2, 4); got.Kind != sheets.Number || got.Num != 40 {
 		t.Errorf("Days overdue %+v, want 40", got)
 	}
-	if got := cellAt(tab, 2, 3); got.Kind != sheets.Date || !got.Time.Equal(due.Time()) {
+	if got := cellAt(tab, 2, 3); got.Kind != sheets.Date || !got.Time().Equal(due.Time()) {
 		t.Errorf("Due %+v, want %s", got, due)
 	}
 	if !slices.Contains(tab.Highlights, sheets.Highlight{Row: 2, Col: 4, Tone: sheets.ToneAlert}) {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -30,14 +31,14 @@ const (
 
 // Cell is one typed value. Only the field that matches Kind is meaningful.
 //
-// Bool sits beside Kind so that the two share one word: a read holds every cell of the
-// input tabs (12 million at 100k partners), and 56 bytes a cell rather than 64 is 90 MB.
+// A read holds every cell of the input tabs (12 million at 100k partners), so a cell is
+// kept to 32 bytes: Bool sits beside Kind in one word, and a Date keeps only its serial in
+// Num (its time.Time, 24 bytes more a cell, is computed by Time when asked for).
 type Cell struct {
 	Kind Kind
-	Bool bool      // Kind == Bool
-	Text string    // Kind == Text
-	Num  float64   // Kind == Number, or the spreadsheet serial of a Date
-	Time time.Time // Kind == Date: wall-clock date (and time) in UTC, no zone conversion
+	Bool bool    // Kind == Bool
+	Text string  // Kind == Text
+	Num  float64 // Kind == Number, or the spreadsheet serial of a Date
 }
 
 // TextCell returns a cell holding s literally; it is never parsed as a formula.
@@ -59,9 +60,15 @@ func BoolCell(b bool) Cell { return Cell{Kind: Bool, Bool: b} }
 
 // DateCell returns a date cell for the calendar day or date-time t (read as wall clock, zone ignored).
 func DateCell(t time.Time) Cell {
-	wall := wallClock(t)
-	return Cell{Kind: Date, Time: wall, Num: Serial(wall)}
+	return Cell{Kind: Date, Num: Serial(t)}
 }
+
+// Time is a Date cell's wall-clock date and time of day in UTC (no zone conversion), to
+// the nearest second: FromSerial of its serial. A serial cannot carry more than that
+// faithfully everywhere (8:00 is 0.3333…, and near 9999 a float64 day holds about 40 µs),
+// nothing partnermap shows is finer than a minute, and rounding lands a serial whose last
+// bits were lost on the time that was typed.
+func (c Cell) Time() time.Time { return FromSerial(c.Num) }
 
 // IsBlank reports whether the cell is empty or holds only an empty string.
 func (c Cell) IsBlank() bool { return c.Kind == Blank || (c.Kind == Text && c.Text == "") }
@@ -74,10 +81,11 @@ func (c Cell) String() string {
 	case Number:
 		return strconv.FormatFloat(c.Num, 'f', -1, 64)
 	case Date:
-		if c.Time.Hour() == 0 && c.Time.Minute() == 0 && c.Time.Second() == 0 {
-			return c.Time.Format("2006-01-02")
+		t := c.Time()
+		if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+			return t.Format("2006-01-02")
 		}
-		return c.Time.Format("2006-01-02 15:04")
+		return t.Format("2006-01-02 15:04")
 	case Bool:
 		if c.Bool {
 			return "TRUE"
@@ -87,12 +95,24 @@ func (c Cell) String() string {
 	return ""
 }
 
-// serialEpoch is day 0 of spreadsheet date serials (Google Sheets, Excel's 1900 system after Feb 1900).
+// serialEpoch is day 0 of spreadsheet date serials, as Google Sheets counts them and Excel's
+// 1900 system does from March 1900 on. (Excel also counts a 29 February 1900 that never was,
+// so its serials 1–60 name a day one later than these; partnermap has always read them by
+// this one count, and nothing it tracks is dated in early 1900.) sheets/xlsx shifts a 1904
+// workbook's serials onto this count when it reads and back when it writes.
 var serialEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// serialEpochUnix is serialEpoch in Unix seconds.
+var serialEpochUnix = serialEpoch.Unix()
 
 // Serial converts a wall-clock time to a spreadsheet date serial (days since 1899-12-30).
 func Serial(t time.Time) float64 {
-	return wallClock(t).Sub(serialEpoch).Hours() / 24
+	wall := wallClock(t)
+	if d := wall.Sub(serialEpoch); d != math.MaxInt64 && d != math.MinInt64 {
+		return d.Hours() / 24
+	}
+	// Sub saturates beyond 292 years from 1899 (before 1607, after 2192): count seconds.
+	return float64(wall.Unix()-serialEpochUnix)/86400 + float64(wall.Nanosecond())/86400e9
 }
 
 // wallClock is t's date and time of day read in UTC, its zone dropped.
@@ -100,12 +120,13 @@ func wallClock(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 }
 
-// FromSerial converts a spreadsheet date serial to a wall-clock time in UTC.
+// FromSerial converts a spreadsheet date serial to a wall-clock time in UTC, to the nearest
+// second. A negative serial (before 1899-12-30) counts its fraction forward from the day
+// before, as spreadsheets do: -0.25 is 1899-12-29 18:00.
 func FromSerial(serial float64) time.Time {
-	days := int64(serial)
-	frac := serial - float64(days)
-	t := serialEpoch.AddDate(0, 0, int(days))
-	return t.Add(time.Duration(frac*86400+0.5) * time.Second)
+	days := math.Floor(serial)
+	secs := int64(days)*86400 + int64(math.Floor((serial-days)*86400+0.5))
+	return time.Unix(serialEpochUnix+secs, 0).UTC()
 }
 
 // Table is one tab as read. Rows[0] is the header row, so Rows[i] is the sheet's row i+1.

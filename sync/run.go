@@ -488,10 +488,10 @@ func appendHashCell(buf []byte, c sheets.Cell) []byte {
 	case sheets.Number:
 		buf = strconv.AppendFloat(buf, c.Num, 'f', -1, 64)
 	case sheets.Date:
-		if c.Time.Hour() == 0 && c.Time.Minute() == 0 && c.Time.Second() == 0 {
-			buf = c.Time.AppendFormat(buf, "2006-01-02")
+		if t := c.Time(); t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+			buf = t.AppendFormat(buf, "2006-01-02")
 		} else {
-			buf = c.Time.AppendFormat(buf, "2006-01-02 15:04")
+			buf = t.AppendFormat(buf, "2006-01-02 15:04")
 		}
 	case sheets.Bool:
 		if c.Bool {

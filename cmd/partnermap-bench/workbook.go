@@ -333,9 +333,6 @@ func (ws *worksheetWriter) write(cells []sheets.Cell, style string) error {
 			v = strconv.FormatFloat(c.Num, 'f', -1, 64)
 		case sheets.Date:
 			serial := c.Num
-			if !c.Time.IsZero() {
-				serial = sheets.Serial(c.Time)
-			}
 			if serial != math.Trunc(serial) {
 				return fmt.Errorf("row %d: a date with a time of day, which the generator does not make", ws.rowNum)
 			}

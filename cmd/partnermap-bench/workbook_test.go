@@ -49,7 +49,7 @@ func TestStreamedWorkbookReadsLikeTheLibrarysOwn(t *testing.T) {
 			for _, row := range table.Rows {
 				var cells []string
 				for _, c := range row {
-					cells = append(cells, c.String()+"|"+c.Text+"|"+c.Time.String())
+					cells = append(cells, c.String()+"|"+c.Text+"|"+c.Time().String())
 				}
 				out[name] = append(out[name], cells)
 			}

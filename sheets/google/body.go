@@ -165,7 +165,7 @@ func (e *rowEncoder) cell(b []byte, c sheets.Cell, bold bool, tone sheets.Tone, 
 		case sheets.Number:
 			b, err = appendFloat(append(b, `"numberValue":`...), c.Num)
 		case sheets.Date:
-			b, err = appendFloat(append(b, `"numberValue":`...), sheets.Serial(c.Time))
+			b, err = appendFloat(append(b, `"numberValue":`...), c.Num)
 		}
 		if err != nil {
 			return b, err

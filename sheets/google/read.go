@@ -192,7 +192,7 @@ func effectiveCell(str *string, b *bool, num *float64, errType *string, format s
 		return sheets.BoolCell(*b)
 	case num != nil:
 		if format == "DATE" || format == "DATE_TIME" {
-			return sheets.Cell{Kind: sheets.Date, Time: sheets.FromSerial(*num), Num: *num}
+			return sheets.Cell{Kind: sheets.Date, Num: *num}
 		}
 		return sheets.NumberCell(*num)
 	case errType != nil:

@@ -313,7 +313,7 @@ func cellData(c sheets.Cell, bold bool, tone sheets.Tone, wrap bool) *sheetsapi.
 		v := c.Bool
 		d.UserEnteredValue = &sheetsapi.ExtendedValue{BoolValue: &v}
 	case sheets.Date:
-		v := sheets.Serial(c.Time)
+		v := c.Num
 		d.UserEnteredValue = &sheetsapi.ExtendedValue{NumberValue: &v}
 		f.NumberFormat = dateFormat(c)
 	}
@@ -339,7 +339,7 @@ func cellData(c sheets.Cell, bold bool, tone sheets.Tone, wrap bool) *sheetsapi.
 
 // dateFormat shows a date as yyyy-mm-dd, with the time when it has one.
 func dateFormat(c sheets.Cell) *sheetsapi.NumberFormat {
-	t := c.Time
+	t := c.Time()
 	if t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0 {
 		return &sheetsapi.NumberFormat{Type: "DATE_TIME", Pattern: "yyyy-mm-dd hh:mm"}
 	}

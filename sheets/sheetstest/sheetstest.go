@@ -273,7 +273,7 @@ func SameCell(a, b sheets.Cell) bool {
 	case sheets.Bool:
 		return a.Bool == b.Bool
 	case sheets.Date:
-		return a.Time.Truncate(time.Second).Equal(b.Time.Truncate(time.Second))
+		return a.Time().Equal(b.Time())
 	}
 	return true
 }

@@ -73,10 +73,10 @@ func seedWorkbook(t *testing.T, path string, tabs []sheets.Table) {
 					err = f.SetCellBool(tab.Name, axis, cell.Bool)
 				case sheets.Date:
 					style := dateStyle
-					if s := sheets.Serial(cell.Time); s != float64(int64(s)) {
+					if s := cell.Num; s != float64(int64(s)) {
 						style = dateTimeStyle
 					}
-					if err = f.SetCellFloat(tab.Name, axis, sheets.Serial(cell.Time), -1, 64); err == nil {
+					if err = f.SetCellFloat(tab.Name, axis, cell.Num, -1, 64); err == nil {
 						err = f.SetCellStyle(tab.Name, axis, axis, style)
 					}
 				}
@@ -141,7 +141,7 @@ func storedCell(t *testing.T, f *excelize.File, tab, axis, raw string) sheets.Ce
 		return sheets.TextCell(raw)
 	}
 	if isDateStyle(t, f, tab, axis) {
-		return sheets.Cell{Kind: sheets.Date, Time: sheets.FromSerial(n), Num: n}
+		return sheets.Cell{Kind: sheets.Date, Num: n}
 	}
 	return sheets.NumberCell(n)
 }

@@ -286,7 +286,7 @@ func (p *sheetParser) typed(typ, value []byte, style int, inline bool) (Cell, er
 			serial += date1904Offset
 		}
 		if serial >= 0 && serial <= maxSerial {
-			return Cell{Kind: sheets.Date, Num: serial, Time: sheets.FromSerial(serial)}, nil
+			return Cell{Kind: sheets.Date, Num: serial}, nil
 		}
 	}
 	return Cell{Kind: sheets.Number, Num: f}, nil

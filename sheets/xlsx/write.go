@@ -294,9 +294,6 @@ func (r *renderer) value(c sheets.Cell) (any, string) {
 		return c.Bool, ""
 	case sheets.Date:
 		serial := c.Num
-		if !c.Time.IsZero() {
-			serial = sheets.Serial(c.Time)
-		}
 		if r.date1904 {
 			serial -= date1904Offset
 		}

@@ -43,7 +43,7 @@ func TestWriteRoundTripsEveryCellKind(t *testing.T) {
 	if g := grid(got); !reflect.DeepEqual(g, want) {
 		t.Errorf("read back\n%q\nwant\n%q", g, want)
 	}
-	if !got[1][3].Time.Equal(day) || got[1][3].Num != sheets.Serial(day) {
+	if !got[1][3].Time().Equal(day) || got[1][3].Num != sheets.Serial(day) {
 		t.Errorf("date cell = %+v, want %v (serial %v)", got[1][3], day, sheets.Serial(day))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/sheets"
@@ -17,7 +18,11 @@ func digest(tabs []sheets.InputTab) string {
 		fmt.Fprintf(h, "tab %q %q %q %v\n", t.Name, t.Header, t.Notes, t.Widths)
 		for _, row := range t.Rows {
 			for _, c := range row {
-				fmt.Fprintf(h, "%d|%q|%v|%s|%v;", c.Kind, c.Text, c.Num, c.Time.Format("2006-01-02T15:04:05"), c.Bool)
+				var when time.Time // what a cell that is not a Date hashed when Cell had a Time field
+				if c.Kind == sheets.Date {
+					when = c.Time()
+				}
+				fmt.Fprintf(h, "%d|%q|%v|%s|%v;", c.Kind, c.Text, c.Num, when.Format("2006-01-02T15:04:05"), c.Bool)
 			}
 			fmt.Fprintln(h)
 		}

@@ -249,7 +249,7 @@ func CellData(c sheets.Cell) *sheetsapi.CellData {
 		v := c.Bool
 		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{BoolValue: &v}}
 	case sheets.Date:
-		v := sheets.Serial(c.Time)
+		v := c.Num
 		nf := &sheetsapi.NumberFormat{Type: "DATE", Pattern: "yyyy-mm-dd"}
 		if v != float64(int64(v)) {
 			nf = &sheetsapi.NumberFormat{Type: "DATE_TIME", Pattern: "yyyy-mm-dd hh:mm"}
@@ -279,7 +279,7 @@ func TypedCell(d *sheetsapi.CellData) sheets.Cell {
 	case v.NumberValue != nil:
 		if f := d.UserEnteredFormat; f != nil && f.NumberFormat != nil &&
 			(f.NumberFormat.Type == "DATE" || f.NumberFormat.Type == "DATE_TIME") {
-			return sheets.Cell{Kind: sheets.Date, Time: sheets.FromSerial(*v.NumberValue), Num: *v.NumberValue}
+			return sheets.Cell{Kind: sheets.Date, Num: *v.NumberValue}
 		}
 		return sheets.NumberCell(*v.NumberValue)
 	}
