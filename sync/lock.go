@@ -56,9 +56,14 @@ func (e *LockedError) Error() string {
 // workbook's absolute path, or the sheet's id), not by its name, so two configs that name
 // the same spreadsheet differently still share one lock.
 func LockPath(stateDir string, src config.Source) string {
+	return stateFile(stateDir, "sync", src, ".lock")
+}
+
+// stateFile is the file of src in stateDir named kind-<readable name>-<hash of its key>ext.
+func stateFile(stateDir, kind string, src config.Source, ext string) string {
 	key, base := SourceKey(src)
 	sum := sha256.Sum256([]byte(key))
-	return filepath.Join(stateDir, "sync-"+slug(base)+"-"+hex.EncodeToString(sum[:4])+".lock")
+	return filepath.Join(stateDir, kind+"-"+slug(base)+"-"+hex.EncodeToString(sum[:4])+ext)
 }
 
 // SourceKey identifies the spreadsheet itself, whatever the config calls it: "xlsx:" and the

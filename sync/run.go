@@ -5,16 +5,20 @@ package sync
 import (
 	"context"
 	"crypto/sha256"
+	"encoding"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"reflect"
 	"slices"
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/partnermap/partnermap/campaign"
 	"github.com/partnermap/partnermap/config"
@@ -43,6 +47,12 @@ type Options struct {
 	// RebuildSince, when set, first fills the weeks from this day's week on that have no
 	// History row from the meeting log (`partnermap history --rebuild --since`).
 	RebuildSince scoring.Date
+	// Memo is the file (MemoPath) keeping the last unchanged decision, so that a run finding
+	// the spreadsheet byte for byte as it was says "unchanged" without reading it; "" keeps
+	// none. Only for callers holding the source's lock; dry runs ignore it.
+	Memo string
+	// Logger hears about a memo that could not be used or kept; the zero value hears nothing.
+	Logger zerolog.Logger
 }
 
 // Stage timings of one run.
@@ -75,7 +85,10 @@ type Report struct {
 	// last time. Such a run stops before decoding: Result and Issues are empty, Last holds
 	// the figures the last write recorded, and Rows is taken from it.
 	Unchanged bool
-	Last      render.Recorded
+	// Recalled is true when Unchanged was decided from the memo (Options.Memo), the
+	// spreadsheet being byte for byte as the last run found or wrote it: it was not read.
+	Recalled bool
+	Last     render.Recorded
 	// HistoryAdded counts History rows of the as-of day, HistoryRebuilt the reconstructed
 	// rows a rebuild added, and HistoryRows all rows written.
 	HistoryAdded, HistoryRebuilt, HistoryRows int
@@ -183,6 +196,19 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		want = append(want, h)
 	}
 
+	mem := openMemory(cfg, src, opts)
+	if mem != nil && !opts.Force && opts.RebuildSince.IsZero() {
+		if rec, day, ok := mem.recall(ctx, opts.AsOf, start); ok {
+			// The spreadsheet is byte for byte one a full run found unchanged, with the same
+			// settings on the same day: that run's report, without opening it.
+			rep.AsOf, rep.Unchanged, rep.Recalled = day, true, true
+			rep.Last, rep.Rows, rep.InputHash = rec.Status, rec.Status.Rows, rec.InputHash
+			stage(StageRead, start)
+			rep.Duration = now().Sub(start)
+			return rep, nil
+		}
+	}
+
 	t := now()
 	snap, err := src.Read(ctx, want)
 	if err != nil {
@@ -220,18 +246,29 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	if cfg.Outputs.History != "" && !slices.Contains(conflicts, cfg.Outputs.History) {
 		past, pastIssues = history.Read(snap.Tables[cfg.Outputs.History], dateOrder(cfg.DateOrder))
 	}
-	rep.InputHash, err = inputHash(snap, inputs, cfg, rep.AsOf, opts.Version, func(w io.Writer) {
-		history.Fingerprint(w, past, rep.AsOf)
-	})
+	digest, err := inputDigest(snap, inputs, cfg, rep.AsOf, opts.Version)
 	if err != nil {
 		return rep, err
 	}
+	var base hashState
+	if mem != nil {
+		if base, err = saveState(digest.(encoding.BinaryMarshaler)); err != nil {
+			mem = nil // no memo after the write: the next run reads in full
+		}
+	}
+	rep.InputHash = finishInputHash(digest, func(w io.Writer) {
+		history.Fingerprint(w, past, rep.AsOf)
+	})
 	if !opts.Force && !opts.DryRun && opts.RebuildSince.IsZero() && upToDate(snap, cfg.Outputs.SyncStatus, enabled, conflicts, rep.InputHash) {
 		// Decided from the cells as read, before decoding and scoring: an unchanged sync costs
 		// a read and a hash.
 		rep.Unchanged = true
 		rep.Last = render.ReadStatus(snap.Tables[cfg.Outputs.SyncStatus])
 		rep.Rows = rep.Last.Rows
+		if fp := mem.readFingerprint(snap); fp != "" && len(findClashes(snap, cfg.Outputs, nil)) == 0 {
+			// Kept only without clashes, so that what --adopt says cannot matter.
+			mem.keep(memo{Fingerprint: fp, Zone: loc.String(), AsOf: rep.AsOf, InputHash: rep.InputHash, Status: rep.Last})
+		}
 		rep.Duration = now().Sub(start)
 		return rep, clashError(clashes)
 	}
@@ -326,7 +363,8 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		rep.Duration = now().Sub(start)
 		return rep, clashError(clashes)
 	}
-	if err := src.Write(ctx, snap, rep.Tabs, opts.Adopt); err != nil {
+	placed, err := mem.write(ctx, src, snap, rep.Tabs, opts.Adopt)
+	if err != nil {
 		rep.Duration = now().Sub(start)
 		if errors.Is(err, sheets.ErrBusy) || errors.Is(err, sheets.ErrChanged) {
 			return rep, fmt.Errorf("%w: write %s: %w", ErrSkipped, src.Describe(), err)
@@ -335,6 +373,16 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 	stage(StageWrite, t)
 	rep.Written = true
+	if mem != nil {
+		// The memo describes the workbook as this run left it, or is gone.
+		rec, ok := predictUnchanged(cfg, snap, rep.Tabs, inputs, enabled, base, rep.AsOf)
+		if ok && placed != "" && len(clashes) == 0 {
+			rec.Fingerprint, rec.Zone = placed, loc.String()
+			mem.keep(rec)
+		} else {
+			mem.forget()
+		}
+	}
 	rep.Duration = now().Sub(start)
 	return rep, clashError(clashes)
 }
@@ -432,6 +480,15 @@ func upToDate(snap *sheets.Snapshot, syncStatus string, enabled, conflicts []str
 // settings that shape the outputs, the as-of day, the program version, and what extra
 // writes: the History rows the run reads as input.
 func inputHash(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf scoring.Date, version string, extra func(io.Writer)) (string, error) {
+	h, err := inputDigest(snap, inputs, cfg, asOf, version)
+	if err != nil {
+		return "", err
+	}
+	return finishInputHash(h, extra), nil
+}
+
+// inputDigest is the input hash's state after everything but the extra part.
+func inputDigest(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf scoring.Date, version string) (hash.Hash, error) {
 	h := sha256.New()
 	settings, err := json.Marshal(struct {
 		Tabs      config.Tabs
@@ -447,7 +504,7 @@ func inputHash(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf s
 		MailDigests bool `json:",omitempty"`
 	}{cfg.Tabs, cfg.Outputs, cfg.Scoring, cfg.History, cfg.DateOrder, cfg.Timezone, asOf, version, mailDigests(cfg)})
 	if err != nil {
-		return "", fmt.Errorf("hash settings: %w", err)
+		return nil, fmt.Errorf("hash settings: %w", err)
 	}
 	h.Write(settings)
 	sorted := append([]string(nil), inputs...)
@@ -469,12 +526,17 @@ func inputHash(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf s
 			h.Write(append(buf, '\n'))
 		}
 	}
+	return h, nil
+}
+
+// finishInputHash adds extra to the input hash h and gives the hash.
+func finishInputHash(h hash.Hash, extra func(io.Writer)) string {
 	if extra != nil {
 		// The History rows the run reads as input (all but the day's own, which it rewrites).
 		fmt.Fprintf(h, "\x00extra\n")
 		extra(h)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16], nil
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // appendHashCell appends the bytes fmt.Sprintf("%d:%s\x1f", c.Kind, c.String()) would give,

@@ -27,14 +27,18 @@ type RunFunc func(ctx context.Context, cfg config.Config, src config.Source) (*R
 // Opener opens the backend of one configured source.
 type Opener func(ctx context.Context, cfg config.Config, src config.Source) (sheets.Source, error)
 
-// Runner is the RunFunc of a real service: open the source, then Run it with opts.
+// Runner is the RunFunc of a real service: open the source, then Run it with opts, keeping
+// its memo of unchanged syncs (Options.Memo) in state_dir, since the service holds the
+// source's lock around each run.
 func Runner(open Opener, opts Options) RunFunc {
 	return func(ctx context.Context, cfg config.Config, src config.Source) (*Report, error) {
 		source, err := open(ctx, cfg, src)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", src.Label(), err)
 		}
-		return Run(ctx, ForSource(cfg, src), source, opts)
+		run := opts
+		run.Memo = MemoPath(cfg.StateDir, src)
+		return Run(ctx, ForSource(cfg, src), source, run)
 	}
 }
 

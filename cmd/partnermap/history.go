@@ -84,7 +84,8 @@ func (a *app) history(cmd *cobra.Command, f historyFlags) error {
 	}()
 	rctx, rcancel := withDeadline(ctx, cfg)
 	defer rcancel()
-	rep, err := sync.Run(rctx, sync.ForSource(cfg, src), source, sync.Options{AsOf: asOf, Force: true, Version: version, RebuildSince: since})
+	rep, err := sync.Run(rctx, sync.ForSource(cfg, src), source, sync.Options{AsOf: asOf, Force: true, Version: version, RebuildSince: since,
+		Memo: sync.MemoPath(cfg.StateDir, src), Logger: log})
 	if err = timedOut(rctx, cfg, err); err != nil {
 		var ce *config.Error
 		if errors.As(err, &ce) {

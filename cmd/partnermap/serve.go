@@ -47,7 +47,7 @@ func (a *app) serve(cmd *cobra.Command) error {
 		return openSource(ctx, cfg, src, env{Logger: log, Quotas: quotas, OnRequest: metrics.APIRequest(src.Label())})
 	}
 	svc, err := sync.NewService(cfg, sync.ServiceOptions{
-		Run:     sync.Runner(open, sync.Options{Version: version}),
+		Run:     sync.Runner(open, sync.Options{Version: version, Logger: log}),
 		Notify:  sync.Notifier(open, sync.NotifyOptions{}),
 		Load:    func() (config.Config, error) { return a.loadConfig(false) },
 		Logger:  log,

@@ -107,8 +107,12 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 		}
 		// The deadline starts once the lock is held: --lock-wait bounds the wait before.
 		rctx, cancel := withDeadline(ctx, cfg)
+		var memo string
+		if lock != nil {
+			memo = sync.MemoPath(cfg.StateDir, src) // kept only under the source's lock
+		}
 		rep, err := sync.Run(rctx, sync.ForSource(cfg, src), source, sync.Options{
-			AsOf: asOf, DryRun: f.dryRun, Adopt: f.adopt, Force: f.force, Version: version,
+			AsOf: asOf, DryRun: f.dryRun, Adopt: f.adopt, Force: f.force, Version: version, Memo: memo, Logger: log,
 		})
 		err = timedOut(rctx, cfg, err)
 		cancel()
@@ -141,7 +145,8 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 			continue
 		}
 		log.Info().Str("source", src.Label()).Str("as_of", rep.AsOf.String()).Str("duration", rep.Duration.Round(time.Millisecond).String()).
-			Int("rows", rep.RowsRead()).Int("issues", rep.IssueCount()).Bool("written", rep.Written).Msg("sync done")
+			Int("rows", rep.RowsRead()).Int("issues", rep.IssueCount()).Bool("written", rep.Written).
+			Bool("unchanged_by_fingerprint", rep.Recalled).Msg("sync done")
 		printReport(a.stdout, rep, f.dryRun)
 		if f.demo {
 			fmt.Fprintf(a.stdout, "\nOpen %s in a spreadsheet program and look at the Priorities, Follow-ups and Power Map tabs.\n", source.Describe())

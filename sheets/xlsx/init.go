@@ -71,7 +71,7 @@ func (w *Workbook) AddInputTabs(ctx context.Context, tabs []sheets.InputTab) ([]
 	if err := w.refuseReadOnly(st.mode); err != nil {
 		return nil, err
 	}
-	if err := w.save(b, &st, nil, nil); err != nil {
+	if err := w.save(b, &st, nil, nil, nil); err != nil {
 		return nil, err
 	}
 	return added, nil
@@ -105,7 +105,7 @@ func (w *Workbook) createWorkbook(tabs []sheets.InputTab) ([]string, error) {
 		names = append(names, t.Name)
 	}
 	f.SetActiveSheet(0)
-	if err := w.commit(nil, encode(f)); err != nil {
+	if err := w.commit(nil, encode(f), nil); err != nil {
 		return nil, err
 	}
 	if st, err := w.load(); err == nil {

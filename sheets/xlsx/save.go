@@ -83,7 +83,8 @@ func (w *Workbook) step(name string) error {
 // (over a symlink's target, so the link stays). Any failure leaves the original
 // whole and removes the temporary file. LibreOffice's lock file is held
 // throughout, so nobody opens the workbook in LibreOffice while it is replaced.
-func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err error) {
+// placed, when not nil, gets the bytes as they are written to the temporary file.
+func (w *Workbook) commit(prev *fileState, content func(io.Writer) error, placed *placedBytes) (err error) {
 	if prev != nil {
 		if err := w.checkReplaceable(prev); err != nil {
 			return err
@@ -119,7 +120,7 @@ func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err e
 	if err := matchOwner(tmp, prev, w.path); err != nil {
 		return err
 	}
-	if err := w.writeTemp(tmp, content); err != nil {
+	if err := w.writeTemp(tmp, content, placed); err != nil {
 		return fmt.Errorf("save workbook %s: %w", w.path, err)
 	}
 
@@ -157,6 +158,7 @@ func (w *Workbook) commit(prev *fileState, content func(io.Writer) error) (err e
 		return fmt.Errorf("save workbook %s: replace the file: %w", w.path, err)
 	}
 	renamed = true
+	_ = w.step("placed") // tests: a person saves right after the rename
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("save workbook %s: sync folder: %w", w.path, err)
 	}
@@ -234,11 +236,11 @@ func tempPID(tail string) (int, bool) {
 }
 
 // writeTemp fills the temporary file and makes it durable.
-func (w *Workbook) writeTemp(tmp *os.File, content func(io.Writer) error) error {
+func (w *Workbook) writeTemp(tmp *os.File, content func(io.Writer) error, placed *placedBytes) error {
 	if err := w.step("write"); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(tmp, 1<<20)
+	bw := bufio.NewWriterSize(placed.tee(tmp), 1<<20)
 	if err := content(bw); err != nil {
 		return err
 	}

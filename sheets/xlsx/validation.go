@@ -72,7 +72,7 @@ func (w *Workbook) AddValidation(ctx context.Context, tabs []sheets.InputTab) ([
 	if err := w.refuseReadOnly(st.mode); err != nil {
 		return nil, err
 	}
-	if err := w.save(b, &st, nil, nil); err != nil {
+	if err := w.save(b, &st, nil, nil, nil); err != nil {
 		return nil, err
 	}
 	return changed, nil

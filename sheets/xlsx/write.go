@@ -35,6 +35,11 @@ const (
 // program; and with sheets.ErrChanged when the file is no longer the version
 // snap was read from. Every other tab keeps its contents exactly.
 func (w *Workbook) Write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.Tab, adopt []string) error {
+	return w.write(ctx, snap, tabs, adopt, nil)
+}
+
+// write is Write; placed, when not nil, gets the bytes the save put in place.
+func (w *Workbook) write(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.Tab, adopt []string, placed *placedBytes) error {
 	if snap == nil {
 		return fmt.Errorf("write workbook %s: no snapshot: read the workbook before writing it", w.path)
 	}
@@ -108,20 +113,20 @@ func (w *Workbook) Write(ctx context.Context, snap *sheets.Snapshot, tabs []shee
 			return fmt.Errorf("write tab %q of %s: %w", t.Name, w.path, err)
 		}
 	}
-	return w.save(b, &st, rewritable, r.splices)
+	return w.save(b, &st, rewritable, r.splices, placed)
 }
 
 // save writes the book over the workbook it was read from (prev), reusing
 // the unchanged parts; rewritable names the held parts it replaces, and splices
-// the rows to write into parts as they are saved.
-func (w *Workbook) save(b *book, prev *fileState, rewritable map[string]bool, splices map[string]rowSplice) error {
+// the rows to write into parts as they are saved; placed, when not nil, gets the bytes saved.
+func (w *Workbook) save(b *book, prev *fileState, rewritable map[string]bool, splices map[string]rowSplice, placed *placedBytes) error {
 	f := b.f
 	f.ZipWriter = func(out io.Writer) excelize.ZipWriter {
 		rw := newReuseWriter(out, b.zip, b.held, rewritable)
 		rw.splices = splices
 		return rw
 	}
-	return w.commit(prev, encode(f))
+	return w.commit(prev, encode(f), placed)
 }
 
 // encode is the content of a save: f written out as a workbook.

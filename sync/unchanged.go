@@ -1,0 +1,289 @@
+package sync
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/history"
+	"github.com/partnermap/partnermap/render"
+	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// An unchanged sync is decided from the cells as read: their hash against the one Sync
+// Status recorded. A fresh `sync --now` still paid for opening and parsing the workbook to
+// learn that (half a first sync's cost at 10k partners). So a run also keeps, in state_dir,
+// a memo of its unchanged decision: the workbook's fingerprint (the hash of its bytes) with
+// everything else the decision depends on. The next run that finds the same bytes, config,
+// version and day says "unchanged" from the memo without opening the workbook.
+//
+// The full decision is a function of the bytes, the config, the version and the as-of day
+// (the zone it is computed in comes from the config or the bytes), so a memo stays true as
+// long as those match: anything missing, unreadable or different is a full run as before.
+
+// fingerprinter is a source that can tell, without opening it, whether the spreadsheet is
+// byte for byte one it read or wrote before. The xlsx workbook is one.
+type fingerprinter interface {
+	// Fingerprint identifies the spreadsheet's content as it is now, read but not parsed.
+	Fingerprint(ctx context.Context) (string, error)
+	// ReadFingerprint identifies the content snap was read from; "" when unknown.
+	ReadFingerprint(snap *sheets.Snapshot) string
+	// WriteFingerprinted is Write, also returning the fingerprint of the content it placed,
+	// taken from the bytes it wrote (never read back: a person may save just after).
+	WriteFingerprinted(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.Tab, adopt []string) (string, error)
+}
+
+// memoFormat changes when the memo's meaning does; a memo of another format is ignored.
+const memoFormat = 1
+
+// memo is an unchanged decision: a full run reading the spreadsheet with this fingerprint,
+// with these settings, on day AsOf, finds it unchanged and reports Status.
+type memo struct {
+	Format      int    `json:"format"`
+	Fingerprint string `json:"fingerprint"`
+	// Settings hashes the config, the program version and the source (settingsHash).
+	Settings string `json:"settings"`
+	// Zone is the as-of day's zone (location's choice, by name; "Local" is the process's).
+	Zone string       `json:"zone"`
+	AsOf scoring.Date `json:"as_of"`
+	// InputHash and Status are what the unchanged report says: the hash Sync Status holds
+	// and the figures it recorded (rows, issue counts, active partners).
+	InputHash string          `json:"input_hash"`
+	Status    render.Recorded `json:"status"`
+}
+
+// MemoPath is the file in stateDir holding src's memo, keyed like its lock by what the
+// source is, so configs naming one workbook differently share it.
+func MemoPath(stateDir string, src config.Source) string {
+	return stateFile(stateDir, "unchanged", src, ".json")
+}
+
+// settingsHash hashes everything a run depends on besides the spreadsheet and the day: the
+// whole config (more than the outputs depend on, so a change to any key costs at most one
+// full run), the program version and the source's description.
+func settingsHash(cfg config.Config, version, source string) (string, error) {
+	data, err := json.Marshal(struct {
+		Config  config.Config
+		Version string
+		Source  string
+	}{cfg, version, source})
+	if err != nil {
+		return "", fmt.Errorf("hash settings: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// memoStore is one run's use of its memo.
+type memoStore struct {
+	path     string
+	src      fingerprinter
+	settings string
+	log      func(msg string, err error)
+}
+
+// recall returns the memo when it says the spreadsheet, as it is now, is one a full run
+// would find unchanged on day fixed (or, when zero, today at now in the memo's zone), with
+// the day. Any doubt is false: the full run decides.
+func (m *memoStore) recall(ctx context.Context, fixed scoring.Date, now time.Time) (memo, scoring.Date, bool) {
+	data, err := os.ReadFile(m.path)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			m.log("memo of the last unchanged sync not read; syncing in full", err)
+		}
+		return memo{}, 0, false
+	}
+	var rec memo
+	if err := json.Unmarshal(data, &rec); err != nil || rec.Format != memoFormat || rec.Fingerprint == "" {
+		if err == nil {
+			err = fmt.Errorf("%s is not a memo of format %d", m.path, memoFormat)
+		}
+		m.log("memo of the last unchanged sync ignored; syncing in full", err)
+		return memo{}, 0, false
+	}
+	if rec.Settings != m.settings {
+		return memo{}, 0, false
+	}
+	day := fixed
+	if day.IsZero() {
+		loc, err := zone(rec.Zone)
+		if err != nil {
+			return memo{}, 0, false
+		}
+		day = scoring.DateFromTime(now.In(loc))
+	}
+	if day != rec.AsOf {
+		return memo{}, 0, false
+	}
+	fp, err := m.src.Fingerprint(ctx)
+	if err != nil || fp != rec.Fingerprint {
+		return memo{}, 0, false
+	}
+	return rec, day, true
+}
+
+// zone is the location a memo's zone names: location's choice, by its String.
+func zone(name string) (*time.Location, error) {
+	if name == "Local" {
+		return time.Local, nil
+	}
+	return time.LoadLocation(name)
+}
+
+// keep writes rec as the memo, atomically; a failure is logged, never fatal (the next run
+// is a full one).
+func (m *memoStore) keep(rec memo) {
+	rec.Format, rec.Settings = memoFormat, m.settings
+	data, err := json.Marshal(rec)
+	if err == nil {
+		err = writeAtomic(m.path, data)
+	}
+	if err != nil {
+		m.log("memo of this unchanged sync not kept; the next sync reads the spreadsheet in full", err)
+	}
+}
+
+// forget removes the memo: the workbook it describes has been replaced.
+func (m *memoStore) forget() {
+	if err := os.Remove(m.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		m.log("memo of the last unchanged sync not removed", err)
+	}
+}
+
+// writeAtomic replaces path with data through a temporary file in the same folder.
+func writeAtomic(path string, data []byte) error {
+	if err := ensureStateDir(filepath.Dir(path)); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // gone by the rename when all went well
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// hashState is the input hash before its extra part (the History rows read), so the hash of
+// the same inputs with other History rows can be finished later.
+type hashState []byte
+
+// predictUnchanged works out whether the next full run, reading the spreadsheet exactly as
+// this run wrote it, on the same day with the same settings, would find it unchanged, and
+// returns the memo of that decision. It goes through the decision's own steps on what that
+// read returns: the tab list with the written tabs marked, and the written tabs that a run
+// reads back (Sync Status and History) as rendered. ok is false whenever the next run would
+// write again (History rows dropped by keep_days, a clash, an output not written) or the
+// prediction would have to guess (a written tab that matched a tab of another case, or one
+// that is also an input).
+func predictUnchanged(cfg config.Config, snap *sheets.Snapshot, tabs []sheets.Tab, inputs, enabled []string, base hashState, asOf scoring.Date) (memo, bool) {
+	next := &sheets.Snapshot{Tables: map[string]*sheets.Table{}}
+	written := map[string]bool{}
+	for _, t := range tabs {
+		for _, in := range inputs {
+			if strings.EqualFold(in, t.Name) {
+				return memo{}, false
+			}
+		}
+		for _, old := range snap.Tabs {
+			if strings.EqualFold(old.Name, t.Name) && old.Name != t.Name {
+				return memo{}, false
+			}
+		}
+		written[t.Name] = true
+		if t.Name == cfg.Outputs.SyncStatus || t.Name == cfg.Outputs.History {
+			next.Tables[t.Name] = &sheets.Table{Name: t.Name, Rows: t.Rows}
+		}
+	}
+	for _, old := range snap.Tabs {
+		next.Tabs = append(next.Tabs, sheets.TabInfo{Name: old.Name, Managed: old.Managed || written[old.Name]})
+		delete(written, old.Name)
+	}
+	for _, t := range tabs {
+		if written[t.Name] {
+			next.Tabs = append(next.Tabs, sheets.TabInfo{Name: t.Name, Managed: true})
+		}
+	}
+	if len(findClashes(next, cfg.Outputs, nil)) > 0 {
+		return memo{}, false
+	}
+	var past []history.Row
+	if cfg.Outputs.History != "" {
+		past, _ = history.Read(next.Tables[cfg.Outputs.History], dateOrder(cfg.DateOrder))
+	}
+	hash, err := base.finish(func(w io.Writer) { history.Fingerprint(w, past, asOf) })
+	if err != nil || !upToDate(next, cfg.Outputs.SyncStatus, enabled, nil, hash) {
+		return memo{}, false
+	}
+	status := render.ReadStatus(next.Tables[cfg.Outputs.SyncStatus])
+	return memo{AsOf: asOf, InputHash: hash, Status: status}, true
+}
+
+// saveState keeps the hash state h has reached.
+func saveState(h encoding.BinaryMarshaler) (hashState, error) {
+	state, err := h.MarshalBinary()
+	return hashState(state), err
+}
+
+// finish completes the input hash from the saved state with the extra part.
+func (s hashState) finish(extra func(io.Writer)) (string, error) {
+	h := sha256.New()
+	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(s); err != nil {
+		return "", fmt.Errorf("resume input hash: %w", err)
+	}
+	return finishInputHash(h, extra), nil
+}
+
+// openMemory is the run's memo, or nil when it keeps none: no Options.Memo, a dry run (it
+// holds no lock), a source that cannot fingerprint itself, no Sync Status to decide from.
+func openMemory(cfg config.Config, src sheets.Source, opts Options) *memoStore {
+	fp, ok := src.(fingerprinter)
+	if opts.Memo == "" || opts.DryRun || !ok || cfg.Outputs.SyncStatus == "" {
+		return nil
+	}
+	log := opts.Logger
+	m := &memoStore{path: opts.Memo, src: fp, log: func(msg string, err error) {
+		log.Warn().Str("memo", opts.Memo).Err(err).Msg(msg)
+	}}
+	settings, err := settingsHash(cfg, opts.Version, src.Describe())
+	if err != nil {
+		m.log("no memo of unchanged syncs", err)
+		return nil
+	}
+	m.settings = settings
+	return m
+}
+
+// readFingerprint is the fingerprint of the content snap was read from; "" without a memo.
+func (m *memoStore) readFingerprint(snap *sheets.Snapshot) string {
+	if m == nil {
+		return ""
+	}
+	return m.src.ReadFingerprint(snap)
+}
+
+// write writes tabs through src, fingerprinting what it placed when there is a memo.
+func (m *memoStore) write(ctx context.Context, src sheets.Source, snap *sheets.Snapshot, tabs []sheets.Tab, adopt []string) (string, error) {
+	if m == nil {
+		return "", src.Write(ctx, snap, tabs, adopt)
+	}
+	return m.src.WriteFingerprinted(ctx, snap, tabs, adopt)
+}
