@@ -179,7 +179,7 @@ func (d *decoder) campaignRef(tb *tab, n int, c sheets.Cell, name string) (key s
 		return key, true
 	}
 	problem := fmt.Sprintf("no campaign named '%s'", quoted(name))
-	if s := d.campaigns.suggest(scoring.FoldName(name)); s != "" {
+	if s := d.campaigns.suggest(&d.search, scoring.FoldName(name)); s != "" {
 		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))
 	} else {
 		problem += fmt.Sprintf(" in the %s tab: check the spelling, or add the campaign there.", d.tabs.Campaigns)
@@ -202,7 +202,7 @@ func (d *decoder) stancePartner(tb *tab, n int, c sheets.Cell, name, targetKey s
 		return key, true
 	}
 	problem := fmt.Sprintf("no partner named '%s'", quoted(name))
-	if s := d.partners.suggest(key); s != "" {
+	if s := d.partners.suggest(&d.search, key); s != "" {
 		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))
 	} else {
 		problem += fmt.Sprintf(" in the %s tab: check the spelling, or add the partner there.", d.tabs.Partners)

@@ -10,5 +10,5 @@ func Closest(names []string, name string) string {
 	for _, n := range names {
 		x.add(n, scoring.FoldName(n))
 	}
-	return x.suggest(scoring.FoldName(name))
+	return x.suggest(new(search), scoring.FoldName(name))
 }

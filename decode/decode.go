@@ -9,7 +9,6 @@ package decode
 import (
 	"cmp"
 	"fmt"
-	"iter"
 	"slices"
 	"strings"
 
@@ -56,6 +55,10 @@ type Options struct {
 	// tab's cells and its records together were the peak of a sync. For a caller that
 	// needs the cells no more (sync.Run); the tables keep their header rows only.
 	Release bool
+
+	// workers, when above 0, is how many chunks a tab decoded in chunks is cut into,
+	// however small: tests compare chunked and single-pass decoding with it.
+	workers int
 }
 
 // Result is what decoding gives: the records, the Data Issues and the rows read per tab.
@@ -95,6 +98,7 @@ type decoder struct {
 	partners  *index // nil when the Partners tab is missing or unreadable
 	campaigns *index // nil when the Campaigns tab is missing or unreadable
 	scratch   []byte // for folding names without allocating
+	search    search // for suggesting names
 }
 
 // Decode reads the input tabs into records. It never fails on a volunteer's cell: every
@@ -117,28 +121,6 @@ func Decode(tables map[string]*sheets.Table, opts Options) Result {
 // missingTab reports an input tab that does not exist; how loudly depends on the tab.
 func (d *decoder) missingTab(name, key string, sev scoring.Severity) []scoring.Issue {
 	return []scoring.Issue{{Tab: name, Severity: sev, Problem: MissingTab(name, key, d.opts.Existing)}}
-}
-
-// rows yields each row below the header that is not blank in the columns partnermap reads,
-// with its 1-based sheet row number, and records how many there were, for Sync Status.
-func (d *decoder) rows(tb *tab, t *sheets.Table) iter.Seq2[int, []sheets.Cell] {
-	return func(yield func(int, []sheets.Cell) bool) {
-		count := 0
-		for i := 1; i < len(t.Rows); i++ {
-			row := t.Rows[i]
-			if d.opts.Release {
-				t.Rows[i] = nil
-			}
-			if tb.blankRow(row) {
-				continue
-			}
-			count++
-			if !yield(i+1, row) {
-				break
-			}
-		}
-		d.res.Rows[tb.name] = count
-	}
 }
 
 // countRows counts non-blank rows of a tab that could not be decoded, for Sync Status.
@@ -299,32 +281,34 @@ func (d *decoder) decodeAssets(t *sheets.Table) []scoring.Issue {
 		d.res.Rows[name] = countRows(t)
 		return tb.sorted()
 	}
-	out := make([]scoring.Asset, 0, len(t.Rows))
-	for n, row := range d.rows(tb, t) {
-		noMember, noAsset := isBlank(tb.cell(row, aMember)), isBlank(tb.cell(row, aAsset))
-		if noMember || noAsset {
-			missingAssetValue(tb, n, noMember, noAsset)
-			continue
-		}
-		if d.example(tb, n, aAsset, tb.cell(row, aAsset), isExample) || d.example(tb, n, aPartner, tb.cell(row, aPartner), isExample) {
-			continue
-		}
-		a := scoring.Asset{Row: n, Member: tb.str(row, aMember), Asset: tb.str(row, aAsset)}
-		d.memberRef(tb, n, aMember, tb.cell(row, aMember), a.Member)
-		a.Category = assetCategory(tb.str(row, aCategory))
-		if pc := tb.cell(row, aPartner); !isBlank(pc) {
-			a.Partner = text(pc)
-			a.PartnerKey = d.partnerRef(tb, n, aPartner, pc, a.Partner)
-		}
-		a.Strength = 2
-		if s, ok := read(tb, row, n, aStrength, ParseStrength); ok {
-			a.Strength = s
-		}
-		a.Notes = tb.str(row, aNotes)
-		out = append(out, a)
-	}
+	out, issues := decodeRows(d, tb, t, decodeAsset)
 	d.res.Records.Assets = out
-	return tb.sorted()
+	return issues
+}
+
+// decodeAsset decodes one row of the Assets tab.
+func decodeAsset(d *decoder, tb *tab, n int, row []sheets.Cell, out []scoring.Asset) []scoring.Asset {
+	noMember, noAsset := isBlank(tb.cell(row, aMember)), isBlank(tb.cell(row, aAsset))
+	if noMember || noAsset {
+		missingAssetValue(tb, n, noMember, noAsset)
+		return out
+	}
+	if d.example(tb, n, aAsset, tb.cell(row, aAsset), isExample) || d.example(tb, n, aPartner, tb.cell(row, aPartner), isExample) {
+		return out
+	}
+	a := scoring.Asset{Row: n, Member: tb.str(row, aMember), Asset: tb.str(row, aAsset)}
+	d.memberRef(tb, n, aMember, tb.cell(row, aMember), a.Member)
+	a.Category = assetCategory(tb.str(row, aCategory))
+	if pc := tb.cell(row, aPartner); !isBlank(pc) {
+		a.Partner = text(pc)
+		a.PartnerKey = d.partnerRef(tb, n, aPartner, pc, a.Partner)
+	}
+	a.Strength = 2
+	if s, ok := read(tb, row, n, aStrength, ParseStrength); ok {
+		a.Strength = s
+	}
+	a.Notes = tb.str(row, aNotes)
+	return append(out, a)
 }
 
 // missingAssetValue reports an asset row left out because Member or Asset is blank.
@@ -349,46 +333,47 @@ func (d *decoder) decodeMeetings(t *sheets.Table) []scoring.Issue {
 		d.res.Rows[name] = countRows(t)
 		return tb.sorted()
 	}
-	out := make([]scoring.Meeting, 0, len(t.Rows))
-	order := d.opts.DateOrder
-	for n, row := range d.rows(tb, t) {
-		dateCell, partnerCell := tb.cell(row, mDate), tb.cell(row, mPartner)
-		if d.example(tb, n, mPartner, partnerCell, isExample) {
-			continue
-		}
-		date, ok := d.usableMeeting(tb, n, dateCell, partnerCell)
-		if !ok {
-			continue
-		}
-		m := scoring.Meeting{Row: n, Date: date, Partner: text(partnerCell)}
-		m.PartnerKey = d.partnerRef(tb, n, mPartner, partnerCell, m.Partner)
-		if mc := tb.cell(row, mMember); !isBlank(mc) {
-			m.Member = text(mc)
-			d.memberRef(tb, n, mMember, mc, m.Member)
-		}
-		m.Type = scoring.OneToOne
-		if v, ok := read(tb, row, n, mType, ParseMeetingType); ok {
-			m.Type = v
-		}
-		m.Role, _ = read(tb, row, n, mRole, ParseRole)
-		if m.Role == scoring.RoleNone && m.Type.Participation() {
-			m.Role = scoring.RoleAttended
-		}
-		m.Success = tb.str(row, mSuccess)
-		m.SelfInterests = tb.str(row, mSelfInterests)
-		m.Ask = tb.str(row, mAsk)
-		m.AskOutcome, _ = read(tb, row, n, mAskOutcome, ParseAskOutcome)
-		if tb.has(mIntroductions) {
-			m.Introductions = SplitNames(tb.str(row, mIntroductions))
-		}
-		m.NextStep = tb.str(row, mNextStep)
-		m.Due, _ = tb.date(row, n, mDue, order)
-		m.Done, _ = read(tb, row, n, mDone, ParseBool)
-		m.Notes = tb.str(row, mNotes)
-		out = append(out, m)
-	}
+	out, issues := decodeRows(d, tb, t, decodeMeeting)
 	d.res.Records.Meetings = out
-	return tb.sorted()
+	return issues
+}
+
+// decodeMeeting decodes one row of the Meetings tab.
+func decodeMeeting(d *decoder, tb *tab, n int, row []sheets.Cell, out []scoring.Meeting) []scoring.Meeting {
+	dateCell, partnerCell := tb.cell(row, mDate), tb.cell(row, mPartner)
+	if d.example(tb, n, mPartner, partnerCell, isExample) {
+		return out
+	}
+	date, ok := d.usableMeeting(tb, n, dateCell, partnerCell)
+	if !ok {
+		return out
+	}
+	m := scoring.Meeting{Row: n, Date: date, Partner: text(partnerCell)}
+	m.PartnerKey = d.partnerRef(tb, n, mPartner, partnerCell, m.Partner)
+	if mc := tb.cell(row, mMember); !isBlank(mc) {
+		m.Member = text(mc)
+		d.memberRef(tb, n, mMember, mc, m.Member)
+	}
+	m.Type = scoring.OneToOne
+	if v, ok := read(tb, row, n, mType, ParseMeetingType); ok {
+		m.Type = v
+	}
+	m.Role, _ = read(tb, row, n, mRole, ParseRole)
+	if m.Role == scoring.RoleNone && m.Type.Participation() {
+		m.Role = scoring.RoleAttended
+	}
+	m.Success = tb.str(row, mSuccess)
+	m.SelfInterests = tb.str(row, mSelfInterests)
+	m.Ask = tb.str(row, mAsk)
+	m.AskOutcome, _ = read(tb, row, n, mAskOutcome, ParseAskOutcome)
+	if tb.has(mIntroductions) {
+		m.Introductions = SplitNames(tb.str(row, mIntroductions))
+	}
+	m.NextStep = tb.str(row, mNextStep)
+	m.Due, _ = tb.date(row, n, mDue, d.opts.DateOrder)
+	m.Done, _ = read(tb, row, n, mDone, ParseBool)
+	m.Notes = tb.str(row, mNotes)
+	return append(out, m)
 }
 
 // usableMeeting reads the Date of a meeting row and reports whether the row has the Date and
@@ -428,7 +413,7 @@ func (d *decoder) partnerRef(tb *tab, n, f int, c sheets.Cell, name string) (key
 	}
 	key = scoring.FoldName(name)
 	problem := fmt.Sprintf("no partner named '%s'", quoted(name))
-	if s := d.partners.suggest(key); s != "" {
+	if s := d.partners.suggest(&d.search, key); s != "" {
 		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))
 	} else {
 		problem += fmt.Sprintf(" in the %s tab: check the spelling, or add the partner there", d.tabs.Partners)
@@ -448,7 +433,7 @@ func (d *decoder) memberRef(tb *tab, n, f int, c sheets.Cell, name string) (key 
 	}
 	key = scoring.FoldName(name)
 	problem := fmt.Sprintf("no member named '%s' in the %s tab", quoted(name), d.tabs.Members)
-	if s := d.members.suggest(key); s != "" {
+	if s := d.members.suggest(&d.search, key); s != "" {
 		problem += fmt.Sprintf(" — did you mean '%s'?", quoted(s))
 	} else {
 		problem += ": check the spelling, or add them there"

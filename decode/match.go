@@ -3,6 +3,7 @@ package decode
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -11,20 +12,30 @@ import (
 // and for suggesting the closest name when a reference matches none. Matching is a map
 // lookup; the structures for suggestions are built only on the first miss and each miss is
 // searched once, so a sheet whose names all match pays nothing for them.
+//
+// Once its names are added, an index may be used by several goroutines at once (decode
+// reads Meetings in chunks side by side): lookups only read it, a suggestion builds the
+// structures and keeps what it found under mu, and each goroutine brings its own search.
 type index struct {
 	keys  []string // folded, in row order
 	names []string // as typed
 	pos   map[string]int
 
+	// mu guards built and memo; what follows them is built under it, then only read.
+	mu     sync.Mutex
 	built  bool
+	memo   map[string]string  // missed key → suggested name, "" for none
 	fwd    *trie              // the keys, for the typo search (nearest)
 	back   *trie              // the keys reversed, for the typo search
-	walks  [2]walk            // scratch of the two walks of a typo search
-	best   found              // scratch: what they found
 	words  map[string][]int32 // word → positions of keys holding it
 	sorted []int32            // positions in key order, for prefix search
-	memo   map[string]string  // missed key → suggested name, "" for none
-	a, ra  []rune             // scratch: the query's characters, and reversed
+}
+
+// search is one goroutine's scratch for typo searches, in any index.
+type search struct {
+	walks [2]walk // the two walks of a typo search
+	best  found   // what they found
+	a, ra []rune  // the query's characters, and reversed
 }
 
 func newIndex(capacity int) *index {
@@ -52,20 +63,28 @@ const (
 	maxSpanned = 12 // words of a missed name whose spans are looked up
 )
 
-// suggest returns the name closest to a key that matched none, or "" when none is close.
-func (x *index) suggest(key string) string {
-	if s, ok := x.memo[key]; ok {
+// suggest returns the name closest to a key that matched none, or "" when none is close,
+// using sc for the search. Two goroutines missing the same key at once may both search it;
+// they find the same name.
+func (x *index) suggest(sc *search, key string) string {
+	x.mu.Lock()
+	x.build()
+	s, ok := x.memo[key]
+	x.mu.Unlock()
+	if ok {
 		return s
 	}
-	x.build()
-	s := ""
-	if i := x.closest(key); i >= 0 {
+	if i := x.closest(sc, key); i >= 0 {
 		s = x.names[i]
 	}
+	x.mu.Lock()
 	x.memo[key] = s
+	x.mu.Unlock()
 	return s
 }
 
+// build makes the structures of the suggestion search, once; the caller holds mu, or is
+// the index's only user.
 func (x *index) build() {
 	if x.built {
 		return
@@ -95,8 +114,8 @@ func (x *index) build() {
 
 // closest tries, in order: a small edit distance (typos), a name the key begins (a cut-off
 // name), a name holding the key's words, and a name the key holds (extra words typed).
-func (x *index) closest(q string) int {
-	if i := x.nearest(q); i >= 0 {
+func (x *index) closest(sc *search, q string) int {
+	if i := x.nearest(sc, q); i >= 0 {
 		return i
 	}
 	if utf8.RuneCountInString(q) < minAffix {
@@ -128,28 +147,28 @@ func (x *index) better(i, best int) bool {
 // the common typo costs only the narrowest walks. At each bound it walks both trees (see
 // trie), the edits allowed while reading the query's first half in one and its second half
 // in the other adding up to one less than the bound.
-func (x *index) nearest(q string) int {
-	x.a = appendRunes(x.a[:0], q)
-	n := len(x.a)
+func (x *index) nearest(sc *search, q string) int {
+	sc.a = appendRunes(sc.a[:0], q)
+	n := len(sc.a)
 	limit := min(maxEdits, n/3)
 	if limit == 0 {
 		return -1
 	}
-	x.ra = append(x.ra[:0], x.a...)
-	slices.Reverse(x.ra)
-	x.best = found{pos: -1}
+	sc.ra = append(sc.ra[:0], sc.a...)
+	slices.Reverse(sc.ra)
+	sc.best = found{pos: -1}
 	for d := 0; d <= limit; d++ {
 		// 0 is the same characters: keys with bytes that are not UTF-8 may differ from the
 		// query and still read the same, and the forward walk alone finds those.
 		fwd, back := x.earlyEdits(d)
-		x.walks[0] = walk{t: x.fwd, q: x.a, limit: d, half: n / 2, early: fwd, cols: x.walks[0].cols, best: &x.best}
-		x.walks[0].run()
+		sc.walks[0] = walk{t: x.fwd, q: sc.a, limit: d, half: n / 2, early: fwd, cols: sc.walks[0].cols, best: &sc.best}
+		sc.walks[0].run()
 		if d > 0 {
-			x.walks[1] = walk{t: x.back, q: x.ra, limit: d, half: n - n/2, early: back, cols: x.walks[1].cols, best: &x.best}
-			x.walks[1].run()
+			sc.walks[1] = walk{t: x.back, q: sc.ra, limit: d, half: n - n/2, early: back, cols: sc.walks[1].cols, best: &sc.best}
+			sc.walks[1].run()
 		}
-		if x.best.pos >= 0 {
-			return int(x.best.pos)
+		if sc.best.pos >= 0 {
+			return int(sc.best.pos)
 		}
 	}
 	return -1

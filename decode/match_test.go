@@ -30,7 +30,7 @@ func TestSuggest(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := x.suggest(tc.miss); got != tc.want {
+			if got := x.suggest(new(search), tc.miss); got != tc.want {
 				t.Fatalf("suggest(%q) = %q, want %q", tc.miss, got, tc.want)
 			}
 		})
@@ -46,23 +46,23 @@ func TestSuggestionsAmongManyNumberedNames(t *testing.T) {
 	}
 	for _, i := range []int{0, 42, 9999} {
 		miss := fmt.Sprintf("partner organisation %05d", i)
-		if got, want := x.suggest(miss), fmt.Sprintf("Partner Organization %05d", i); got != want {
+		if got, want := x.suggest(new(search), miss), fmt.Sprintf("Partner Organization %05d", i); got != want {
 			t.Fatalf("suggest(%q) = %q, want %q", miss, got, want)
 		}
 	}
-	if got := x.suggest("unknown group name 00001"); got != "" {
+	if got := x.suggest(new(search), "unknown group name 00001"); got != "" {
 		t.Fatalf("an unrelated name must get no suggestion, got %q", got)
 	}
 }
 
 func TestSuggestionsAreRemembered(t *testing.T) {
 	x := indexOf("Eastside Tenants Union")
-	first := x.suggest("eastside tenant union")
+	first := x.suggest(new(search), "eastside tenant union")
 	if got, ok := x.memo["eastside tenant union"]; !ok || got != first {
 		t.Fatalf("a miss must be remembered: memo = %q, %v", got, ok)
 	}
 	x.memo["eastside tenant union"] = "remembered"
-	if again := x.suggest("eastside tenant union"); again != "remembered" {
+	if again := x.suggest(new(search), "eastside tenant union"); again != "remembered" {
 		t.Fatalf("a repeated miss must be answered from memory, got %q", again)
 	}
 }

@@ -108,12 +108,13 @@ func TestNearestFindsWhatAFullScanFinds(t *testing.T) {
 				x.add(k, k)
 			}
 			x.build()
+			var sc search
 			for i := range queries {
 				q := mutate(r, x.keys[r.IntN(len(x.keys))], i%5)
 				if i%10 == 9 {
 					q = c.key(r.IntN(1 << 20)) // often a key the index does not hold
 				}
-				if got, want := x.nearest(q), bruteNearest(x, q); got != want {
+				if got, want := x.nearest(&sc, q), bruteNearest(x, q); got != want {
 					t.Fatalf("nearest(%q) = %d, a full scan finds %d", q, got, want)
 				}
 			}
@@ -142,7 +143,7 @@ func TestNearestBreaksTiesByRow(t *testing.T) {
 			x.add(k, k)
 		}
 		x.build()
-		if got, brute := x.nearest(tc.q), bruteNearest(x, tc.q); got != tc.want || brute != tc.want {
+		if got, brute := x.nearest(new(search), tc.q), bruteNearest(x, tc.q); got != tc.want || brute != tc.want {
 			t.Errorf("nearest(%q) in %q = %d, a full scan %d, want %d", tc.q, tc.keys, got, brute, tc.want)
 		}
 	}
@@ -162,7 +163,7 @@ func FuzzNearest(f *testing.F) {
 			x.add(k, k)
 		}
 		x.build()
-		if got, want := x.nearest(q), bruteNearest(x, q); got != want {
+		if got, want := x.nearest(new(search), q), bruteNearest(x, q); got != want {
 			t.Fatalf("nearest(%q) = %d, a full scan finds %d", q, got, want)
 		}
 	})

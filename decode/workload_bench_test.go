@@ -98,13 +98,14 @@ func BenchmarkSuggest(b *testing.B) {
 		b.Run(fmt.Sprintf("partners=%d/query", n), func(b *testing.B) {
 			x.built = false
 			x.build()
+			var sc search
 			b.ReportAllocs()
 			cpu0, cpuOK := processCPU()
 			b.ResetTimer()
 			for b.Loop() {
 				x.memo = make(map[string]string)
 				for _, q := range queries {
-					x.suggest(q)
+					x.suggest(&sc, q)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(queries)), "ns/query")

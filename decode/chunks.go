@@ -1,0 +1,120 @@
+package decode
+
+import (
+	"iter"
+	"runtime"
+	"sync"
+
+	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sheets"
+)
+
+// minChunk is the fewest rows worth a goroutine of their own: below it, starting one and
+// merging its records costs about what it saves.
+const minChunk = 4096
+
+// rowDecoder decodes data row n (1-based sheet row) of a tab into out, returning out with
+// the row's record appended, or unchanged when the row is left out. It reports problems
+// through tb and reads other tabs only through d's indexes, which are complete by then.
+type rowDecoder[R any] func(d *decoder, tb *tab, n int, row []sheets.Cell, out []R) []R
+
+// decodeRows decodes the rows of t below the header with each, and returns the records in
+// row order and the tab's issues sorted as tab.sorted sorts them. A large tab (Meetings:
+// a million rows at 100k partners) is cut into contiguous chunks decoded side by side, one
+// goroutine each, the first by d into tb and each other with a decoder and tab of its own
+// (fork); the records of chunk i come before
+// those of chunk i+1 and so do its issues, so the result is the one a single pass gives.
+// The records of every chunk are appended into one slice, each chunk into its own part
+// (a row gives at most one record), then moved together: no second copy of them is made.
+func decodeRows[R any](d *decoder, tb *tab, t *sheets.Table, each rowDecoder[R]) ([]R, []scoring.Issue) {
+	all := make([]R, len(t.Rows))
+	type chunk struct {
+		d     *decoder
+		tb    *tab
+		out   []R
+		count int
+	}
+	chunks := make([]chunk, d.chunks(len(t.Rows)-1))
+	run := func(i int) {
+		c := &chunks[i]
+		lo := 1 + (len(t.Rows)-1)*i/len(chunks)
+		hi := 1 + (len(t.Rows)-1)*(i+1)/len(chunks)
+		c.out = all[lo:lo:hi]
+		for n, row := range c.d.rowRange(c.tb, t, lo, hi, &c.count) {
+			c.out = each(c.d, c.tb, n, row, c.out)
+		}
+	}
+	// The first chunk is decoded here, by d into tb, which holds the header's issues already.
+	chunks[0] = chunk{d: d, tb: tb}
+	var wg sync.WaitGroup
+	for i := 1; i < len(chunks); i++ {
+		chunks[i] = chunk{d: d.fork(), tb: tb.fork()}
+		wg.Go(func() { run(i) })
+	}
+	run(0)
+	wg.Wait()
+	n, count := 0, 0
+	var issues []scoring.Issue
+	for _, c := range chunks {
+		n += copy(all[n:], c.out)
+		count += c.count
+		issues = append(issues, c.tb.sorted()...)
+	}
+	clear(all[n:]) // what was moved down must not be kept alive twice
+	d.res.Rows[tb.name] = count
+	return all[:n], issues
+}
+
+// chunks is how many pieces the rows of a tab of rows data rows are decoded in: one per
+// processor the program may use, each of at least minChunk rows. Options.workers, set by
+// tests, overrides both.
+func (d *decoder) chunks(rows int) int {
+	if w := d.opts.workers; w > 0 {
+		return max(1, min(w, rows))
+	}
+	return max(1, min(runtime.GOMAXPROCS(0), rows/minChunk))
+}
+
+// fork returns a decoder for one chunk of a tab: the same options and indexes of the tabs
+// decoded before, its own scratch, and no result (the chunk's records and issues are
+// merged by decodeRows).
+func (d *decoder) fork() *decoder {
+	return &decoder{opts: d.opts, tabs: d.tabs, members: d.members, partners: d.partners, campaigns: d.campaigns}
+}
+
+// fork returns the tab with no issues, for one chunk of its rows.
+func (t *tab) fork() *tab {
+	c := *t
+	c.issues, c.at = nil, nil
+	return &c
+}
+
+// rows yields each row below the header that is not blank in the columns partnermap reads,
+// with its 1-based sheet row number, and records how many there were, for Sync Status.
+func (d *decoder) rows(tb *tab, t *sheets.Table) iter.Seq2[int, []sheets.Cell] {
+	return func(yield func(int, []sheets.Cell) bool) {
+		count := 0
+		d.rowRange(tb, t, 1, len(t.Rows), &count)(yield)
+		d.res.Rows[tb.name] = count
+	}
+}
+
+// rowRange is rows over t.Rows[lo:hi], adding the rows it yields to *count. With
+// Options.Release it clears each row it passes.
+func (d *decoder) rowRange(tb *tab, t *sheets.Table, lo, hi int, count *int) iter.Seq2[int, []sheets.Cell] {
+	return func(yield func(int, []sheets.Cell) bool) {
+		for i := lo; i < hi; i++ {
+			row := t.Rows[i]
+			if d.opts.Release {
+				t.Rows[i] = nil
+			}
+			if tb.blankRow(row) {
+				continue
+			}
+			*count++
+			if !yield(i+1, row) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,84 @@
+package decode
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
+	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/scoring"
+)
+
+// TestChunkedDecodingIsTheSinglePass decodes messy generated workbooks (typos, unknown and
+// duplicate names, unreadable values, text dates, blank rows) in one pass and cut into 2,
+// 3, 7 and 64 chunks, with and without Release, and wants the very same result: records in
+// the same order, the same Data Issues in the same order, the same suggestions, the same
+// row counts. Run with -race, it also checks the chunks share nothing they write.
+func TestChunkedDecodingIsTheSinglePass(t *testing.T) {
+	cfg := config.Default()
+	messy := workload.Mess{BlankRows: 0.05, Typos: 0.05, CaseSpace: 0.05, Unknown: 0.03, BadValues: 0.05,
+		TextDates: 0.4, Duplicates: 0.01, NewLeadRate: 0.1}
+	for _, tc := range []struct {
+		partners int
+		mess     workload.Mess
+		seed     uint64
+		order    DateOrder
+	}{
+		{300, messy, 1, MDY},
+		{700, messy, 2, DMY},
+		{1000, workload.DefaultMess(), 3, MDY},
+		{40, messy, 4, MDY}, // fewer meetings than some counts of chunks
+	} {
+		tabs := workload.Tabs(cfg.Tabs, workload.SizeOf(tc.partners), scoring.DateOf(2026, 11, 23), tc.mess, tc.seed)
+		opts := Options{Tabs: TabNames{Partners: cfg.Tabs.Partners, Assets: cfg.Tabs.Assets, Meetings: cfg.Tabs.Meetings, Members: cfg.Tabs.Members},
+			DateOrder: tc.order}
+		opts.workers = 1
+		want := Decode(workload.Tables(tabs), opts)
+		if suggested := strings.Count(want.String(), "did you mean"); suggested < tc.partners/20 {
+			t.Fatalf("%d partners, seed %d: only %d suggestions in %d issues: the workbook is not messy enough to test with",
+				tc.partners, tc.seed, suggested, len(want.Issues))
+		}
+		for _, workers := range []int{0, 2, 3, 7, 64} {
+			for _, release := range []bool{false, true} {
+				t.Run(fmt.Sprintf("partners=%d/seed=%d/chunks=%d/release=%v", tc.partners, tc.seed, workers, release), func(t *testing.T) {
+					o := opts
+					o.workers, o.Release = workers, release
+					tables := workload.Tables(tabs)
+					got := Decode(tables, o)
+					if !reflect.DeepEqual(got.Records, want.Records) {
+						t.Errorf("records differ from the single pass's")
+					}
+					if !reflect.DeepEqual(got.Issues, want.Issues) {
+						t.Errorf("issues differ from the single pass's:\n%s", diffIssues(got.Issues, want.Issues))
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("result differs from the single pass's (rows %v, want %v)", got.Rows, want.Rows)
+					}
+					if !release {
+						return
+					}
+					for name, table := range tables {
+						for i, row := range table.Rows[1:] {
+							if row != nil {
+								t.Errorf("%s: row %d still holds its cells", name, i+2)
+								break
+							}
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// diffIssues shows the first place two lists of issues part.
+func diffIssues(got, want []scoring.Issue) string {
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf("issue %d: %s\nwant %s", i, got[i], want[i])
+		}
+	}
+	return fmt.Sprintf("%d issues, want %d", len(got), len(want))
+}
