@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"strconv"
@@ -105,7 +106,7 @@ func (w *Workbook) createWorkbook(tabs []sheets.InputTab) ([]string, error) {
 		names = append(names, t.Name)
 	}
 	f.SetActiveSheet(0)
-	if err := w.commit(nil, encode(f), nil); err != nil {
+	if err := w.commit(nil, encode(f, func(out io.Writer) *reuseWriter { return newReuseWriter(out, nil, nil, nil) }), nil); err != nil {
 		return nil, err
 	}
 	if st, err := w.load(); err == nil {

@@ -2,6 +2,7 @@ package xlsx_test
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"os/exec"
@@ -52,7 +53,7 @@ func TestLibreOfficeOpensTheWrittenWorkbook(t *testing.T) {
 		Names: render.Names{Priorities: "Priorities", FollowUps: "Follow-ups", PowerMap: "Power Map", Connections: "Connections",
 			Owners: "Owners", DataIssues: "Data Issues", SyncStatus: "Sync Status"},
 		Status: render.Status{Source: path, SyncedAt: asOf.Time().Add(9 * time.Hour), AsOf: asOf}})
-	out = append(out, longOutputTab("Long List", 150))
+	out = append(out, longOutputTab("Long List", 150), bulkTab("Bulk", 40))
 	if err := w.Write(ctx, snap, out, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -90,8 +91,9 @@ func TestLibreOfficeOpensTheWrittenWorkbook(t *testing.T) {
 		if start := strings.Join(strings.Fields(chart.Title)[:3], " "); !strings.Contains(string(text), start) {
 			t.Errorf("the PDF does not show the chart titled %q", chart.Title)
 		}
-		checkPrinted(t, pdf, out, chart)
+		checkPrinted(t, pdf, out[:len(out)-1], chart) // Bulk's notes run on over many pages
 	}
+	checkReadBack(cctx, t, soffice, profile, path, out[len(out)-1])
 }
 
 // longOutputTab is an output tab as render lays one out, with rows enough for several
@@ -105,6 +107,60 @@ func longOutputTab(name string, n int) sheets.Tab {
 			sheets.TextCell(strings.Repeat("power 4 of 5 (+30); strongly supports us (+2: +25); ", 1+i%3))})
 	}
 	return tab
+}
+
+// bulkTab is an output tab of a few rows of long text, whose worksheet part is larger than
+// a deflate chunk (deflate.go): LibreOffice must read a part made of several chunks'
+// deflate streams laid end to end.
+func bulkTab(name string, n int) sheets.Tab {
+	tab := sheets.Tab{Name: name, FrozenRows: 2, BoldRows: []int{1}, Legend: true, Widths: []float64{40},
+		Rows: [][]sheets.Cell{{sheets.TextCell("Rows of long notes, to print. Do not edit: this tab is replaced on every sync.")},
+			{sheets.TextCell("Notes")}}}
+	words := strings.Fields("met with the tenants union about the rent strike and the council vote next week; " +
+		"follow up with Maria on the flyer, the church hall, the food bank and the school board")
+	for i := range n {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Note %d:", i+1)
+		for j := 0; b.Len() < 30000; j++ {
+			b.WriteString(" " + words[(i*7+j*j)%len(words)])
+		}
+		tab.Rows = append(tab.Rows, []sheets.Cell{sheets.TextCell(b.String())})
+	}
+	return tab
+}
+
+// checkReadBack has LibreOffice save every tab as CSV and compares tab's cells, all of
+// them, with what was written.
+func checkReadBack(ctx context.Context, t *testing.T, soffice, profile, path string, tab sheets.Tab) {
+	t.Helper()
+	dir := filepath.Join(filepath.Dir(path), "csv")
+	// Comma-separated, UTF-8, every sheet to a file of its own (the last field, -1).
+	filter := "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+	cmd := exec.CommandContext(ctx, soffice, "-env:UserInstallation="+profile, "--headless", "--norestore",
+		"--convert-to", filter, "--outdir", dir, path)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice --convert-to csv: %v\n%s", err, msg)
+	}
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + "-" + tab.Name + ".csv"
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatalf("LibreOffice wrote no CSV of tab %s: %v", tab.Name, err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	got, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("CSV of tab %s: %v", tab.Name, err)
+	}
+	if len(got) != len(tab.Rows) {
+		t.Fatalf("LibreOffice read %d rows of tab %s, want %d", len(got), tab.Name, len(tab.Rows))
+	}
+	for i, row := range tab.Rows {
+		if len(got[i]) == 0 || got[i][0] != row[0].Text {
+			t.Errorf("tab %s, row %d: LibreOffice read %.40q…, want %.40q…", tab.Name, i+1, got[i], row[0].Text)
+		}
+	}
 }
 
 // checkPrinted reads the PDF LibreOffice printed, page by page: every output tab prints on

@@ -16,10 +16,12 @@ import (
 // writes back unchanged (the volunteers' tabs, the shared strings: most of the
 // bytes) is copied still compressed from the original archive instead of being
 // compressed again, which is most of the cost of a save. A part counts as
-// unchanged when its name, length and CRC-32 equal the original's.
+// unchanged when its name, length and CRC-32 equal the original's. The parts
+// written anew are deflated on every core (deflate.go).
 type reuseWriter struct {
-	zw   *zip.Writer
-	orig map[string]*zip.File
+	zw      *zip.Writer
+	deflate *deflater
+	orig    map[string]*zip.File
 	// held are original parts excelize only had stand-ins for (see book.held).
 	// A held part is copied in place of its stand-in; only the parts in
 	// rewritable may be written with other content.
@@ -38,7 +40,7 @@ type reuseWriter struct {
 var _ excelize.ZipWriter = (*reuseWriter)(nil)
 
 func newReuseWriter(w io.Writer, orig *zip.Reader, held map[string]*zip.File, rewritable map[string]bool) *reuseWriter {
-	r := &reuseWriter{zw: zip.NewWriter(w), orig: map[string]*zip.File{}, held: held, rewritable: rewritable, written: map[string]bool{}}
+	r := &reuseWriter{zw: zip.NewWriter(w), deflate: newDeflater(), orig: map[string]*zip.File{}, held: held, rewritable: rewritable, written: map[string]bool{}}
 	if orig != nil {
 		for _, f := range orig.File {
 			r.orig[f.Name] = f
@@ -130,10 +132,12 @@ func (r *reuseWriter) finish() error {
 			return fmt.Errorf("copy part %s: %w", e.name, err)
 		}
 		r.reused++
-	case entryPending:
+	case entryPending: // empty
 		if _, err := r.zw.Create(e.name); err != nil {
 			return fmt.Errorf("write part %s: %w", e.name, err)
 		}
+	case entryCompressing:
+		return e.out.finish(r.zw)
 	}
 	return nil
 }
@@ -153,7 +157,7 @@ type reuseEntry struct {
 	name  string
 	orig  *zip.File
 	state entryState
-	out   io.Writer
+	out   *partDeflater // the part's new content, once it differs from the original
 	// stub entries stand in for a held part: their content must be heldStub.
 	stub    bool
 	stubAt  int
@@ -178,14 +182,10 @@ func (e *reuseEntry) Write(p []byte) (int, error) {
 			e.state = entryMatched
 			return len(p), nil
 		}
-		if err := e.compress(); err != nil {
-			return 0, err
-		}
+		e.compress()
 	case entryMatched:
 		// Longer than the original after all: write what matched, then the rest.
-		if err := e.compress(); err != nil {
-			return 0, err
-		}
+		e.compress()
 		if err := e.copyOriginal(); err != nil {
 			return 0, err
 		}
@@ -193,13 +193,8 @@ func (e *reuseEntry) Write(p []byte) (int, error) {
 	return e.out.Write(p)
 }
 
-func (e *reuseEntry) compress() error {
-	w, err := e.r.zw.Create(e.name)
-	if err != nil {
-		return fmt.Errorf("write part %s: %w", e.name, err)
-	}
-	e.out, e.state = w, entryCompressing
-	return nil
+func (e *reuseEntry) compress() {
+	e.out, e.state = e.r.deflate.part(e.name), entryCompressing
 }
 
 func (e *reuseEntry) copyOriginal() error {
