@@ -22,7 +22,7 @@ func TestRowsAndColumnsPastTheSheetLimitsAreRefused(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p := &sheetParser{budget: &cellBudget{left: 1 << 16}}
+			p := &sheetParser{budget: newCellBudget(1 << 16)}
 			rows, err := p.parse([]byte(sheetXML(tc.rows)))
 			if tc.ok {
 				if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/partnermap/partnermap/sheets"
@@ -21,18 +22,22 @@ const (
 	date1904Offset = 1462
 )
 
-// cellBudget counts the cells read against Options.MaxCells.
+// cellBudget counts the cells read against Options.MaxCells, over the tabs of a read that
+// are parsed at once.
 type cellBudget struct {
-	left int
+	left atomic.Int64
 }
 
-// take reserves n cells, or reports that the limit was reached.
+// newCellBudget returns a budget of n cells.
+func newCellBudget(n int) *cellBudget {
+	b := &cellBudget{}
+	b.left.Store(int64(n))
+	return b
+}
+
+// take reserves n cells, or reports that the limit was reached (and stays reached).
 func (b *cellBudget) take(n int) bool {
-	if n > b.left {
-		return false
-	}
-	b.left -= n
-	return true
+	return b.left.Add(-int64(n)) >= 0
 }
 
 // sheetParser turns one worksheet part into rows of typed cells.
@@ -55,58 +60,38 @@ type Cell = sheets.Cell
 // message naming the tab and the limit.
 var errTooManyCells = errors.New("too many cells")
 
-// parse reads the <sheetData> of a worksheet part.
+// parse reads the <sheetData> of a worksheet part held whole.
 func (p *sheetParser) parse(data []byte) ([][]Cell, error) {
-	s := scanner{data: data}
+	return p.parseFrom(&bytesSource{data: data})
+}
+
+// parseFrom reads the <sheetData> of a worksheet part from src, a chunk at a time, so that
+// a tab is parsed as it is unpacked instead of after. A token or row cut by the end of a
+// chunk is read again from its start once the next chunk is there (feed.more): every
+// token and row is read from bytes that hold it whole, so the rows are those of parse on
+// the whole part, wherever the chunks end. It stops at </sheetData>, leaving the rest of
+// src unread.
+func (p *sheetParser) parseFrom(src chunkSource) ([][]Cell, error) {
+	in := feed{src: src}
+	s := scanner{}
 	inData := false
 	rowNum := 0
 	for {
-		ok, err := s.next()
+		mark, markRow := s.pos, rowNum
+		s.short = false
+		done, err := p.step(&s, &inData, &rowNum)
+		if s.short && !in.eof {
+			rowNum = markRow
+			if err := in.more(&s, mark); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
+		if done {
 			break
-		}
-		if s.kind == tokEnd && inData && string(s.name) == "sheetData" {
-			break
-		}
-		if s.kind != tokStart {
-			continue
-		}
-		switch string(s.name) {
-		case "sheetData":
-			if s.selfClosing {
-				return nil, nil
-			}
-			inData = true
-		case "row":
-			if !inData {
-				continue
-			}
-			next := rowNum + 1
-			eachAttr(s.attrs, func(name, value []byte) {
-				if string(name) == "r" {
-					if n, err := strconv.Atoi(string(value)); err == nil {
-						next = n
-					}
-				}
-			})
-			if next <= rowNum || next > maxRows {
-				return nil, fmt.Errorf("row %d out of order or out of range", next)
-			}
-			rowNum = next
-			if s.selfClosing {
-				continue
-			}
-			if err := p.parseRow(&s, rowNum); err != nil {
-				return nil, err
-			}
-			if rowNum%4096 == 0 && p.checkCtx != nil {
-				if err := p.checkCtx(); err != nil {
-					return nil, err
-				}
-			}
 		}
 	}
 	// Trailing empty rows carry nothing.
@@ -115,6 +100,56 @@ func (p *sheetParser) parse(data []byte) ([][]Cell, error) {
 		rows = rows[:len(rows)-1]
 	}
 	return rows, nil
+}
+
+// step reads one token outside the rows, and a whole row after its start tag; done is the
+// end of <sheetData> or of the document.
+func (p *sheetParser) step(s *scanner, inData *bool, rowNum *int) (done bool, err error) {
+	ok, err := s.next()
+	if err != nil || !ok {
+		return true, err
+	}
+	if s.kind == tokEnd && *inData && string(s.name) == "sheetData" {
+		return true, nil
+	}
+	if s.kind != tokStart {
+		return false, nil
+	}
+	switch string(s.name) {
+	case "sheetData":
+		if s.selfClosing {
+			return true, nil
+		}
+		*inData = true
+	case "row":
+		if !*inData {
+			return false, nil
+		}
+		next := *rowNum + 1
+		eachAttr(s.attrs, func(name, value []byte) {
+			if string(name) == "r" {
+				if n, err := strconv.Atoi(string(value)); err == nil {
+					next = n
+				}
+			}
+		})
+		if next <= *rowNum || next > maxRows {
+			return true, fmt.Errorf("row %d out of order or out of range", next)
+		}
+		*rowNum = next
+		if s.selfClosing {
+			return false, nil
+		}
+		if err := p.parseRow(s, next); err != nil {
+			return true, err
+		}
+		if next%4096 == 0 && p.checkCtx != nil {
+			if err := p.checkCtx(); err != nil {
+				return true, err
+			}
+		}
+	}
+	return false, nil
 }
 
 // parseRow reads the cells of one <row> and appends it as sheet row rowNum.

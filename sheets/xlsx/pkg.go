@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -180,43 +179,13 @@ func zipRels(byName map[string]*zip.File, partName string) ([]rel, error) {
 	return parseRels(data, partName)
 }
 
-// zipSheetNames maps the relationship id of each sheet of the workbook part to its name.
-func zipSheetNames(zf *zip.File) (map[string]string, error) {
-	if zf == nil {
-		return nil, nil
-	}
-	rc, err := zf.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	var doc struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			ID   string `xml:"id,attr"` // r:id, in whichever namespace the writer used
-		} `xml:"sheets>sheet"`
-	}
-	if err := xml.NewDecoder(io.LimitReader(rc, maxRelsBytes)).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("read the sheets of %s: %w", zf.Name, err)
-	}
-	names := make(map[string]string, len(doc.Sheets))
-	for _, sh := range doc.Sheets {
-		names[sh.ID] = sh.Name
-	}
-	return names, nil
-}
-
 // heldStub stands in for a held worksheet part in the package excelize opens.
 var heldStub = emptyWorksheet(false)
 
 // withoutWorksheets returns the package with each worksheet part replaced by
 // heldStub (other parts are copied still compressed), and the real worksheet
 // parts by name.
-//
-// With keep, the worksheets of the sheets whose names keep lists stay in the package: a read
-// gives excelize only the tabs it parses (withoutWorksheets(zr, tabs)); a worksheet shared
-// by a kept sheet and another one is kept.
-func withoutWorksheets(zr *zip.Reader, keep ...string) ([]byte, map[string]*zip.File, error) {
+func withoutWorksheets(zr *zip.Reader) ([]byte, map[string]*zip.File, error) {
 	byName := make(map[string]*zip.File, len(zr.File))
 	for _, zf := range zr.File {
 		byName[zf.Name] = zf
@@ -235,52 +204,75 @@ func withoutWorksheets(zr *zip.Reader, keep ...string) ([]byte, map[string]*zip.
 	if err != nil {
 		return nil, nil, err
 	}
-	kept := map[string]bool{} // relationship ids of the kept sheets
-	if len(keep) > 0 {
-		names, err := zipSheetNames(byName[wb])
-		if err != nil {
-			return nil, nil, err
-		}
-		for id, name := range names {
-			if slices.Contains(keep, name) {
-				kept[id] = true
-			}
-		}
-	}
-	held, keptParts := map[string]*zip.File{}, map[string]bool{}
+	held := map[string]*zip.File{}
 	for _, r := range wbRels {
 		if r.internal() && strings.HasSuffix(r.Type, relTypeWorksheet) {
 			if zf, ok := byName[resolve(wb, r.Target)]; ok {
-				if kept[r.ID] {
-					keptParts[zf.Name] = true
-				} else {
-					held[zf.Name] = zf
-				}
+				held[zf.Name] = zf
 			}
 		}
 	}
-	for name := range keptParts {
-		delete(held, name)
+	pkg, err := withStubs(zr, held)
+	if err != nil {
+		return nil, nil, err
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
+	return pkg, held, nil
+}
+
+// emptySharedStrings stands in for the shared strings in the package a read gives excelize.
+var emptySharedStrings = []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+	`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>`)
+
+// readPackage returns the package with every worksheet and shared-strings part replaced by a
+// stand-in, and those parts by name: a read takes from excelize only the workbook's layout,
+// names and styles, and streams the tabs it parses (and their strings) from the archive
+// itself (stream.go).
+func readPackage(zr *zip.Reader) ([]byte, map[string]*zip.File, error) {
+	held := map[string]*zip.File{}
+	for _, zf := range zr.File {
+		if kind := kindOf(zf.Name); kind == partWorksheet || kind == partSharedStrings {
+			held[zf.Name] = zf
+		}
+	}
+	pkg, err := withStubs(zr, held)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pkg, held, nil
+}
+
+// withStubs returns the package with each part in held replaced by its stand-in (heldStub,
+// or emptySharedStrings for shared strings); the other parts are copied still compressed.
+func withStubs(zr *zip.Reader, held map[string]*zip.File) ([]byte, error) {
+	var packed int64
+	for _, zf := range zr.File {
+		if held[zf.Name] == nil {
+			packed += int64(zf.CompressedSize64) + int64(len(zf.Name)) + 128
+		}
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, packed+int64(len(held)*(len(heldStub)+256))))
+	zw := zip.NewWriter(buf)
 	for _, zf := range zr.File {
 		if held[zf.Name] != nil {
+			stub := heldStub
+			if kindOf(zf.Name) == partSharedStrings {
+				stub = emptySharedStrings
+			}
 			w, err := zw.Create(zf.Name)
 			if err == nil {
-				_, err = w.Write(heldStub)
+				_, err = w.Write(stub)
 			}
 			if err != nil {
-				return nil, nil, fmt.Errorf("hold part %s: %w", zf.Name, err)
+				return nil, fmt.Errorf("hold part %s: %w", zf.Name, err)
 			}
 			continue
 		}
 		if err := zw.Copy(zf); err != nil {
-			return nil, nil, fmt.Errorf("copy part %s: %w", zf.Name, err)
+			return nil, fmt.Errorf("copy part %s: %w", zf.Name, err)
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return buf.Bytes(), held, nil
+	return buf.Bytes(), nil
 }

@@ -8,11 +8,10 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// TestAReadGivesExcelizeOnlyTheTabsItParses: the worksheets of tabs a read does not parse
-// (partnermap's own output tabs, most of a synced workbook's bytes) stay in the archive,
-// checked as they stream, and the tabs it parses read as before, also when their sheet is
-// found only by excelize (the fallback that unpacks a held part).
-func TestAReadGivesExcelizeOnlyTheTabsItParses(t *testing.T) {
+// TestAReadGivesExcelizeNoWorksheet: excelize, which a read asks only for the tabs' names,
+// markers and styles, is given stand-ins for every worksheet and the shared strings; the
+// tabs the read parses stream from the archive, and read as before.
+func TestAReadGivesExcelizeNoWorksheet(t *testing.T) {
 	path := fixture(t, func(f *excelize.File) {
 		must(t, f.SetSheetName("Sheet1", "Partners"))
 		must(t, f.SetSheetRow("Partners", "A1", &[]any{"Name", "Stance"}))
@@ -27,7 +26,7 @@ func TestAReadGivesExcelizeOnlyTheTabsItParses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := w.open(st.data, false, "Partners")
+	b, err := w.openRead(st.data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,40 +35,33 @@ func TestAReadGivesExcelizeOnlyTheTabsItParses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.held[lay.sheets["Partners"]] != nil {
-		t.Error("the worksheet of Partners, which the read parses, was held back from excelize")
+	for _, tab := range []string{"Partners", "Priorities"} {
+		if data, _ := part(b.f, lay.sheets[tab]); !bytes.Equal(data, heldStub) {
+			t.Errorf("excelize holds %d bytes of %s, want the %d-byte stand-in", len(data), tab, len(heldStub))
+		}
+		if b.streamed[lay.sheets[tab]] == nil {
+			t.Errorf("the worksheet of %s is not streamed from the archive", tab)
+		}
 	}
-	if b.held[lay.sheets["Priorities"]] == nil {
-		t.Error("the worksheet of Priorities, which the read does not parse, was given to excelize")
-	}
-	if data, _ := part(b.f, lay.sheets["Priorities"]); !bytes.Equal(data, heldStub) {
-		t.Errorf("excelize holds %d bytes of Priorities, want the %d-byte stand-in", len(data), len(heldStub))
+	if lay.sharedStrings != "" {
+		if data, _ := partData(b.f, lay.sharedStrings); !bytes.Equal(data, emptySharedStrings) {
+			t.Errorf("excelize holds %d bytes of shared strings, want the stand-in", len(data))
+		}
 	}
 
-	for _, tabs := range [][]string{{"Partners"}, {"Partners", "Priorities"}, {"Priorities"}} {
+	for _, tabs := range [][]string{{"Partners"}, {"Partners", "Priorities"}, {"Priorities"}, {"Priorities", "Partners", "Priorities"}} {
 		snap, err := w.Read(context.Background(), tabs)
 		if err != nil {
 			t.Fatalf("read %q: %v", tabs, err)
 		}
 		for _, name := range tabs {
 			table := snap.Tables[name]
-			if table == nil || len(table.Rows) != 2 || table.Rows[1][1].String() == "" {
+			if table == nil || len(table.Rows) != 2 || table.Rows[1][1].String() != "Eastside Tenants Union" && table.Rows[1][0].String() != "Eastside Tenants Union" {
 				t.Errorf("read %q: tab %s read as %+v", tabs, name, table)
 			}
 		}
 		if len(snap.Tabs) != 2 {
 			t.Errorf("read %q: %d tabs listed, want 2", tabs, len(snap.Tabs))
 		}
-	}
-
-	// A sheet the name scan of the workbook part does not find is held; the read still
-	// parses it, from the archive.
-	b2, err := w.open(st.data, false, "no such tab")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b2.f.Close()
-	if b2.held[lay.sheets["Partners"]] == nil {
-		t.Fatal("Partners was not held when no kept tab matched")
 	}
 }

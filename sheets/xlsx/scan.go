@@ -39,6 +39,9 @@ type scanner struct {
 	attrs       []byte // raw attribute text of a start tag
 	selfClosing bool
 	text        []byte // tokText / tokCDATA content
+	// short is set when a token ran into the end of data: the data may be the first part
+	// of a longer document (parseFrom), and with the rest the token could read otherwise.
+	short bool
 }
 
 // next advances to the next token; it returns false at the end of the input
@@ -46,13 +49,13 @@ type scanner struct {
 func (s *scanner) next() (bool, error) {
 	d := s.data
 	if s.pos >= len(d) {
-		s.kind = tokEOF
+		s.kind, s.short = tokEOF, true
 		return false, nil
 	}
 	if d[s.pos] != '<' {
 		end := bytes.IndexByte(d[s.pos:], '<')
 		if end < 0 {
-			end = len(d) - s.pos
+			end, s.short = len(d)-s.pos, true
 		}
 		s.kind, s.text = tokText, d[s.pos:s.pos+end]
 		s.pos += end
@@ -60,13 +63,13 @@ func (s *scanner) next() (bool, error) {
 	}
 	rest := d[s.pos:]
 	if len(rest) < 2 {
-		return false, errMalformed
+		return false, s.cut()
 	}
 	switch rest[1] {
 	case '?':
 		end := bytes.Index(rest, []byte("?>"))
 		if end < 0 {
-			return false, errMalformed
+			return false, s.cut()
 		}
 		s.pos += end + 2
 		return s.next()
@@ -75,13 +78,13 @@ func (s *scanner) next() (bool, error) {
 		case bytes.HasPrefix(rest, []byte("<!--")):
 			end := bytes.Index(rest[4:], []byte("-->"))
 			if end < 0 {
-				return false, errMalformed
+				return false, s.cut()
 			}
 			s.pos += 4 + end + 3
 		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 			end := bytes.Index(rest[9:], []byte("]]>"))
 			if end < 0 {
-				return false, errMalformed
+				return false, s.cut()
 			}
 			s.kind, s.text = tokCDATA, rest[9:9+end]
 			s.pos += 9 + end + 3
@@ -90,7 +93,7 @@ func (s *scanner) next() (bool, error) {
 			// A DOCTYPE or similar declaration: spreadsheet parts have none worth reading.
 			end := bytes.IndexByte(rest, '>')
 			if end < 0 {
-				return false, errMalformed
+				return false, s.cut()
 			}
 			s.pos += end + 1
 		}
@@ -98,7 +101,7 @@ func (s *scanner) next() (bool, error) {
 	case '/':
 		end := bytes.IndexByte(rest, '>')
 		if end < 0 {
-			return false, errMalformed
+			return false, s.cut()
 		}
 		name := rest[2:end]
 		for len(name) > 0 && isSpace(name[len(name)-1]) {
@@ -130,7 +133,10 @@ func (s *scanner) next() (bool, error) {
 			break
 		}
 	}
-	if i >= len(rest) || len(name) == 0 {
+	if i >= len(rest) {
+		return false, s.cut()
+	}
+	if len(name) == 0 {
 		return false, errMalformed
 	}
 	s.selfClosing = rest[i-1] == '/' && i-1 >= attrStart
@@ -141,6 +147,12 @@ func (s *scanner) next() (bool, error) {
 	s.kind, s.name, s.attrs = tokStart, localName(name), rest[attrStart:attrEnd]
 	s.pos += i + 1
 	return true, nil
+}
+
+// cut reports a token that runs past the end of data.
+func (s *scanner) cut() error {
+	s.short = true
+	return errMalformed
 }
 
 // nextInside reads the next token of an element that is still open: the end of

@@ -19,7 +19,7 @@ func FuzzParseSheet(f *testing.F) {
 	f.Add([]byte(`<x:worksheet><x:sheetData><x:row r="3"><x:c r="XFD3" t="d"><x:v>2026-11-23</x:v></x:c></x:row></x:sheetData></x:worksheet>`))
 	f.Add([]byte(`<sheetData><row r="1"><c r="A1"><v><![CDATA[1]]></v></c><!-- x --></row></sheetData>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p := &sheetParser{sst: []string{"zero"}, isDate: []bool{false, true}, budget: &cellBudget{left: 1 << 16}}
+		p := &sheetParser{sst: []string{"zero"}, isDate: []bool{false, true}, budget: newCellBudget(1 << 16)}
 		rows, err := p.parse(data)
 		if err != nil {
 			return
@@ -49,7 +49,7 @@ func FuzzInlineText(f *testing.F) {
 		if err := xml.Unmarshal([]byte(doc), &want); err != nil {
 			return
 		}
-		p := &sheetParser{budget: &cellBudget{left: 10}}
+		p := &sheetParser{budget: newCellBudget(10)}
 		rows, err := p.parse([]byte(doc))
 		if err != nil {
 			t.Fatalf("parse: %v", err)

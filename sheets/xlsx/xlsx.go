@@ -11,7 +11,6 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -232,20 +231,47 @@ type book struct {
 	held map[string]*zip.File
 	// shapes are the XML parts' shapes found by checkParts (none when skipped).
 	shapes map[string]partShape
-	// check is the read's budget, for a held part that must be read after all (nil on a write).
-	check *partCheck
 }
 
 // open checks the bytes are a workbook within the limits and opens it. With
 // holdWorksheets, excelize is given the package with an empty stand-in for
 // each worksheet part: a write replaces whole tabs and never needs their old
 // XML, and unpacking a large volunteer tab only to copy it back costs most of
-// a save.
-//
-// With keep (a read), the package is checked and excelize is given only the worksheets of
-// the sheets named in keep, the tabs the read parses: the others (partnermap's own output
-// tabs, 350 MB of XML at 100k partners) are never unpacked.
-func (w *Workbook) open(data []byte, holdWorksheets bool, keep ...string) (*book, error) {
+// a save. A read opens the workbook with openRead.
+func (w *Workbook) open(data []byte, holdWorksheets bool) (*book, error) {
+	zr, err := w.archive(data)
+	if err != nil {
+		return nil, err
+	}
+	b := &book{zip: zr}
+	var check *partCheck
+	if !holdWorksheets {
+		if check, err = w.checkParts(zr); err != nil {
+			return nil, err
+		}
+	}
+	pkg := data
+	if holdWorksheets {
+		if pkg, b.held, err = withoutWorksheets(zr); err != nil {
+			return nil, fmt.Errorf("open workbook %s: %v: %w", w.path, err, ErrNotWorkbook)
+		}
+	}
+	if b.f, err = w.excelize(pkg); err != nil {
+		return nil, err
+	}
+	if check != nil {
+		if err := w.checkUnpacked(b.f, check); err != nil {
+			_ = b.f.Close()
+			return nil, err
+		}
+		b.shapes = check.shapes
+	}
+	return b, nil
+}
+
+// archive checks that data is an .xlsx archive within the size limits, without unpacking
+// any part, and opens it.
+func (w *Workbook) archive(data []byte) (*zip.Reader, error) {
 	if bytes.HasPrefix(data, oleMagic) {
 		if bytes.Contains(data, utf16le("EncryptionInfo")) || bytes.Contains(data, utf16le("EncryptedPackage")) {
 			return nil, fmt.Errorf("open workbook %s: %w", w.path, ErrPasswordProtected)
@@ -271,19 +297,12 @@ func (w *Workbook) open(data []byte, holdWorksheets bool, keep ...string) (*book
 		}
 		unzipped += zf.UncompressedSize64
 	}
-	b := &book{zip: zr}
-	var check *partCheck
-	if !holdWorksheets {
-		if check, err = w.checkParts(zr); err != nil {
-			return nil, err
-		}
-	}
-	pkg := data
-	if holdWorksheets || keep != nil {
-		if pkg, b.held, err = withoutWorksheets(zr, keep...); err != nil {
-			return nil, fmt.Errorf("open workbook %s: %v: %w", w.path, err, ErrNotWorkbook)
-		}
-	}
+	return zr, nil
+}
+
+// excelize opens the package pkg with excelize.
+func (w *Workbook) excelize(pkg []byte) (*excelize.File, error) {
+	limit := w.opts.MaxUnzippedBytes
 	// Both limits equal: every part stays in memory, where Read scans it.
 	f, err := excelize.OpenReader(bytes.NewReader(pkg), excelize.Options{
 		UnzipSizeLimit:    limit,
@@ -299,15 +318,7 @@ func (w *Workbook) open(data []byte, holdWorksheets bool, keep ...string) (*book
 		_ = f.Close()
 		return nil, fmt.Errorf("open workbook %s: the file is a zip archive but holds no sheets: %w", w.path, ErrNotWorkbook)
 	}
-	if check != nil {
-		if err := w.checkUnpacked(f, check, b.held); err != nil {
-			_ = f.Close()
-			return nil, err
-		}
-		b.shapes, b.check = check.shapes, check
-	}
-	b.f = f
-	return b, nil
+	return f, nil
 }
 
 // checkParts checks that every part unpacks to the bytes its header promises, within the
@@ -358,21 +369,13 @@ type partCheck struct {
 
 // checkUnpacked checks the parts checkParts left for later on the bytes excelize unpacked:
 // their length and checksum must be the header's (an understated or damaged part reads
-// short or different), and their shape within the budget. A part excelize does not hold, or
-// holds only a stand-in for (stubs), is not checked: it is never unpacked. Any other part
-// excelize does not hold is unpacked and checked as checkParts does.
-func (w *Workbook) checkUnpacked(f *excelize.File, c *partCheck, stubs map[string]*zip.File) error {
+// short or different), and their shape within the budget. Any such part excelize does not
+// hold is unpacked and checked as checkParts does.
+func (w *Workbook) checkUnpacked(f *excelize.File, c *partCheck) error {
 	for _, zf := range c.later {
-		if stubs[zf.Name] != nil {
-			// A worksheet the read does not parse (an output tab, or a volunteer's tab that
-			// is not an input) is never unpacked: no one reads it, and a save copies its
-			// packed bytes as they are or replaces it whole. Unpacking it only to check it
-			// was most of an unchanged sync's read.
-			continue
-		}
 		if data, held := part(f, zf.Name); held {
 			if uint64(len(data)) != zf.UncompressedSize64 || crc32.ChecksumIEEE(data) != zf.CRC32 {
-				return fmt.Errorf("open workbook %s: part %s is damaged (%v): %w", w.path, zf.Name, zip.ErrChecksum, ErrNotWorkbook)
+				return w.damaged(zf.Name, zip.ErrChecksum)
 			}
 			if err := w.checkCounted(c, zf.Name, bytes.NewReader(data)); err != nil {
 				return err
@@ -390,7 +393,7 @@ func (w *Workbook) checkUnpacked(f *excelize.File, c *partCheck, stubs map[strin
 func (w *Workbook) checkPacked(c *partCheck, zf *zip.File) error {
 	rc, err := zf.Open()
 	if err != nil {
-		return fmt.Errorf("open workbook %s: part %s cannot be unpacked (%v): %w", w.path, zf.Name, err, ErrNotWorkbook)
+		return w.unpackable(zf.Name, err)
 	}
 	defer func() { _ = rc.Close() }()
 	return w.checkCounted(c, zf.Name, rc)
@@ -419,8 +422,7 @@ func (w *Workbook) checkPart(c *partCheck, name string, r io.Reader) (int64, err
 	n, err := io.Copy(sink, io.LimitReader(r, c.left+1))
 	if shape != nil {
 		if why := c.budget.check(kind, shape.shape); why != "" {
-			return 0, fmt.Errorf("open workbook %s: part %s is refused before it is read: %s, far more than any workbook a person made; "+
-				"it is damaged or crafted: open it in a spreadsheet program and save a copy: %w", w.path, name, why, ErrTooBig)
+			return 0, w.refused(name, why)
 		}
 		c.budget.add(kind, shape.shape)
 		c.shapes[name] = shape.shape
@@ -429,23 +431,25 @@ func (w *Workbook) checkPart(c *partCheck, name string, r io.Reader) (int64, err
 		return 0, fmt.Errorf("open workbook %s: it unpacks to more than the %s limit: %w", w.path, mib(w.opts.MaxUnzippedBytes), ErrTooBig)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("open workbook %s: part %s is damaged (%v): %w", w.path, name, err, ErrNotWorkbook)
+		return 0, w.damaged(name, err)
 	}
 	return n, nil
 }
 
-// unpack returns a part's bytes.
-func unpack(zf *zip.File) ([]byte, error) {
-	rc, err := zf.Open()
-	if err != nil {
-		return nil, fmt.Errorf("part %s cannot be unpacked (%v): %w", zf.Name, err, ErrNotWorkbook)
-	}
-	defer rc.Close()
-	data, err := readAllSized(rc, int64(zf.UncompressedSize64))
-	if err != nil {
-		return nil, fmt.Errorf("part %s is damaged (%v): %w", zf.Name, err, ErrNotWorkbook)
-	}
-	return data, nil
+// refused is the error for a part whose shape is past the budget.
+func (w *Workbook) refused(name, why string) error {
+	return fmt.Errorf("open workbook %s: part %s is refused before it is read: %s, far more than any workbook a person made; "+
+		"it is damaged or crafted: open it in a spreadsheet program and save a copy: %w", w.path, name, why, ErrTooBig)
+}
+
+// damaged is the error for a part that does not unpack to what its header says.
+func (w *Workbook) damaged(name string, err error) error {
+	return fmt.Errorf("open workbook %s: part %s is damaged (%v): %w", w.path, name, err, ErrNotWorkbook)
+}
+
+// unpackable is the error for a part that cannot be opened.
+func (w *Workbook) unpackable(name string, err error) error {
+	return fmt.Errorf("open workbook %s: part %s cannot be unpacked (%v): %w", w.path, name, err, ErrNotWorkbook)
 }
 
 func utf16le(s string) []byte {
@@ -470,87 +474,4 @@ func managedSheets(f *excelize.File) map[string]bool {
 // uses1904 reports whether the workbook counts date serials from 1904.
 func uses1904(f *excelize.File) bool {
 	return f.WorkBook != nil && f.WorkBook.WorkbookPr != nil && f.WorkBook.WorkbookPr.Date1904
-}
-
-// Read returns the named tabs that exist, typed cell by cell, and the list of
-// every tab with its marker state.
-func (w *Workbook) Read(ctx context.Context, tabs []string) (*sheets.Snapshot, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	st, err := w.load()
-	if err != nil {
-		return nil, err
-	}
-	b, err := w.open(st.data, false, append([]string{}, tabs...)...)
-	if err != nil {
-		return nil, err
-	}
-	f := b.f
-	defer f.Close()
-
-	snap := &sheets.Snapshot{Tables: map[string]*sheets.Table{}, Version: st.version()}
-	managed := managedSheets(f)
-	for _, name := range f.GetSheetList() {
-		snap.Tabs = append(snap.Tabs, sheets.TabInfo{Name: name, Managed: managed[name]})
-	}
-	lay, err := readLayout(f)
-	if err != nil {
-		return nil, fmt.Errorf("read workbook %s: %w", w.path, err)
-	}
-	p := &sheetParser{
-		isDate:   dateStyles(f),
-		date1904: uses1904(f),
-		budget:   &cellBudget{left: w.opts.MaxCells},
-		checkCtx: ctx.Err,
-	}
-	sstLoaded := false
-	for _, name := range tabs {
-		if _, done := snap.Tables[name]; done {
-			continue
-		}
-		partName, ok := lay.sheets[name]
-		if !ok {
-			continue // missing, or a chart sheet: absent from Tables
-		}
-		data, ok := partData(f, partName)
-		if zf := b.held[partName]; zf != nil {
-			// Held back from excelize after all (its sheet was found under another name):
-			// open did not check it, so it is checked as it streams before it is unpacked.
-			if b.check != nil {
-				if err := w.checkPacked(b.check, zf); err != nil {
-					return nil, err
-				}
-			}
-			data, err = unpack(zf)
-			if err != nil {
-				return nil, fmt.Errorf("read tab %q of %s: %w", name, w.path, err)
-			}
-		}
-		if !ok {
-			return nil, fmt.Errorf("read tab %q of %s: worksheet part %s is missing", name, w.path, partName)
-		}
-		if !sstLoaded && lay.sharedStrings != "" {
-			if sst, ok := partData(f, lay.sharedStrings); ok {
-				if p.sst, err = parseSharedStrings(sst); err != nil {
-					return nil, fmt.Errorf("read shared strings of %s: %w", w.path, err)
-				}
-			}
-			sstLoaded = true
-		}
-		p.rows = nil
-		rows, err := p.parse(data)
-		if err != nil {
-			if errors.Is(err, errTooManyCells) {
-				return nil, fmt.Errorf("read tab %q of %s: more than %d cells in the tabs read (Options.MaxCells): "+
-					"delete unused rows and columns, or raise the limit: %w", name, w.path, w.opts.MaxCells, ErrTooBig)
-			}
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, ctxErr
-			}
-			return nil, fmt.Errorf("read tab %q of %s: %w", name, w.path, err)
-		}
-		snap.Tables[name] = &sheets.Table{Name: name, Rows: rows}
-	}
-	return snap, nil
 }
