@@ -3,8 +3,10 @@ package scoring
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Score computes everything of §3 for recs as of day asOf with cfg. It is pure: no I/O, no
@@ -22,38 +24,17 @@ import (
 //   - Owners are shown with their Members-tab spelling, else the first spelling among partners,
 //     in both Owners and Follow-ups.
 func Score(recs Records, cfg Config, asOf Date) Result {
+	return scoreIn(recs, cfg, asOf, 0)
+}
+
+// scoreIn is Score assessing the partners in the given number of chunks side by side (0: one
+// per processor, each of at least minAssessChunk partners).
+func scoreIn(recs Records, cfg Config, asOf Date, chunks int) Result {
 	ix := buildIndex(recs)
 	facts := gatherFacts(recs, cfg, asOf, ix)
 
 	res := Result{AsOf: asOf}
-	// Warm paths of all active partners share one backing array: one allocation, not one per partner.
-	nPaths := 0
-	for i := range recs.Partners {
-		if recs.Partners[i].Inactive {
-			res.Inactive++
-		} else {
-			nPaths += int(ix.assetStart[i+1] - ix.assetStart[i])
-		}
-	}
-	paths := make([]*Asset, 0, nPaths)
-	var steps stepScratch
-
-	res.Assessments = make([]Assessment, 0, len(recs.Partners)-res.Inactive)
-	for i := range recs.Partners {
-		p := &recs.Partners[i]
-		if p.Inactive {
-			continue
-		}
-		start := len(paths)
-		for _, ai := range ix.assetsOf(i) {
-			paths = append(paths, &recs.Assets[ai])
-		}
-		a := assess(p, &facts[i], recs.Meetings, ix.meetingsOf(i), paths[start:len(paths):len(paths)], &steps, cfg, asOf)
-		res.Issues = appendIssues(res.Issues, &a, cfg)
-		res.RingCounts[a.Ring]++
-		res.QuadrantCounts[a.Quadrant]++
-		res.Assessments = append(res.Assessments, a)
-	}
+	res.Assessments, res.Issues, res.Inactive, res.RingCounts, res.QuadrantCounts = assessAll(recs, facts, ix, cfg, asOf, chunks)
 	rank(res.Assessments)
 
 	owners := newOwnerNames(recs, res.Assessments)
@@ -65,6 +46,78 @@ func Score(recs Records, cfg Config, asOf Date) Result {
 	res.Connections = connections(recs, cfg, ix, facts, res.Assessments)
 	slices.SortStableFunc(res.Issues, func(x, y Issue) int { return cmp.Compare(x.Row, y.Row) })
 	return res
+}
+
+// minAssessChunk is the fewest partners worth a goroutine of their own in assessAll.
+const minAssessChunk = 4096
+
+// assessAll assesses every active partner, in partner order, with the Issues of each in
+// that order too, and counts them by ring and quadrant. A large sheet's partners are cut
+// into contiguous chunks assessed side by side, one goroutine each with its own scratch;
+// each chunk writes its own part of the assessments and of the warm paths, and its issues
+// follow the previous chunk's, so the result is the one a single pass gives.
+func assessAll(recs Records, facts []facts, ix *index, cfg Config, asOf Date, chunks int) (as []Assessment, issues []Issue, inactive int, rings [6]int, quadrants [5]int) {
+	// Where each partner's assessment and warm paths go: warm paths of all active partners
+	// share one backing array, one allocation, not one per partner.
+	at := make([]int32, len(recs.Partners)+1)      // assessment of partner i: as[at[i]], when active
+	pathAt := make([]int32, len(recs.Partners)+1) // its warm paths: paths[pathAt[i]:pathAt[i+1]]
+	for i := range recs.Partners {
+		at[i+1], pathAt[i+1] = at[i], pathAt[i]
+		if recs.Partners[i].Inactive {
+			inactive++
+		} else {
+			at[i+1]++
+			pathAt[i+1] += ix.assetStart[i+1] - ix.assetStart[i]
+		}
+	}
+	as = make([]Assessment, at[len(recs.Partners)])
+	paths := make([]*Asset, pathAt[len(recs.Partners)])
+
+	if chunks <= 0 {
+		chunks = min(runtime.GOMAXPROCS(0), len(recs.Partners)/minAssessChunk)
+	}
+	chunks = max(1, min(chunks, len(recs.Partners)))
+	type chunk struct {
+		issues    []Issue
+		rings     [6]int
+		quadrants [5]int
+	}
+	parts := make([]chunk, chunks)
+	run := func(c int) {
+		part := &parts[c]
+		var steps stepScratch
+		for i := len(recs.Partners) * c / chunks; i < len(recs.Partners)*(c+1)/chunks; i++ {
+			p := &recs.Partners[i]
+			if p.Inactive {
+				continue
+			}
+			mine := paths[pathAt[i]:pathAt[i+1]:pathAt[i+1]]
+			for k, ai := range ix.assetsOf(i) {
+				mine[k] = &recs.Assets[ai]
+			}
+			a := &as[at[i]]
+			*a = assess(p, &facts[i], recs.Meetings, ix.meetingsOf(i), mine, &steps, cfg, asOf)
+			part.issues = appendIssues(part.issues, a, cfg)
+			part.rings[a.Ring]++
+			part.quadrants[a.Quadrant]++
+		}
+	}
+	var wg sync.WaitGroup
+	for c := 1; c < chunks; c++ {
+		wg.Go(func() { run(c) })
+	}
+	run(0)
+	wg.Wait()
+	for _, part := range parts {
+		issues = append(issues, part.issues...)
+		for r, n := range part.rings {
+			rings[r] += n
+		}
+		for q, n := range part.quadrants {
+			quadrants[q] += n
+		}
+	}
+	return as, issues, inactive, rings, quadrants
 }
 
 // index groups meetings and assets by partner once, so no computation loops over
