@@ -59,7 +59,7 @@ const minAssessChunk = 4096
 func assessAll(recs Records, facts []facts, ix *index, cfg Config, asOf Date, chunks int) (as []Assessment, issues []Issue, inactive int, rings [6]int, quadrants [5]int) {
 	// Where each partner's assessment and warm paths go: warm paths of all active partners
 	// share one backing array, one allocation, not one per partner.
-	at := make([]int32, len(recs.Partners)+1)      // assessment of partner i: as[at[i]], when active
+	at := make([]int32, len(recs.Partners)+1)     // assessment of partner i: as[at[i]], when active
 	pathAt := make([]int32, len(recs.Partners)+1) // its warm paths: paths[pathAt[i]:pathAt[i+1]]
 	for i := range recs.Partners {
 		at[i+1], pathAt[i+1] = at[i], pathAt[i]
