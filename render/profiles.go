@@ -42,10 +42,14 @@ func themesTab(name string, in Input) sheets.Tab {
 		[]string{"Theme", "Partners", "Who said it"},
 		[]float64{28, 10, 80})
 	t.tab.WrapCols = []int{2}
-	for _, th := range in.Themes {
+	themes := in.Themes
+	if themes == nil {
+		themes = profile.Themes(in.Profiles)
+	}
+	for _, th := range themes {
 		t.add(text(th.Phrase), num(len(th.Partners)), text(strings.Join(th.Partners, ", ")))
 	}
-	if len(in.Themes) == 0 {
+	if len(themes) == 0 {
 		t.add(text(""), sheets.Cell{}, text("No word or phrase recurs across partners yet: write down Goals, Self-interest and Success looks like after each one-to-one."))
 	}
 	return t.tab

@@ -5,8 +5,11 @@ package render
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/partnermap/partnermap/campaign"
@@ -61,7 +64,9 @@ type Input struct {
 	Progress []history.Week
 	Moves    map[string]history.Move
 	// Profiles are the active partners' profiles in Priorities order, Themes what recurs
-	// across them; built only when their tab is on.
+	// across them. Profiles are needed when either tab is on; Themes, when nil, are drawn
+	// from Profiles by the Themes tab itself, beside the other tabs (profile.Themes is the
+	// largest part of rendering a big workbook).
 	Profiles []profile.Profile
 	Themes   []profile.Theme
 }
@@ -74,29 +79,58 @@ func (in Input) scoringConfig() scoring.Config {
 	return scoring.DefaultConfig()
 }
 
-// Tabs renders every enabled output tab, in the order of Names.
+// Tabs renders every enabled output tab, in the order of Names. Each tab is built from in
+// alone, which no builder changes, so the tabs are built side by side, as many at once as
+// there are processors; each comes out the same as built alone.
 func Tabs(in Input) []sheets.Tab {
-	var tabs []sheets.Tab
-	add := func(name string, build func(string, Input) sheets.Tab) {
-		if name != "" {
-			tab := build(name, in)
+	return tabsAtOnce(in, runtime.GOMAXPROCS(0))
+}
+
+// tabsAtOnce renders the tabs, at most n of them at a time.
+func tabsAtOnce(in Input, n int) []sheets.Tab {
+	type build struct {
+		name  string
+		build func(string, Input) sheets.Tab
+	}
+	// In the order of Names, which is the order of the tabs.
+	builds := []build{
+		{in.Names.Priorities, priorities},
+		{in.Names.FollowUps, followUps},
+		{in.Names.PowerMap, powerMap},
+		{in.Names.Campaigns, campaignsTab},
+		{in.Names.Connections, connections},
+		{in.Names.Owners, owners},
+		{in.Names.Profiles, profilesTab},
+		{in.Names.Themes, themesTab},
+		{in.Names.DataIssues, dataIssues},
+		{in.Names.SyncStatus, syncStatus},
+		{in.Names.History, historyTab},
+		{in.Names.Progress, progressTab},
+	}
+	builds = slices.DeleteFunc(builds, func(b build) bool { return b.name == "" })
+	// The slowest first (Themes, Profiles, the Power Map at 100k partners), so that the
+	// quick ones fill in around them.
+	slowest := map[string]int{in.Names.Themes: 3, in.Names.Profiles: 2, in.Names.PowerMap: 1}
+	order := make([]int, len(builds))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return slowest[builds[y].name] - slowest[builds[x].name] })
+
+	tabs := make([]sheets.Tab, len(builds))
+	turns := make(chan struct{}, max(n, 1))
+	var wg sync.WaitGroup
+	for _, i := range order {
+		turns <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-turns }()
+			tab := builds[i].build(builds[i].name, in)
 			tab.Legend = true // row 1 of every output tab is its legend
 			fitWidths(&tab)
-			tabs = append(tabs, tab)
-		}
+			tabs[i] = tab
+		})
 	}
-	add(in.Names.Priorities, priorities)
-	add(in.Names.FollowUps, followUps)
-	add(in.Names.PowerMap, powerMap)
-	add(in.Names.Campaigns, campaignsTab)
-	add(in.Names.Connections, connections)
-	add(in.Names.Owners, owners)
-	add(in.Names.Profiles, profilesTab)
-	add(in.Names.Themes, themesTab)
-	add(in.Names.DataIssues, dataIssues)
-	add(in.Names.SyncStatus, syncStatus)
-	add(in.Names.History, historyTab)
-	add(in.Names.Progress, progressTab)
+	wg.Wait()
 	return tabs
 }
 

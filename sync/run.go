@@ -331,13 +331,8 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		},
 	}
 	if cfg.Outputs.Profiles != "" || cfg.Outputs.Themes != "" {
-		profiles := profile.Build(dec.Records, rep.Result)
-		if cfg.Outputs.Profiles != "" {
-			in.Profiles = profiles
-		}
-		if cfg.Outputs.Themes != "" {
-			in.Themes = profile.Themes(profiles)
-		}
+		// The Themes tab draws its themes from the profiles while the other tabs are rendered.
+		in.Profiles = profile.Build(dec.Records, rep.Result)
 	}
 	if cfg.Outputs.History != "" && !slices.Contains(conflicts, cfg.Outputs.History) {
 		rows := past

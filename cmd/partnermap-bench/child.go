@@ -132,8 +132,10 @@ func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.So
 			stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
 		}
 		stopPeak := func() error { return nil }
-		if i == 0 && o.peakProfile != "" {
+		if o.peakProfile != "" && i == 0 {
 			stopPeak = profilePeak(o.peakProfile)
+		} else if o.peakProfile != "" && force {
+			stopPeak = profilePeak(o.peakProfile + ".forced") // its peak is the child's largest
 		}
 		peakKnown := resetPeakRSS() == nil
 		start, cpu := time.Now(), cpuTime()
