@@ -223,15 +223,15 @@ func (r *renderer) dropdownTo(sheet string, v sheets.Validation, last int) error
 func (r *renderer) setCell(sheet, cell string, c sheets.Cell) error {
 	v, format := r.value(c)
 	var err error
-	switch v := v.(type) {
-	case nil:
+	switch v.kind {
+	case outBlank:
 		return nil
-	case string:
-		err = r.f.SetCellStr(sheet, cell, v)
-	case float64:
-		err = r.f.SetCellFloat(sheet, cell, v, -1, 64)
-	case bool:
-		err = r.f.SetCellBool(sheet, cell, v)
+	case outText:
+		err = r.f.SetCellStr(sheet, cell, v.text)
+	case outNumber:
+		err = r.f.SetCellFloat(sheet, cell, v.num, -1, 64)
+	case outBool:
+		err = r.f.SetCellBool(sheet, cell, v.bool)
 	}
 	if err != nil || format == "" {
 		return err

@@ -37,23 +37,24 @@ type rowSplice func(w io.Writer) error
 var sheetDataEnd = []byte("</sheetData>")
 
 // spliceable reports whether writeRows writes v exactly as excelize does.
-func spliceable(v any) bool {
-	switch v := v.(type) {
-	case string:
-		return len(v) <= 32767 && !strings.Contains(v, "_x")
-	case float64:
-		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+func spliceable(v outValue) bool {
+	switch v.kind {
+	case outText:
+		return len(v.text) <= 32767 && !strings.Contains(v.text, "_x")
+	case outNumber:
+		if v.num == math.Trunc(v.num) && math.Abs(v.num) < 1e15 {
 			return true
 		}
+		var buf [32]byte
 		digits := 0
-		for _, c := range []byte(strconv.FormatFloat(v, 'f', -1, 64)) {
+		for _, c := range strconv.AppendFloat(buf[:0], v.num, 'f', -1, 64) {
 			if c >= '1' && c <= '9' || c == '0' && digits > 0 {
 				digits++
 			}
 		}
 		return digits <= 15
 	}
-	return true // nil, bool
+	return true // blank, bool
 }
 
 // writeRows writes rows from.. of g as excelize's stream writer would.
@@ -61,32 +62,44 @@ func (r *renderer) writeRows(out io.Writer, g *tabGrid, from int) error {
 	w := bufio.NewWriterSize(out, 64<<10)
 	var b []byte
 	var esc bytes.Buffer
+	// The style of the cell above, by column: a column's cells mostly share one, and
+	// comparing keys is cheaper than looking each up.
+	var above []styleKey
+	var aboveID []int
 	for ri := from; ri <= g.last; ri++ {
-		row, width, err := g.row(ri)
+		row, err := g.row(ri)
 		if err != nil {
 			return err
 		}
-		if width == 0 {
+		if row.width == 0 {
 			continue
 		}
-		num := strconv.Itoa(ri + 1)
+		if len(above) < row.width {
+			above = append(above, make([]styleKey, row.width-len(above))...)
+			aboveID = append(aboveID, make([]int, row.width-len(aboveID))...)
+		}
 		b = append(b[:0], `<row r="`...)
-		b = append(b, num...)
+		numAt := len(b)
+		b = strconv.AppendInt(b, int64(ri+1), 10)
+		num := b[numAt:len(b):len(b)] // the row number, for the cells' references
 		b = append(b, '"')
-		if h := g.height(ri, row); h > 0 {
+		if h := g.height(row); h > 0 {
 			b = append(b, ` ht="`...)
 			b = strconv.AppendFloat(b, h, 'f', -1, 64)
 			b = append(b, `" customHeight="1"`...)
 		}
 		b = append(b, '>')
-		for ci := 0; ci < width; ci++ {
-			v, k := g.cell(r, row, ri, ci)
-			style := r.styles[k]
-			if v == nil && style == 0 {
+		for ci := 0; ci < row.width; ci++ {
+			v, k := g.cell(r, row, ci)
+			if k != above[ci] {
+				above[ci], aboveID[ci] = k, r.styles[k]
+			}
+			style := aboveID[ci]
+			if v.kind == outBlank && style == 0 {
 				continue
 			}
 			b = append(b, `<c r="`...)
-			b = append(b, sheets.ColumnName(ci)...)
+			b = appendColumnName(b, ci)
 			b = append(b, num...)
 			b = append(b, '"')
 			if style != 0 {
@@ -94,40 +107,39 @@ func (r *renderer) writeRows(out io.Writer, g *tabGrid, from int) error {
 				b = strconv.AppendInt(b, int64(style), 10)
 				b = append(b, '"')
 			}
-			switch v := v.(type) {
-			case nil:
+			switch v.kind {
+			case outBlank:
 				b = append(b, `></c>`...)
-			case bool:
+			case outBool:
 				b = append(b, ` t="b"><v>`...)
-				if v {
+				if v.bool {
 					b = append(b, '1')
 				} else {
 					b = append(b, '0')
 				}
 				b = append(b, `</v></c>`...)
-			case float64:
+			case outNumber:
 				b = append(b, `><v>`...)
-				b = strconv.AppendFloat(b, v, 'f', -1, 64)
+				b = strconv.AppendFloat(b, v.num, 'f', -1, 64)
 				b = append(b, `</v></c>`...)
-			case string:
+			case outText:
+				t := v.text
 				b = append(b, ` t="inlineStr"><is><t`...)
-				if first, last := v[0], v[len(v)-1]; spaceByte(first) || spaceByte(last) {
+				if first, last := t[0], t[len(t)-1]; spaceByte(first) || spaceByte(last) {
 					b = append(b, ` xml:space="preserve"`...)
 				}
 				b = append(b, '>')
-				if plainText(v) {
-					b = append(b, v...)
+				if plainText(t) {
+					b = append(b, t...)
 				} else {
 					esc.Reset()
-					if err := xml.EscapeText(&esc, []byte(v)); err != nil {
+					if err := xml.EscapeText(&esc, []byte(t)); err != nil {
 						return err
 					}
 					// excelize keeps line breaks as they are rather than as &#xA;.
 					b = append(b, bytes.ReplaceAll(esc.Bytes(), []byte("&#xA;"), []byte("\n"))...)
 				}
 				b = append(b, `</t></is></c>`...)
-			default:
-				return fmt.Errorf("row %d: a %T value cannot be written", ri+1, v)
 			}
 		}
 		b = append(b, `</row>`...)
@@ -136,6 +148,14 @@ func (r *renderer) writeRows(out io.Writer, g *tabGrid, from int) error {
 		}
 	}
 	return w.Flush()
+}
+
+// appendColumnName appends the letters of the 0-based column ci (0 → A, 26 → AA).
+func appendColumnName(b []byte, ci int) []byte {
+	if ci < 26 {
+		return append(b, byte('A'+ci))
+	}
+	return append(b, sheets.ColumnName(ci)...)
 }
 
 // plainText reports whether xml.EscapeText leaves s as it is: printable ASCII with none

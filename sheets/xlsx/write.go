@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/xuri/excelize/v2"
 
@@ -105,11 +107,12 @@ func (w *Workbook) write(ctx context.Context, snap *sheets.Snapshot, tabs []shee
 	r := newRenderer(f)
 	r.drawChart = w.drawChart
 	r.noSplice = w.noSplice
+	scans := r.scanTabs(tabs)
 	for i, t := range tabs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := r.outputTab(t, existing[i], managed[existing[i]], lay.sheets[existing[i]]); err != nil {
+		if err := r.outputTab(t, existing[i], managed[existing[i]], lay.sheets[existing[i]], scans[i]); err != nil {
 			return fmt.Errorf("write tab %q of %s: %w", t.Name, w.path, err)
 		}
 	}
@@ -295,42 +298,75 @@ func (r *renderer) style(k styleKey) (int, error) {
 	return id, nil
 }
 
+// outValue is a cell's value as it is written, unboxed: an interface per cell allocated
+// for every number and text of a large sync.
+type outValue struct {
+	kind outKind
+	text string
+	num  float64
+	bool bool
+}
+
+type outKind uint8
+
+const (
+	outBlank outKind = iota
+	outText
+	outNumber
+	outBool
+)
+
+// boxed is the value as excelize's cell API takes it.
+func (v outValue) boxed() any {
+	switch v.kind {
+	case outText:
+		return v.text
+	case outNumber:
+		return v.num
+	case outBool:
+		return v.bool
+	}
+	return nil
+}
+
 // value converts a cell to what excelize writes, with the number format it needs.
 // Text is always passed as a Go string, which excelize writes as a literal
 // string cell: a value like "=HYPERLINK(...)" never becomes a formula.
-func (r *renderer) value(c sheets.Cell) (any, string) {
+func (r *renderer) value(c sheets.Cell) (outValue, string) {
 	switch c.Kind {
 	case sheets.Text:
 		if c.Text == "" {
-			return nil, ""
+			return outValue{}, ""
 		}
-		return c.Text, ""
+		return outValue{kind: outText, text: c.Text}, ""
 	case sheets.Number:
 		if math.IsNaN(c.Num) || math.IsInf(c.Num, 0) {
-			return c.String(), "" // a spreadsheet has no NaN; show it rather than corrupt the file
+			// A spreadsheet has no NaN; show it rather than corrupt the file.
+			return outValue{kind: outText, text: c.String()}, ""
 		}
-		return c.Num, ""
+		return outValue{kind: outNumber, num: c.Num}, ""
 	case sheets.Bool:
-		return c.Bool, ""
+		return outValue{kind: outBool, bool: c.Bool}, ""
 	case sheets.Date:
 		serial := c.Num
 		if r.date1904 {
 			serial -= date1904Offset
 		}
 		if serial != math.Trunc(serial) {
-			return serial, dateTimeFormat
+			return outValue{kind: outNumber, num: serial}, dateTimeFormat
 		}
-		return serial, dateFormat
+		return outValue{kind: outNumber, num: serial}, dateFormat
 	}
-	return nil, ""
+	return outValue{}, ""
 }
 
 // outputTab fills one managed tab. existing is the name of the sheet it
 // replaces (already cleared), or "" to create it; marked says whether that
 // sheet already carries the marker.
 //
-// part is the worksheet part of existing ("" when there is none).
-func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool, part string) error {
+// part is the worksheet part of existing ("" when there is none); scan is the tab's
+// (r.scanTabs).
+func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool, part string, scan *tabScan) error {
 	if len(t.Rows) > maxRows {
 		return fmt.Errorf("%d rows is more than a sheet holds (%d)", len(t.Rows), maxRows)
 	}
@@ -367,7 +403,7 @@ func (r *renderer) outputTab(t sheets.Tab, existing string, marked bool, part st
 	if err := r.layout(sw, t.Widths, t.FrozenRows); err != nil {
 		return err
 	}
-	if err := r.rows(sw, t, part); err != nil {
+	if err := r.scannedRows(sw, scan, part); err != nil {
 		return err
 	}
 	if err := sw.Flush(); err != nil {
@@ -436,26 +472,85 @@ func frozenPanes(rows int) *excelize.Panes {
 // by splice.go, which is most of a large sync's write. Either way the bytes are the same
 // (TestSplicedRowsAreWhatExcelizeWrites).
 func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab, part string) error {
+	return r.scannedRows(sw, r.scan(t), part)
+}
+
+// tabScan is what writing a tab's rows needs to know of all of them first.
+type tabScan struct {
+	g *tabGrid
+	// from is the first row that can be spliced: every row before it is excelize's to write.
+	from int
+	// styles are the formats the cells use, in the order first used: created in that
+	// order, they get the ids they always had.
+	styles []styleKey
+	err    error
+}
+
+// scan reads every cell of t once: whether it can be spliced and the format it takes.
+func (r *renderer) scan(t sheets.Tab) *tabScan {
 	g := newTabGrid(t)
-	from := 0
+	s := &tabScan{g: g}
 	if g.legendEnd > 0 {
-		from = 1
+		s.from = 1
 	}
+	seen := map[styleKey]bool{{}: true}
+	var above []styleKey // the format of the cell above, by column: mostly the same
 	for ri := 0; ri <= g.last; ri++ {
-		row, width, err := g.row(ri)
+		row, err := g.row(ri)
 		if err != nil {
+			s.err = err
+			return s
+		}
+		if len(above) < row.width {
+			above = append(above, make([]styleKey, row.width-len(above))...)
+		}
+		for ci := 0; ci < row.width; ci++ {
+			v, k := g.cell(r, row, ci)
+			if !spliceable(v) {
+				s.from = ri + 1
+			}
+			if k != above[ci] {
+				above[ci] = k
+				if !seen[k] {
+					seen[k] = true
+					s.styles = append(s.styles, k)
+				}
+			}
+		}
+	}
+	return s
+}
+
+// scanTabs scans the tabs side by side, at most GOMAXPROCS at once (a scan only reads).
+func (r *renderer) scanTabs(tabs []sheets.Tab) []*tabScan {
+	scans := make([]*tabScan, len(tabs))
+	turns := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, t := range tabs {
+		if len(t.Rows) > maxRows {
+			continue // refused by outputTab
+		}
+		turns <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-turns }()
+			scans[i] = r.scan(t)
+		})
+	}
+	wg.Wait()
+	return scans
+}
+
+// scannedRows writes the rows of the tab s scanned.
+func (r *renderer) scannedRows(sw *excelize.StreamWriter, s *tabScan, part string) error {
+	if s.err != nil {
+		return s.err
+	}
+	for _, k := range s.styles {
+		if _, err := r.style(k); err != nil { // created now: styles are saved before the rows
 			return err
 		}
-		for ci := 0; ci < width; ci++ {
-			v, k := g.cell(r, row, ri, ci)
-			if !spliceable(v) {
-				from = ri + 1
-			}
-			if _, err := r.style(k); err != nil { // created now: styles are saved before the rows
-				return err
-			}
-		}
 	}
+	g, from := s.g, s.from
 	if _, streamed := r.f.Sheet.Load(part); r.noSplice || part == "" || !streamed {
 		// Spliced only into the part excelize is streaming this tab to (it keeps the tab's
 		// worksheet under that name until Flush); under any other name the rows would be lost.
@@ -463,24 +558,24 @@ func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab, part string) er
 	}
 	var vals []any
 	for ri := 0; ri < min(from, g.last+1); ri++ {
-		row, width, err := g.row(ri)
+		row, err := g.row(ri)
 		if err != nil {
 			return err
 		}
-		if width == 0 {
+		if row.width == 0 {
 			continue
 		}
 		vals = vals[:0]
-		for ci := 0; ci < width; ci++ {
-			v, k := g.cell(r, row, ri, ci)
+		for ci := 0; ci < row.width; ci++ {
+			v, k := g.cell(r, row, ci)
 			if k == (styleKey{}) {
-				vals = append(vals, v)
+				vals = append(vals, v.boxed())
 				continue
 			}
-			vals = append(vals, excelize.Cell{StyleID: r.styles[k], Value: v})
+			vals = append(vals, excelize.Cell{StyleID: r.styles[k], Value: v.boxed()})
 		}
 		var opts []excelize.RowOpts
-		if h := g.height(ri, row); h > 0 {
+		if h := g.height(row); h > 0 {
 			opts = append(opts, excelize.RowOpts{Height: h})
 		}
 		if ri == 0 && g.legendEnd > 0 {
@@ -503,6 +598,7 @@ func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab, part string) er
 type tabGrid struct {
 	t            sheets.Tab
 	bold, wrap   map[int]bool
+	wrapCol      []bool // wrap, by column
 	legendEnd    int
 	legendHeight float64
 	highlights   map[int][]sheets.Highlight
@@ -516,6 +612,12 @@ func newTabGrid(t sheets.Tab) *tabGrid {
 	}
 	for _, c := range t.WrapCols {
 		g.wrap[c] = true
+		if c >= 0 && c < maxColumns {
+			if c >= len(g.wrapCol) {
+				g.wrapCol = append(g.wrapCol, make([]bool, c+1-len(g.wrapCol))...)
+			}
+			g.wrapCol[c] = true
+		}
 	}
 	g.legendEnd, g.legendHeight = legendSpan(t)
 	for _, h := range t.Highlights {
@@ -528,55 +630,72 @@ func newTabGrid(t sheets.Tab) *tabGrid {
 	return g
 }
 
-// row returns row ri and how many cells it spans, highlights included.
-func (g *tabGrid) row(ri int) ([]sheets.Cell, int, error) {
-	var row []sheets.Cell
-	if ri < len(g.t.Rows) {
-		row = g.t.Rows[ri]
-	}
-	width := len(row)
-	for _, h := range g.highlights[ri] {
-		width = max(width, h.Col+1)
-	}
-	if width > maxColumns {
-		return nil, 0, fmt.Errorf("row %d has %d cells, more than a sheet's %d columns", ri+1, width, maxColumns)
-	}
-	return row, width, nil
+// gridRow is one row of a tabGrid, with what formats its cells.
+type gridRow struct {
+	ri         int
+	cells      []sheets.Cell
+	width      int // how many cells it spans, highlights included
+	bold       bool
+	highlights []sheets.Highlight
 }
 
-// cell is the value excelize is given for cell ci of row ri and the format it gets.
-func (g *tabGrid) cell(r *renderer, row []sheets.Cell, ri, ci int) (any, styleKey) {
+// row returns row ri.
+func (g *tabGrid) row(ri int) (gridRow, error) {
+	row := gridRow{ri: ri, bold: g.bold[ri], highlights: g.highlights[ri]}
+	if ri < len(g.t.Rows) {
+		row.cells = g.t.Rows[ri]
+	}
+	row.width = len(row.cells)
+	for _, h := range row.highlights {
+		row.width = max(row.width, h.Col+1)
+	}
+	if row.width > maxColumns {
+		return gridRow{}, fmt.Errorf("row %d has %d cells, more than a sheet's %d columns", ri+1, row.width, maxColumns)
+	}
+	return row, nil
+}
+
+// cell is the value excelize is given for cell ci of row and the format it gets: the one
+// conversion both the check of what can be spliced and the writing of the rows use.
+func (g *tabGrid) cell(r *renderer, row gridRow, ci int) (outValue, styleKey) {
 	var c sheets.Cell
-	if ci < len(row) {
-		c = row[ci]
+	if ci < len(row.cells) {
+		c = row.cells[ci]
 	}
 	v, format := r.value(c)
-	k := styleKey{format: format, center: v != nil && (c.Kind == sheets.Number || c.Kind == sheets.Date)}
-	for _, h := range g.highlights[ri] {
+	k := styleKey{format: format, center: v.kind != outBlank && (c.Kind == sheets.Number || c.Kind == sheets.Date)}
+	for _, h := range row.highlights {
 		if h.Col == ci {
 			k.tone = h.Tone
 		}
 	}
-	if _, ok := toneFills[k.tone]; !ok {
-		k.tone = ""
+	if k.tone != "" {
+		if _, ok := toneFills[k.tone]; !ok {
+			k.tone = ""
+		}
 	}
-	if v != nil && g.bold[ri] {
+	if v.kind != outBlank && row.bold {
 		k.bold = true
 	}
-	t := g.t
-	if c.Kind == sheets.Text && v != nil && (g.wrap[ci] && !(t.Legend && ri == 0) || t.Legend && ri == 0 && ci == 0 && g.legendEnd > 0) {
-		k.wrap = true
-		k.top = t.Legend && ri == 0
+	if c.Kind == sheets.Text && v.kind != outBlank {
+		legendRow := g.t.Legend && row.ri == 0
+		if wrapped := ci < len(g.wrapCol) && g.wrapCol[ci]; wrapped && !legendRow || legendRow && ci == 0 && g.legendEnd > 0 {
+			k.wrap = true
+			k.top = legendRow
+		}
 	}
 	return v, k
 }
 
-// height is row ri's height in points, 0 for the default.
-func (g *tabGrid) height(ri int, row []sheets.Cell) float64 {
-	if ri == 0 && g.legendEnd > 0 {
+// height is the row's height in points, 0 for the default.
+func (g *tabGrid) height(row gridRow) float64 {
+	if row.ri == 0 && g.legendEnd > 0 {
 		return g.legendHeight
 	}
-	if lines := wrappedLines(g.t, row, g.wrap); lines > 1 {
+	if len(g.wrap) == 0 {
+		return 0
+	}
+	if lines := wrappedLines(g.t, row.cells, g.wrap); lines > 1 {
 		// Spreadsheet programs do not grow a row for wrapped text when they open a file.
 		return math.Min((float64(lines)+0.2)*lineHeight, maxRowHeight)
 	}
