@@ -156,6 +156,9 @@ type tabRead struct {
 	part     tabPart
 	rows     [][]Cell
 	err      error // the parser's
+	// overBudget says the cells of the tabs read passed Options.MaxCells while this one was
+	// parsed (err says so too).
+	overBudget bool
 	// checked says the part's checks are done (all of it streamed through them), with
 	// refused their verdict.
 	checked bool
@@ -173,7 +176,7 @@ func (r *tabsRead) run() error {
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(r.tabs))
 	r.parseAll(workers)
-	if workers > 1 && slices.ContainsFunc(r.tabs, func(t *tabRead) bool { return errors.Is(t.err, errTooManyCells) }) {
+	if workers > 1 && slices.ContainsFunc(r.tabs, func(t *tabRead) bool { return t.overBudget }) {
 		// Which tab passed the limit depends on how the parsers raced: the tabs are read
 		// again one after another, as the message names the first to pass it in tab order.
 		r.budget.left.Store(int64(r.w.opts.MaxCells))
@@ -280,6 +283,7 @@ func (r *tabsRead) parse(t *tabRead) {
 	if t.part.data != nil {
 		t.checked = true
 		t.rows, t.err = p.parse(t.part.data)
+		t.overBudget = errors.Is(t.err, errTooManyCells)
 		t.err = r.parseError(t, t.err)
 		return
 	}
@@ -289,8 +293,8 @@ func (r *tabsRead) parse(t *tabRead) {
 		t.checked, t.refused = true, ce.err
 		return
 	}
-	if err != nil && (errors.Is(err, errTooManyCells) || r.ctx.Err() != nil) {
-		ps.abort() // the read fails as it is: its checks need not go on
+	if t.overBudget = errors.Is(err, errTooManyCells); t.overBudget || err != nil && r.ctx.Err() != nil {
+		ps.abort() // the read fails as it is (or is read again): its checks need not go on
 		t.err = r.parseError(t, err)
 		return
 	}

@@ -1,10 +1,17 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,5 +182,196 @@ func TestParseFromAnyChunksReadsAsWhole(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// tabsBook writes a workbook of the named worksheets (in that order) and shared strings,
+// part by part, and returns its path.
+func tabsBook(t testing.TB, names []string, sheetsXML map[string]string, sst string, date1904 bool) string {
+	t.Helper()
+	pr := ""
+	if date1904 {
+		pr = `<workbookPr date1904="1"/>`
+	}
+	var types, sheetList, rels strings.Builder
+	parts := map[string]string{}
+	for i, name := range names {
+		part := "worksheets/sheet" + strconv.Itoa(i+1) + ".xml"
+		types.WriteString(`<Override PartName="/xl/` + part + `" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`)
+		fmt.Fprintf(&sheetList, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, name, i+1, i+10)
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="%s"/>`, i+10, part)
+		parts["xl/"+part] = sheetsXML[name]
+	}
+	parts["[Content_Types].xml"] = `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` + types.String() +
+		`<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>` +
+		`<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`
+	parts["_rels/.rels"] = `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`
+	parts["xl/workbook.xml"] = `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="` + nsMain + `" xmlns:r="` + nsRels + `">` + pr +
+		`<sheets>` + sheetList.String() + `</sheets></workbook>`
+	parts["xl/_rels/workbook.xml.rels"] = `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` + rels.String() +
+		`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
+		`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`
+	parts["xl/styles.xml"] = `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="` + nsMain + `"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>` +
+		`<fonts count="1"><font><sz val="11"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills>` +
+		`<borders count="1"><border/></borders><cellXfs><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="2"/></cellXfs></styleSheet>`
+	parts["xl/sharedStrings.xml"] = sst
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	// The worksheets last, in reverse, so that archive order is not tab order.
+	order := []string{"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml"}
+	for i := len(names); i >= 1; i-- {
+		order = append(order, "xl/worksheets/sheet"+strconv.Itoa(i)+".xml")
+	}
+	for _, name := range order {
+		w, err := zw.Create(name)
+		must(t, err)
+		_, err = w.Write([]byte(parts[name]))
+		must(t, err)
+	}
+	must(t, zw.Close())
+	path := filepath.Join(t.TempDir(), "tabs.xlsx")
+	must(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	return path
+}
+
+// TestAStreamedReadIsTheReadOfWholeParts: a read, its tabs parsed as they stream and at
+// once, yields exactly the cells of every part unpacked whole and parsed in turn, and fails
+// with the same error: of several broken tabs, the first in tab order, whichever finished
+// first; past the cell limit, the tab the limit is passed in, counting in tab order.
+func TestAStreamedReadIsTheReadOfWholeParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 17))
+	names := []string{"Partners", "Assets", "Meetings", "Members"}
+	for i := 0; i < 24; i++ {
+		var sst strings.Builder
+		sst.WriteString(`<?xml version="1.0"?><sst xmlns="` + nsMain + `">`)
+		nStrings := 1 + rng.IntN(60)
+		for j := 0; j < nStrings; j++ {
+			fmt.Fprintf(&sst, `<si><t>s%d &amp; _x0041_</t></si>`, j)
+			if j%9 == 0 {
+				sst.WriteString(`<si><r><t>ri</t></r><r><t>ch</t></r></si>`)
+				j++
+			}
+		}
+		sst.WriteString(`</sst>`)
+		xml := map[string]string{}
+		for k, name := range names {
+			rows := rng.IntN(30)
+			if k == 2 {
+				rows = 50 + rng.IntN(600) // Meetings: the largest, parsed first
+			}
+			xml[name] = randomSheet(rng, rows, nStrings, rng.IntN(5) == 0)
+		}
+		date1904 := rng.IntN(2) == 0
+		path := tabsBook(t, names, xml, sst.String(), date1904)
+		maxCells := 1 << 24
+		if i%4 == 3 {
+			maxCells = rng.IntN(20000)
+		}
+		asked := names
+		if i%5 == 4 {
+			asked = []string{"Meetings", "Partners", "Assets"}
+		}
+		want, wantErr := wholeRead(t, path, names, asked, maxCells, date1904)
+		for _, procs := range []int{1, 2, 4} {
+			old := runtime.GOMAXPROCS(procs)
+			snap, err := New(path, Options{MaxCells: maxCells}).Read(ctx, asked)
+			runtime.GOMAXPROCS(old)
+			if wantErr != "" || err != nil {
+				if fmt.Sprint(err) != wantErr {
+					t.Fatalf("workbook %d, %d cores: err = %v\nwant %s", i, procs, err, wantErr)
+				}
+				continue
+			}
+			for _, name := range asked {
+				if got := snap.Tables[name].Rows; !reflect.DeepEqual(got, want[name]) {
+					t.Fatalf("workbook %d, %d cores: tab %s differs from its whole part parsed alone", i, procs, name)
+				}
+			}
+		}
+	}
+}
+
+// wholeRead is what a read of the tabs asked of a tabsBook of all must come to: every part
+// unpacked whole and parsed alone, the tabs one after another in the order asked, with one
+// cell budget.
+func wholeRead(t *testing.T, path string, all, asked []string, maxCells int, date1904 bool) (map[string][][]Cell, string) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	must(t, err)
+	defer zr.Close()
+	parts := map[string][]byte{}
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		must(t, err)
+		parts[zf.Name], err = io.ReadAll(rc)
+		must(t, err)
+		rc.Close()
+	}
+	sst, err := parseSharedStrings(parts["xl/sharedStrings.xml"])
+	if err != nil {
+		return nil, fmt.Sprintf("read shared strings of %s: %v", path, err)
+	}
+	budget := newCellBudget(maxCells)
+	out := map[string][][]Cell{}
+	for _, name := range asked {
+		p := &sheetParser{sst: sst, isDate: []bool{false, true, false}, date1904: date1904, budget: budget}
+		rows, err := p.parse(parts["xl/worksheets/sheet"+strconv.Itoa(slices.Index(all, name)+1)+".xml"])
+		if errors.Is(err, errTooManyCells) {
+			return nil, fmt.Sprintf("read tab %q of %s: more than %d cells in the tabs read (Options.MaxCells): "+
+				"delete unused rows and columns, or raise the limit: %v", name, path, maxCells, ErrTooBig)
+		}
+		if err != nil {
+			return nil, fmt.Sprintf("read tab %q of %s: %v", name, path, err)
+		}
+		out[name] = rows
+	}
+	return out, ""
+}
+
+// TestARefusedPartIsReportedBeforeAnyParseError: as when every part was checked before any
+// tab was parsed, a damaged part is the error of a read, also when a tab before it fails to
+// parse, and of two damaged parts the first in the archive.
+func TestARefusedPartIsReportedBeforeAnyParseError(t *testing.T) {
+	names := []string{"Partners", "Assets", "Meetings"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	xml := map[string]string{
+		"Partners": sheetXML(`<row r="2"><c r="A2"><v>1</v></c></row><row r="1"/>`), // out of order
+		"Assets":   randomSheet(rng, 50, 1, false),
+		"Meetings": randomSheet(rng, 2000, 1, false),
+	}
+	sst := `<sst xmlns="` + nsMain + `"><si><t>x</t></si></sst>`
+	for _, tc := range []struct {
+		name    string
+		damaged []string
+		want    string
+	}{
+		{"the parse error, when no part is damaged", nil, `read tab "Partners"`},
+		{"a damaged tab after the broken one", []string{"xl/worksheets/sheet2.xml"}, "part xl/worksheets/sheet2.xml is damaged"},
+		{"the first damaged part in the archive", []string{"xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"}, "part xl/worksheets/sheet3.xml is damaged"},
+		{"damaged shared strings", []string{"xl/sharedStrings.xml"}, "part xl/sharedStrings.xml is damaged"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := tabsBook(t, names, xml, sst, false)
+			parts := partBytes(t, path)
+			damage := map[string]rawPart{}
+			for _, name := range tc.damaged {
+				damage[name] = rawPart{content: parts[name], badCRC: true}
+			}
+			must(t, os.WriteFile(path, rawZip(t, path, damage), 0o644))
+			for _, procs := range []int{1, 2} {
+				old := runtime.GOMAXPROCS(procs)
+				_, err := New(path, Options{}).Read(ctx, names)
+				runtime.GOMAXPROCS(old)
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("%d cores: err = %v, want it to say %q", procs, err, tc.want)
+				}
+				if tc.damaged != nil && !errors.Is(err, ErrNotWorkbook) {
+					t.Errorf("%d cores: err = %v, want ErrNotWorkbook", procs, err)
+				}
+			}
+		})
 	}
 }
