@@ -121,13 +121,27 @@ func (s *shapeScanner) Write(p []byte) (int, error) {
 		if s.stop {
 			return n - len(p), errShapeRefused
 		}
-		if s.state == stText {
-			// Most bytes are text between tags: skip to the next tag at memchr speed.
+		// Most bytes are text between tags, attribute values and end tags: each is skipped
+		// to its end at memchr speed, with the state step would leave.
+		switch s.state {
+		case stText:
 			i := bytes.IndexByte(p, '<')
 			if i < 0 {
 				return n, nil
 			}
-			p = p[i:]
+			s.state, p = stOpen, p[i+1:]
+			continue
+		case stEnd:
+			i := bytes.IndexByte(p, '>')
+			if i < 0 {
+				return n, nil
+			}
+			s.depth--
+			s.state, p = stText, p[i+1:]
+			continue
+		case stAttrs:
+			p = s.attrs(p)
+			continue
 		}
 		s.step(p[0])
 		p = p[1:]
@@ -136,6 +150,41 @@ func (s *shapeScanner) Write(p []byte) (int, error) {
 		return n, errShapeRefused
 	}
 	return n, nil
+}
+
+// attrs reads the bytes of a start tag after its name up to and including the next quote
+// or '>' outside a quoted value, as step would, and returns the rest.
+func (s *shapeScanner) attrs(p []byte) []byte {
+	if s.quote != 0 {
+		i := bytes.IndexByte(p, s.quote)
+		if i < 0 {
+			s.prev = p[len(p)-1]
+			return nil
+		}
+		s.prev, s.quote = s.quote, 0
+		return p[i+1:]
+	}
+	j := 0
+	for j < len(p) && p[j] != '"' && p[j] != '\'' && p[j] != '>' {
+		j++
+	}
+	if j > 0 {
+		s.prev = p[j-1]
+	}
+	if j == len(p) {
+		return nil
+	}
+	switch c := p[j]; c {
+	case '>':
+		if s.prev == '/' {
+			s.selfClosed()
+		}
+		s.state = stText
+		s.prev = c
+	default:
+		s.quote, s.prev = c, c
+	}
+	return p[j+1:]
 }
 
 func (s *shapeScanner) step(c byte) {

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -281,5 +283,41 @@ func TestATabTooLargeToEditInMemoryIsRefusedByAddValidation(t *testing.T) {
 	}
 	if !bytes.Equal(readFile(t, path), before) {
 		t.Error("the workbook was changed")
+	}
+}
+
+// TestShapeScannerWriteIsStepByStep: Write, which skips text, attribute values and end tags
+// at memchr speed, leaves the scanner as stepping through every byte would, on any bytes
+// (XML or not) split anywhere, including where a budget stops it.
+func TestShapeScannerWriteIsStepByStep(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	pieces := []string{"<", ">", "/", "/>", "</", `"`, "'", " ", "a", "si", "x:", "=", "<!--", "-->", "<![CDATA[", "]]>",
+		"<?", "?>", "<!DOCTYPE", "<c r=\"A1\" t=\"s\">", "<v>12</v>", "</c>", "<row r='3'>", "\n", "&amp;"}
+	for i := 0; i < 3000; i++ {
+		var doc []byte
+		for n := rng.IntN(60); n > 0; n-- {
+			doc = append(doc, pieces[rng.IntN(len(pieces))]...)
+		}
+		limit := int64(1 + rng.IntN(40))
+		over := func(sh partShape) bool { return i%3 == 0 && sh.elements > limit }
+		want := &shapeScanner{over: over}
+		for _, c := range doc {
+			if want.stop {
+				break
+			}
+			want.step(c)
+		}
+		got := &shapeScanner{over: over}
+		for rest := doc; len(rest) > 0; {
+			n := min(len(rest), 1+rng.IntN(8))
+			if _, err := got.Write(rest[:n]); err != nil {
+				break
+			}
+			rest = rest[n:]
+		}
+		got.over, want.over = nil, nil
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: Write left %+v, stepping %+v", doc, *got, *want)
+		}
 	}
 }

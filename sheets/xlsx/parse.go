@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -47,6 +48,8 @@ type sheetParser struct {
 	date1904 bool
 	budget   *cellBudget
 	checkCtx func() error
+	// size is the part's length, when known: the rows are counted ahead from it.
+	size int64
 
 	rows [][]Cell
 	slab []Cell // free cells; the row being read fills it from index 0
@@ -82,6 +85,8 @@ func (p *sheetParser) parseFrom(src chunkSource) ([][]Cell, error) {
 		done, err := p.step(&s, &inData, &rowNum)
 		if s.short && !in.eof {
 			rowNum = markRow
+			in.read += int64(mark)
+			p.reserveRows(in.read)
 			if err := in.more(&s, mark); err != nil {
 				return nil, err
 			}
@@ -100,6 +105,20 @@ func (p *sheetParser) parseFrom(src chunkSource) ([][]Cell, error) {
 		rows = rows[:len(rows)-1]
 	}
 	return rows, nil
+}
+
+// reserveRows makes room, once, for as many rows as the part holds at the rate of the rows
+// in the first read bytes of it: appending a million rows one at a time reallocates the
+// list of rows about 40 times, each time in fresh memory (half a second at 100k partners).
+func (p *sheetParser) reserveRows(read int64) {
+	if p.size <= 0 || p.rows == nil || cap(p.rows) > len(p.rows)+64 || read < 64<<10 {
+		return
+	}
+	want := min(int64(len(p.rows))*p.size/read*21/20+64, maxRows)
+	if want > int64(cap(p.rows)) {
+		p.rows = slices.Grow(p.rows, int(want)-len(p.rows))
+	}
+	p.size = 0 // once
 }
 
 // step reads one token outside the rows, and a whole row after its start tag; done is the

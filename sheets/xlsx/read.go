@@ -287,6 +287,7 @@ func (r *tabsRead) parse(t *tabRead) {
 		t.err = r.parseError(t, t.err)
 		return
 	}
+	p.size = int64(t.part.zf.UncompressedSize64)
 	ps := r.w.stream(t.part.zf)
 	rows, err := p.parseFrom(ps)
 	if ce := (*checkError)(nil); errors.As(err, &ce) {
