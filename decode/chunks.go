@@ -21,48 +21,48 @@ type rowDecoder[R any] func(d *decoder, tb *tab, n int, row []sheets.Cell, out [
 // decodeRows decodes the rows of t below the header with each, and returns the records in
 // row order and the tab's issues sorted as tab.sorted sorts them. A large tab (Meetings:
 // a million rows at 100k partners) is cut into contiguous chunks decoded side by side, one
-// goroutine each, the first by d into tb and each other with a decoder and tab of its own
-// (fork); the records of chunk i come before
+// goroutine each (inChunks); the records of chunk i come before
 // those of chunk i+1 and so do its issues, so the result is the one a single pass gives.
 // The records of every chunk are appended into one slice, each chunk into its own part
 // (a row gives at most one record), then moved together: no second copy of them is made.
 func decodeRows[R any](d *decoder, tb *tab, t *sheets.Table, each rowDecoder[R]) ([]R, []scoring.Issue) {
 	all := make([]R, len(t.Rows))
-	type chunk struct {
-		d     *decoder
-		tb    *tab
-		out   []R
-		count int
-	}
-	chunks := make([]chunk, d.chunks(len(t.Rows)-1))
-	run := func(i int) {
-		c := &chunks[i]
-		lo := 1 + (len(t.Rows)-1)*i/len(chunks)
-		hi := 1 + (len(t.Rows)-1)*(i+1)/len(chunks)
-		c.out = all[lo:lo:hi]
-		for n, row := range c.d.rowRange(c.tb, t, lo, hi, &c.count) {
-			c.out = each(c.d, c.tb, n, row, c.out)
+	k := d.chunks(len(t.Rows) - 1)
+	outs, counts := make([][]R, k), make([]int, k)
+	tabs := d.inChunks(tb, len(t.Rows)-1, k, func(c int, d *decoder, tb *tab, lo, hi int) {
+		lo, hi = lo+1, hi+1 // below the header
+		outs[c] = all[lo:lo:hi]
+		for n, row := range d.rowRange(tb, t, lo, hi, &counts[c]) {
+			outs[c] = each(d, tb, n, row, outs[c])
 		}
-	}
-	// The first chunk is decoded here, by d into tb, which holds the header's issues already.
-	chunks[0] = chunk{d: d, tb: tb}
-	var wg sync.WaitGroup
-	for i := 1; i < len(chunks); i++ {
-		chunks[i] = chunk{d: d.fork(), tb: tb.fork()}
-		wg.Go(func() { run(i) })
-	}
-	run(0)
-	wg.Wait()
+	})
 	n, count := 0, 0
 	var issues []scoring.Issue
-	for _, c := range chunks {
-		n += copy(all[n:], c.out)
-		count += c.count
-		issues = append(issues, c.tb.sorted()...)
+	for c, out := range outs {
+		n += copy(all[n:], out)
+		count += counts[c]
+		issues = append(issues, tabs[c].sorted()...)
 	}
 	clear(all[n:]) // what was moved down must not be kept alive twice
 	d.res.Rows[tb.name] = count
 	return all[:n], issues
+}
+
+// inChunks calls fn for k contiguous chunks [lo, hi) of n items side by side, one goroutine
+// each: the first here, with d and tb (which holds the header's issues already), each other
+// with a fork of them. It returns the tabs the chunks reported to, in order.
+func (d *decoder) inChunks(tb *tab, n, k int, fn func(c int, d *decoder, tb *tab, lo, hi int)) []*tab {
+	tabs := make([]*tab, k)
+	tabs[0] = tb
+	var wg sync.WaitGroup
+	for c := 1; c < k; c++ {
+		tabs[c] = tb.fork()
+		w := d.fork()
+		wg.Go(func() { fn(c, w, tabs[c], n*c/k, n*(c+1)/k) })
+	}
+	fn(0, d, tb, 0, n/k)
+	wg.Wait()
+	return tabs
 }
 
 // chunks is how many pieces the rows of a tab of rows data rows are decoded in: one per

@@ -207,8 +207,11 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 		d.res.Rows[name] = countRows(t)
 		return tb.sorted()
 	}
+	// The names first, in one pass: a duplicate is known only from the rows before it, and
+	// its row is left out. Then the other columns of the rows kept, in chunks side by side.
 	idx := newIndex(len(t.Rows))
 	out := make([]scoring.Partner, 0, len(t.Rows))
+	var cells [][]sheets.Cell // the row of each partner of out, until its columns are read
 	for n, row := range d.rows(tb, t) {
 		nameCell := tb.cell(row, pName)
 		if isBlank(nameCell) {
@@ -224,33 +227,50 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 			tb.duplicate(scoring.SevError, n, pName, nameCell, out[first].Row, out[first].Name)
 			continue
 		}
-		p.Type = tb.str(row, pType)
-		if oc := tb.cell(row, pOwner); !isBlank(oc) {
-			p.Owner = text(oc)
-			p.OwnerKey = d.memberRef(tb, n, pOwner, oc, p.Owner)
-		}
-		p.Stance = tb.scale(row, n, pStance, ParseStance)
-		p.Influence = tb.scale(row, n, pInfluence, ParseScale)
-		p.Trust = tb.scale(row, n, pTrust, ParseScale)
-		p.Impact = tb.scale(row, n, pImpact, ParseScale)
-		p.Capacity = tb.scale(row, n, pCapacity, ParseScale)
-		p.Alignment = tb.scale(row, n, pAlignment, ParseScale)
-		p.RingOverride, _ = read(tb, row, n, pRing, ParseRing)
-		p.Stage, _ = read(tb, row, n, pStage, ParseStage)
-		p.Inactive, _ = read(tb, row, n, pStatus, ParseStatus)
-		p.Endorses, _ = read(tb, row, n, pEndorses, ParseBool)
-		p.AssessedBy = tb.str(row, pAssessedBy)
-		p.AssessedOn, _ = tb.date(row, n, pAssessedOn, d.opts.DateOrder)
-		p.Goals = tb.str(row, pGoals)
-		p.SelfInterest = tb.str(row, pSelfInterest)
-		p.Represents = tb.str(row, pRepresents)
-		p.Constraints = tb.str(row, pConstraints)
-		p.Notes = tb.str(row, pNotes)
 		out = append(out, p)
+		cells = append(cells, row)
+	}
+	tabs := d.inChunks(tb, len(out), d.chunks(len(out)), func(_ int, d *decoder, tb *tab, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d.partnerColumns(tb, &out[i], cells[i])
+			cells[i] = nil
+		}
+	})
+	// Each cell's issues come from one of the two passes, in the order found, so one stable
+	// sort of them all (by row, then column) orders them as a single pass would.
+	for _, c := range tabs[1:] {
+		tb.issues, tb.at = append(tb.issues, c.issues...), append(tb.at, c.at...)
 	}
 	d.res.Records.Partners = out
 	d.partners = idx
 	return tb.sorted()
+}
+
+// partnerColumns reads the columns of a partner's row other than its Name.
+func (d *decoder) partnerColumns(tb *tab, p *scoring.Partner, row []sheets.Cell) {
+	n := p.Row
+	p.Type = tb.str(row, pType)
+	if oc := tb.cell(row, pOwner); !isBlank(oc) {
+		p.Owner = text(oc)
+		p.OwnerKey = d.memberRef(tb, n, pOwner, oc, p.Owner)
+	}
+	p.Stance = tb.scale(row, n, pStance, ParseStance)
+	p.Influence = tb.scale(row, n, pInfluence, ParseScale)
+	p.Trust = tb.scale(row, n, pTrust, ParseScale)
+	p.Impact = tb.scale(row, n, pImpact, ParseScale)
+	p.Capacity = tb.scale(row, n, pCapacity, ParseScale)
+	p.Alignment = tb.scale(row, n, pAlignment, ParseScale)
+	p.RingOverride, _ = read(tb, row, n, pRing, ParseRing)
+	p.Stage, _ = read(tb, row, n, pStage, ParseStage)
+	p.Inactive, _ = read(tb, row, n, pStatus, ParseStatus)
+	p.Endorses, _ = read(tb, row, n, pEndorses, ParseBool)
+	p.AssessedBy = tb.str(row, pAssessedBy)
+	p.AssessedOn, _ = tb.date(row, n, pAssessedOn, d.opts.DateOrder)
+	p.Goals = tb.str(row, pGoals)
+	p.SelfInterest = tb.str(row, pSelfInterest)
+	p.Represents = tb.str(row, pRepresents)
+	p.Constraints = tb.str(row, pConstraints)
+	p.Notes = tb.str(row, pNotes)
 }
 
 // assetCategory spells the five asset-mapping categories canonically and passes any other text through.

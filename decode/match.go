@@ -91,25 +91,33 @@ func (x *index) build() {
 	}
 	x.built = true
 	x.memo = make(map[string]string)
-	x.words = make(map[string][]int32)
-	x.sorted = make([]int32, len(x.keys))
-	for i, k := range x.keys {
-		p := int32(i)
-		for w := range strings.SplitSeq(k, " ") {
-			if list := x.words[w]; len(list) == 0 || list[len(list)-1] != p {
-				x.words[w] = append(list, p)
+	// The three parts are independent: built side by side, since while one is built the
+	// goroutines decoding other chunks of the tab wait for it at their first miss too.
+	keys := validKeys(x.keys)
+	var wg sync.WaitGroup
+	wg.Go(func() { x.back = newTrie(reversedAll(keys), nil) })
+	wg.Go(func() {
+		x.words = make(map[string][]int32)
+		for i, k := range x.keys {
+			p := int32(i)
+			for w := range strings.SplitSeq(k, " ") {
+				if list := x.words[w]; len(list) == 0 || list[len(list)-1] != p {
+					x.words[w] = append(list, p)
+				}
 			}
 		}
-		x.sorted[i] = p
+	})
+	x.sorted = make([]int32, len(x.keys))
+	for i := range x.sorted {
+		x.sorted[i] = int32(i)
 	}
 	slices.SortFunc(x.sorted, func(a, b int32) int { return strings.Compare(x.keys[a], x.keys[b]) })
-	keys := validKeys(x.keys)
 	if len(keys) > 0 && &keys[0] == &x.keys[0] {
 		x.fwd = newTrie(keys, x.sorted) // the keys are distinct, so no ties to order
 	} else {
 		x.fwd = newTrie(keys, nil)
 	}
-	x.back = newTrie(reversedAll(keys), nil)
+	wg.Wait()
 }
 
 // closest tries, in order: a small edit distance (typos), a name the key begins (a cut-off
