@@ -2,8 +2,10 @@ package profile
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/jinzhu/inflection"
@@ -26,12 +28,20 @@ type Theme struct {
 // very same partners: the phrase says more. Most partners first; on a tie phrases first,
 // then alphabetical.
 func Themes(ps []Profile) []Theme {
-	type seen struct {
-		forms    map[string]int // surface form → times written
-		partners []int          // profile indexes, ascending, each once
-	}
+	// The words are gathered from contiguous runs of partners side by side, then merged in
+	// partner order: the same themes as one pass.
+	return themesIn(ps, min(runtime.GOMAXPROCS(0), max(1, len(ps)/1024)))
+}
+
+// seen is what was gathered of one word or phrase.
+type seen struct {
+	forms    map[string]int // surface form → times written
+	partners []int          // profile indexes, ascending, each once
+}
+
+// gather collects the words and phrases of profiles lo..hi-1.
+func gather(ps []Profile, lo, hi int, fold folds) map[string]*seen {
 	all := map[string]*seen{}
-	fold := folds{}
 	note := func(k, form string, p int) {
 		s := all[k]
 		if s == nil {
@@ -43,7 +53,7 @@ func Themes(ps []Profile) []Theme {
 			s.partners = append(s.partners, p)
 		}
 	}
-	for i := range ps {
+	for i := lo; i < hi; i++ {
 		for _, text := range listening(&ps[i]) {
 			for _, clause := range clauses(text) {
 				var prev, prevKey string
@@ -60,6 +70,35 @@ func Themes(ps []Profile) []Theme {
 					prev, prevKey = w, k
 				}
 			}
+		}
+	}
+	return all
+}
+
+// themesIn is Themes with the partners gathered in n runs at once.
+func themesIn(ps []Profile, n int) []Theme {
+	n = max(n, 1)
+	runs := make([]map[string]*seen, n)
+	foldsOf := make([]folds, n)
+	var wg sync.WaitGroup
+	for r := range n {
+		foldsOf[r] = folds{}
+		wg.Go(func() { runs[r] = gather(ps, r*len(ps)/n, (r+1)*len(ps)/n, foldsOf[r]) })
+	}
+	wg.Wait()
+	all, fold := runs[0], foldsOf[0]
+	for _, run := range runs[1:] {
+		for k, s := range run {
+			into := all[k]
+			if into == nil {
+				all[k] = s
+				continue
+			}
+			for form, c := range s.forms {
+				into.forms[form] += c
+			}
+			// A later run's partners all come after an earlier run's.
+			into.partners = append(into.partners, s.partners...)
 		}
 	}
 	var out []Theme

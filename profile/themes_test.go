@@ -137,3 +137,37 @@ func FuzzThemes(f *testing.F) {
 		}
 	})
 }
+
+// TestThemesGatheredInRunsAreThemesGatheredInOne: partners gathered in several runs side by
+// side (run it with -race) give exactly the themes of one pass, partners in order, forms
+// counted across runs.
+func TestThemesGatheredInRunsAreThemesGatheredInOne(t *testing.T) {
+	vocab := strings.Fields("affordable housing families family children child's after-school programs " +
+		"safe streets jobs job training rent tenants union wages schools school parks park don't leave " +
+		"the and to of for our we community communities clean water bus buses")
+	texts := make([]string, 900)
+	seed := uint32(7)
+	next := func(n int) int { seed = seed*1664525 + 1013904223; return int(seed>>8) % n }
+	for i := range texts {
+		var b strings.Builder
+		for range 3 + next(12) {
+			b.WriteString(vocab[next(len(vocab))])
+			b.WriteString([]string{" ", " ", " ", ", ", ". "}[next(5)])
+		}
+		texts[i] = b.String()
+	}
+	ps := make([]Profile, len(texts))
+	for i, text := range texts {
+		ps[i] = Profile{Assessment: &scoring.Assessment{Partner: &scoring.Partner{Name: "P" + strings.Repeat("x", i%7) + string(rune('A'+i%26))}},
+			Goals: text, SelfInterest: texts[(i*31)%len(texts)]}
+	}
+	one := themesIn(ps, 1)
+	if len(one) < 20 {
+		t.Fatalf("only %d themes: the comparison proves little", len(one))
+	}
+	for _, n := range []int{2, 3, 8, 50} {
+		if got := themesIn(ps, n); !reflect.DeepEqual(got, one) {
+			t.Errorf("gathered in %d runs: %d themes differing from one pass's %d", n, len(got), len(one))
+		}
+	}
+}

@@ -330,9 +330,12 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 			InputHash: rep.InputHash,
 		},
 	}
+	// The profiles are built beside the History tab's rows: both only read the records and
+	// the result.
+	var profiles chan []profile.Profile
 	if cfg.Outputs.Profiles != "" || cfg.Outputs.Themes != "" {
-		// The Themes tab draws its themes from the profiles while the other tabs are rendered.
-		in.Profiles = profile.Build(dec.Records, rep.Result)
+		profiles = make(chan []profile.Profile, 1)
+		go func() { profiles <- profile.Build(dec.Records, rep.Result) }()
 	}
 	if cfg.Outputs.History != "" && !slices.Contains(conflicts, cfg.Outputs.History) {
 		rows := past
@@ -349,6 +352,10 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		rep.Moves = in.Moves
 	} else {
 		in.Names.Progress = "" // drawn from History only
+	}
+	if profiles != nil {
+		// The Themes tab draws its themes from the profiles while the other tabs are rendered.
+		in.Profiles = <-profiles
 	}
 	rep.Tabs = without(render.Tabs(in), conflicts)
 	t = stage(StageRender, t)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"runtime"
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
@@ -193,14 +192,14 @@ func writeAllocs(path string) error {
 	return f.Close()
 }
 
-// profilePeak samples the heap every 20 ms while a sync runs and, each time it is 5% above
-// its largest yet, writes a heap profile to path: the last one written shows what was live
-// at the last collection before the sync's largest heap. The sampling (a stop of the world
-// each time) costs CPU, so figures of a profiled sync are not quoted.
+// profilePeak samples resident memory every 20 ms while a sync runs and, each time it is 5%
+// above its largest yet, writes a heap profile to path: the last one written shows what was
+// live at the last collection before the sync's peak resident memory, the figure quoted.
+// Writing a profile stops the world, so figures of a profiled sync are not quoted.
 func profilePeak(path string) (stop func() error) {
 	done, finished := make(chan struct{}), make(chan error, 1)
 	go func() {
-		var top uint64
+		var top int64
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		for {
@@ -210,12 +209,15 @@ func profilePeak(path string) (stop func() error) {
 				return
 			case <-tick.C:
 			}
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc <= top+top/20 {
+			status, err := os.ReadFile("/proc/self/status")
+			if err != nil {
 				continue
 			}
-			top = ms.HeapAlloc
+			rss, err := statusKiB(status, "VmRSS")
+			if err != nil || rss <= top+top/100 {
+				continue
+			}
+			top = rss
 			f, err := os.Create(path)
 			if err == nil {
 				err = pprof.Lookup("heap").WriteTo(f, 0)

@@ -54,7 +54,7 @@ type options struct {
 	profile  string
 	// memProfile names the heap profiles of each first sync, as profile does CPU profiles.
 	memProfile string
-	// peakProfile names the heap profiles taken at each first sync's largest heap.
+	// peakProfile names the heap profiles taken at each first and forced sync's peak resident memory.
 	peakProfile string
 	// idle lists workbook sizes (0: the demo workbook) on which to measure the resident
 	// memory of an idle `partnermap sync` service, settle after its first sync.
@@ -96,7 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.settle, "settle", 5*time.Second, "with -idle: how long the service idles after its first sync before its memory is read")
 	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of each first sync to FILE.<backend>.<partners>.prof")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile of each first sync's allocations to FILE.<backend>.<partners>.heap")
-	fs.StringVar(&o.peakProfile, "peakprofile", "", "write a heap profile of what is live at each first sync's largest heap to FILE.<backend>.<partners>.peak, and at the forced sync's to FILE.<backend>.<partners>.peak.forced (sampling slows the sync)")
+	fs.StringVar(&o.peakProfile, "peakprofile", "", "write a heap profile of what is live at the last collection before each first sync's peak resident memory to FILE.<backend>.<partners>.peak, and before the forced sync's to FILE.<backend>.<partners>.peak.forced (sampling slows the sync)")
 	fs.IntVar(&o.historyPartners, "history", 0, "measure History of this many partners over -history-weeks weekly syncs (0: no)")
 	fs.IntVar(&o.historyWeeks, "history-weeks", 156, "with -history: weekly syncs (156: three years)")
 	fs.Float64Var(&o.historyChange, "history-change", 0.2, "with -history: share of partners that move a ring each week")
