@@ -288,6 +288,11 @@ func (r *tabsRead) parse(t *tabRead) {
 		return
 	}
 	p.size = int64(t.part.zf.UncompressedSize64)
+	if p.size > 32<<20 {
+		stop := make(chan struct{})
+		defer close(stop)
+		p.slabs = touchSlabs(stop)
+	}
 	ps := r.w.stream(t.part.zf)
 	rows, err := p.parseFrom(ps)
 	if ce := (*checkError)(nil); errors.As(err, &ce) {
