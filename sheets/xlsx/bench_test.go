@@ -2,9 +2,12 @@ package xlsx
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/partnermap/partnermap/sheets"
 )
@@ -99,4 +102,39 @@ func BenchmarkWrite(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkReadWorkbook reads the four input tabs of the workbook named by
+// $PARTNERMAP_BENCH_XLSX (the 100k-partner workbook partnermap-bench generates), as a sync
+// does, and reports the process's CPU time (user and system: the page faults of fresh cells
+// are system time) per read beside the wall time. The first read of a process is the one a
+// sync pays: run it with -benchtime 1x in a fresh process each time.
+func BenchmarkReadWorkbook(b *testing.B) {
+	path := os.Getenv("PARTNERMAP_BENCH_XLSX")
+	if path == "" {
+		b.Skip("set PARTNERMAP_BENCH_XLSX to a workbook with Partners, Assets, Meetings and Members tabs")
+	}
+	w := New(path, Options{})
+	tabs := []string{"Partners", "Assets", "Meetings", "Members"}
+	b.ReportAllocs()
+	cpu0 := processCPU(b)
+	for b.Loop() {
+		snap, err := w.Read(ctx, tabs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(snap.Tables) != len(tabs) {
+			b.Fatalf("read %d of the %d tabs", len(snap.Tables), len(tabs))
+		}
+	}
+	b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N), "cpu-ns/op")
+}
+
+// processCPU is the user and system time the process has used.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

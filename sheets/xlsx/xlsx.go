@@ -137,6 +137,16 @@ func (s fileState) version() string {
 
 // load reads the whole file once, refusing files over MaxBytes.
 func (w *Workbook) load() (fileState, error) {
+	st, err := w.loadUnhashed()
+	if err != nil {
+		return st, err
+	}
+	st.hash = sha256.Sum256(st.data)
+	return st, nil
+}
+
+// loadUnhashed is load without the hash, which a read takes beside its parsing.
+func (w *Workbook) loadUnhashed() (fileState, error) {
 	// Non-blocking, so that a FIFO planted at the path cannot hang the run in open(2);
 	// it is refused below.
 	file, err := os.OpenFile(w.path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
@@ -174,7 +184,6 @@ func (w *Workbook) load() (fileState, error) {
 		modTime: info.ModTime(),
 		mode:    info.Mode().Perm(),
 		owner:   ownerOf(info),
-		hash:    sha256.Sum256(data),
 	}, nil
 }
 
