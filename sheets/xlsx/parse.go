@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"sync/atomic"
-	"unsafe"
 	"time"
+	"unsafe"
 
 	"github.com/partnermap/partnermap/sheets"
 )
