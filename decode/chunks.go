@@ -36,12 +36,15 @@ func decodeRows[R any](d *decoder, tb *tab, t *sheets.Table, each rowDecoder[R])
 			outs[c] = each(d, tb, n, row, outs[c])
 		}
 	})
-	n, count := 0, 0
-	var issues []scoring.Issue
+	n, count, found := 0, 0, 0
 	for c, out := range outs {
 		n += copy(all[n:], out)
 		count += counts[c]
-		issues = append(issues, tabs[c].sorted()...)
+		found += len(tabs[c].issues)
+	}
+	issues := make([]scoring.Issue, 0, found)
+	for _, tb := range tabs {
+		issues = tb.appendSorted(issues)
 	}
 	clear(all[n:]) // what was moved down must not be kept alive twice
 	d.res.Rows[tb.name] = count

@@ -325,18 +325,22 @@ func (t *tab) missing(row, f int, problem string) {
 // sorted returns the tab's issues by row, then left to right along the row, as a volunteer
 // reads the sheet; issues of one cell keep the order they were found in.
 func (t *tab) sorted() []scoring.Issue {
-	order := make([]int, len(t.issues))
+	return t.appendSorted(make([]scoring.Issue, 0, len(t.issues)))
+}
+
+// appendSorted appends the tab's issues to dst in the order sorted gives.
+func (t *tab) appendSorted(dst []scoring.Issue) []scoring.Issue {
+	order := make([]int32, len(t.issues))
 	for i := range order {
-		order[i] = i
+		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
+	slices.SortStableFunc(order, func(a, b int32) int {
 		return cmp.Or(cmp.Compare(t.issues[a].Row, t.issues[b].Row), cmp.Compare(t.at[a], t.at[b]))
 	})
-	out := make([]scoring.Issue, len(order))
-	for i, j := range order {
-		out[i] = t.issues[j]
+	for _, j := range order {
+		dst = append(dst, t.issues[j])
 	}
-	return out
+	return dst
 }
 
 // str returns field f as trimmed text.

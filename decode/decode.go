@@ -211,7 +211,7 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 	// its row is left out. Then the other columns of the rows kept, in chunks side by side.
 	idx := newIndex(len(t.Rows))
 	out := make([]scoring.Partner, 0, len(t.Rows))
-	var cells [][]sheets.Cell // the row of each partner of out, until its columns are read
+	cells := make([][]sheets.Cell, 0, len(t.Rows)) // the row of each partner of out, until its columns are read
 	for n, row := range d.rows(tb, t) {
 		nameCell := tb.cell(row, pName)
 		if isBlank(nameCell) {
