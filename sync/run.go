@@ -210,68 +210,68 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 
 	t := now()
-	snap, err := src.Read(ctx, want)
-	if err != nil {
-		return rep, fmt.Errorf("read %s: %w", src.Describe(), err)
-	}
-	t = stage(StageRead, t)
-	// The volunteers' tabs, for telling which one a missing input tab may be under.
-	var existing []string
-	for _, tab := range snap.Tabs {
-		if !tab.Managed {
-			existing = append(existing, tab.Name)
+	var (
+		snap   *sheets.Snapshot
+		pre    prelude
+		digest hash.Hash
+		base   hashState
+		err    error
+	)
+	// known are the input tabs' sections of a Google read found unchanged before: a read that
+	// finds them all as they were does not parse them. If the cells are needed after all
+	// (the outputs must be written, or a new input tab appeared) they are read again in full:
+	// the loop runs at most twice.
+	known := mem.sectionsKnown(opts, start)
+	for {
+		var rd sectionsRead
+		if snap, rd, err = mem.read(ctx, src, want, known); err != nil {
+			return rep, fmt.Errorf("read %s: %w", src.Describe(), err)
 		}
-	}
-	if _, ok := snap.Tables[cfg.Tabs.Partners]; !ok {
-		return rep, fmt.Errorf("read %s: %s", src.Describe(), decode.MissingTab(cfg.Tabs.Partners, "partners", existing))
-	}
-
-	outputs := cfg.Outputs
-	if _, ok := snap.Tables[cfg.Tabs.Campaigns]; !ok || cfg.Tabs.Campaigns == "" {
-		// A group that runs no campaign gets no campaign maps tab.
-		enabled = slices.DeleteFunc(enabled, func(n string) bool { return n == outputs.Campaigns })
-		outputs.Campaigns = ""
-	}
-
-	var loc *time.Location
-	rep.AsOf, loc, err = asOfDay(cfg.Timezone, snap, opts.AsOf, start)
-	if err != nil {
-		return rep, err
-	}
-
-	clashes := findClashes(snap, cfg.Outputs, opts.Adopt)
-	conflicts := clashOutputs(clashes)
-	var past []history.Row
-	var pastIssues []scoring.Issue
-	if cfg.Outputs.History != "" && !slices.Contains(conflicts, cfg.Outputs.History) {
-		past, pastIssues = history.Read(snap.Tables[cfg.Outputs.History], dateOrder(cfg.DateOrder))
-	}
-	digest, err := inputDigest(snap, inputs, cfg, rep.AsOf, opts.Version)
-	if err != nil {
-		return rep, err
-	}
-	var base hashState
-	if mem != nil {
-		if base, err = saveState(digest.(encoding.BinaryMarshaler)); err != nil {
-			mem = nil // no memo after the write: the next run reads in full
+		t = stage(StageRead, t)
+		if pre, err = prepare(cfg, src, snap, rd.same, opts, start); err != nil {
+			return rep, err
 		}
-	}
-	rep.InputHash = finishInputHash(digest, func(w io.Writer) {
-		history.Fingerprint(w, past, rep.AsOf)
-	})
-	if !opts.Force && !opts.DryRun && opts.RebuildSince.IsZero() && upToDate(snap, cfg.Outputs.SyncStatus, enabled, conflicts, rep.InputHash) {
-		// Decided from the cells as read, before decoding and scoring: an unchanged sync costs
-		// a read and a hash.
-		rep.Unchanged = true
-		rep.Last = render.ReadStatus(snap.Tables[cfg.Outputs.SyncStatus])
-		rep.Rows = rep.Last.Rows
-		if fp := mem.readFingerprint(snap); fp != "" && len(findClashes(snap, cfg.Outputs, nil)) == 0 {
-			// Kept only without clashes, so that what --adopt says cannot matter.
-			mem.keep(memo{Fingerprint: fp, Zone: loc.String(), AsOf: rep.AsOf, InputHash: rep.InputHash, Status: rep.Last})
+		enabled, rep.AsOf = pre.enabled, pre.asOf
+		if len(rd.same) > 0 {
+			// The input tabs are byte for byte those the memo was made from: their part of the
+			// input hash is the memo's.
+			if digest = known.inputsDigest(inputs, snap, rd.same, rep.AsOf); digest == nil {
+				known = nil // a new input tab, or another day in the sheet's zone
+				continue
+			}
+		} else if digest, err = inputDigest(snap, inputs, cfg, rep.AsOf, opts.Version); err != nil {
+			return rep, err
 		}
-		rep.Duration = now().Sub(start)
-		return rep, clashError(clashes)
+		if mem != nil {
+			if base, err = saveState(digest.(encoding.BinaryMarshaler)); err != nil {
+				mem = nil // no memo: the next run reads in full
+			}
+		}
+		if len(rd.same) == 0 {
+			mem.keepSections(rd.sums, inputs, snap, base, rep.AsOf, pre.loc)
+		}
+		rep.InputHash = finishInputHash(digest, func(w io.Writer) {
+			history.Fingerprint(w, pre.past, rep.AsOf)
+		})
+		if !opts.Force && !opts.DryRun && opts.RebuildSince.IsZero() && upToDate(snap, cfg.Outputs.SyncStatus, enabled, pre.conflicts, rep.InputHash) {
+			// Decided from the cells as read, before decoding and scoring: an unchanged sync
+			// costs a read and a hash.
+			rep.Unchanged = true
+			rep.Last = render.ReadStatus(snap.Tables[cfg.Outputs.SyncStatus])
+			rep.Rows = rep.Last.Rows
+			if fp := mem.readFingerprint(snap); fp != "" && len(findClashes(snap, cfg.Outputs, nil)) == 0 {
+				// Kept only without clashes, so that what --adopt says cannot matter.
+				mem.keep(memo{Fingerprint: fp, Zone: pre.loc.String(), AsOf: rep.AsOf, InputHash: rep.InputHash, Status: rep.Last})
+			}
+			rep.Duration = now().Sub(start)
+			return rep, clashError(pre.clashes)
+		}
+		if len(rd.same) == 0 {
+			break
+		}
+		known = nil // something else changed (an output tab deleted, Sync Status edited)
 	}
+	existing, outputs, loc, clashes, conflicts, past, pastIssues := pre.existing, pre.outputs, pre.loc, pre.clashes, pre.conflicts, pre.past, pre.pastIssues
 
 	dec := decode.Decode(snap.Tables, decode.Options{
 		Tabs: decode.TabNames{Partners: cfg.Tabs.Partners, Assets: cfg.Tabs.Assets, Meetings: cfg.Tabs.Meetings, Members: cfg.Tabs.Members,
@@ -375,7 +375,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 	stage(StageWrite, t)
 	rep.Written = true
-	if mem != nil {
+	if mem != nil && mem.src != nil {
 		// The memo describes the workbook as this run left it, or is gone.
 		rec, ok := predictUnchanged(cfg, snap, rep.Tabs, inputs, enabled, base, rep.AsOf)
 		if ok && placed != "" && len(clashes) == 0 {
@@ -387,6 +387,53 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	}
 	rep.Duration = now().Sub(start)
 	return rep, clashError(clashes)
+}
+
+// prelude is what a run learns from its read before it decides whether anything changed.
+type prelude struct {
+	existing   []string // the volunteers' tabs, for telling which one a missing input tab may be under
+	outputs    config.Outputs
+	enabled    []string
+	asOf       scoring.Date
+	loc        *time.Location
+	clashes    []Clash
+	conflicts  []string
+	past       []history.Row
+	pastIssues []scoring.Issue
+}
+
+// prepare works out the prelude of snap; same lists input tabs that are there but were left
+// unparsed (sectionReader).
+func prepare(cfg config.Config, src sheets.Source, snap *sheets.Snapshot, same []string, opts Options, start time.Time) (prelude, error) {
+	var p prelude
+	has := func(name string) bool {
+		_, ok := snap.Tables[name]
+		return ok || slices.Contains(same, name)
+	}
+	for _, tab := range snap.Tabs {
+		if !tab.Managed {
+			p.existing = append(p.existing, tab.Name)
+		}
+	}
+	if !has(cfg.Tabs.Partners) {
+		return p, fmt.Errorf("read %s: %s", src.Describe(), decode.MissingTab(cfg.Tabs.Partners, "partners", p.existing))
+	}
+	p.outputs, p.enabled = cfg.Outputs, cfg.Outputs.Enabled()
+	if cfg.Tabs.Campaigns == "" || !has(cfg.Tabs.Campaigns) {
+		// A group that runs no campaign gets no campaign maps tab.
+		p.enabled = slices.DeleteFunc(p.enabled, func(n string) bool { return n == p.outputs.Campaigns })
+		p.outputs.Campaigns = ""
+	}
+	var err error
+	if p.asOf, p.loc, err = asOfDay(cfg.Timezone, snap, opts.AsOf, start); err != nil {
+		return p, err
+	}
+	p.clashes = findClashes(snap, cfg.Outputs, opts.Adopt)
+	p.conflicts = clashOutputs(p.clashes)
+	if cfg.Outputs.History != "" && !slices.Contains(p.conflicts, cfg.Outputs.History) {
+		p.past, p.pastIssues = history.Read(snap.Tables[cfg.Outputs.History], dateOrder(cfg.DateOrder))
+	}
+	return p, nil
 }
 
 // inputTabs lists every input tab the configuration names, in field order. It walks the

@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,6 +47,24 @@ type fingerprinter interface {
 	WriteFingerprinted(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.Tab, adopt []string) (string, error)
 }
 
+// sectionReader is a source whose one read hashes each tab's part of the answer as it
+// streams, and leaves unparsed the tabs whose parts are all byte for byte as known: the
+// Google Sheet, whose API has no cheap way to ask whether anything changed. Its memo holds
+// the input tabs' hashes and their part of the input hash, not a decision: the read's Sync
+// Status, History and tab list still decide, as in a full run.
+type sectionReader interface {
+	// ReadKnown is Read, also returning each named tab's hash (sums). When every tab in
+	// known is there and hashes to known[tab], those tabs are listed in same and absent from
+	// Tables; otherwise every tab is parsed and same is empty.
+	ReadKnown(ctx context.Context, tabs []string, known map[string]string) (snap *sheets.Snapshot, sums map[string]string, same []string, err error)
+}
+
+// sectionsRead is what a read said of its tabs' sections.
+type sectionsRead struct {
+	sums map[string]string
+	same []string
+}
+
 // memoFormat changes when the memo's meaning does; a memo of another format is ignored.
 const memoFormat = 1
 
@@ -60,8 +80,13 @@ type memo struct {
 	AsOf scoring.Date `json:"as_of"`
 	// InputHash and Status are what the unchanged report says: the hash Sync Status holds
 	// and the figures it recorded (rows, issue counts, active partners).
-	InputHash string          `json:"input_hash"`
+	InputHash string          `json:"input_hash,omitempty"`
 	Status    render.Recorded `json:"status"`
+	// Sections are the hashes of the input tabs' parts of a Google read, by tab, and Base
+	// the input hash's state after those tabs (hex): what a read finding the same sections
+	// needs in place of their cells.
+	Sections map[string]string `json:"sections,omitempty"`
+	Base     string            `json:"base,omitempty"`
 }
 
 // MemoPath is the file in stateDir holding src's memo, keyed like its lock by what the
@@ -86,10 +111,12 @@ func settingsHash(cfg config.Config, version, source string) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// memoStore is one run's use of its memo.
+// memoStore is one run's use of its memo: through a fingerprinter (a whole-file decision)
+// or a sectionReader (the input tabs' part of the hash).
 type memoStore struct {
 	path     string
 	src      fingerprinter
+	sections sectionReader
 	settings string
 	log      func(msg string, err error)
 }
@@ -98,6 +125,23 @@ type memoStore struct {
 // would find unchanged on day fixed (or, when zero, today at now in the memo's zone), with
 // the day. Any doubt is false: the full run decides.
 func (m *memoStore) recall(ctx context.Context, fixed scoring.Date, now time.Time) (memo, scoring.Date, bool) {
+	if m == nil || m.src == nil {
+		return memo{}, 0, false
+	}
+	rec, day, ok := m.load(fixed, now)
+	if !ok || rec.Fingerprint == "" {
+		return memo{}, 0, false
+	}
+	fp, err := m.src.Fingerprint(ctx)
+	if err != nil || fp != rec.Fingerprint {
+		return memo{}, 0, false
+	}
+	return rec, day, true
+}
+
+// load reads the memo when it is of these settings and of day fixed (or, when zero, today
+// at now in the memo's zone).
+func (m *memoStore) load(fixed scoring.Date, now time.Time) (memo, scoring.Date, bool) {
 	data, err := os.ReadFile(m.path)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
@@ -106,7 +150,7 @@ func (m *memoStore) recall(ctx context.Context, fixed scoring.Date, now time.Tim
 		return memo{}, 0, false
 	}
 	var rec memo
-	if err := json.Unmarshal(data, &rec); err != nil || rec.Format != memoFormat || rec.Fingerprint == "" {
+	if err := json.Unmarshal(data, &rec); err != nil || rec.Format != memoFormat || (rec.Fingerprint == "" && rec.Base == "") {
 		if err == nil {
 			err = fmt.Errorf("%s is not a memo of format %d", m.path, memoFormat)
 		}
@@ -125,10 +169,6 @@ func (m *memoStore) recall(ctx context.Context, fixed scoring.Date, now time.Tim
 		day = scoring.DateFromTime(now.In(loc))
 	}
 	if day != rec.AsOf {
-		return memo{}, 0, false
-	}
-	fp, err := m.src.Fingerprint(ctx)
-	if err != nil || fp != rec.Fingerprint {
 		return memo{}, 0, false
 	}
 	return rec, day, true
@@ -255,12 +295,13 @@ func (s hashState) finish(extra func(io.Writer)) (string, error) {
 // openMemory is the run's memo, or nil when it keeps none: no Options.Memo, a dry run (it
 // holds no lock), a source that cannot fingerprint itself, no Sync Status to decide from.
 func openMemory(cfg config.Config, src sheets.Source, opts Options) *memoStore {
-	fp, ok := src.(fingerprinter)
-	if opts.Memo == "" || opts.DryRun || !ok || cfg.Outputs.SyncStatus == "" {
+	fp, whole := src.(fingerprinter)
+	sr, sections := src.(sectionReader)
+	if opts.Memo == "" || opts.DryRun || !(whole || sections) || cfg.Outputs.SyncStatus == "" {
 		return nil
 	}
 	log := opts.Logger
-	m := &memoStore{path: opts.Memo, src: fp, log: func(msg string, err error) {
+	m := &memoStore{path: opts.Memo, src: fp, sections: sr, log: func(msg string, err error) {
 		log.Warn().Str("memo", opts.Memo).Err(err).Msg(msg)
 	}}
 	settings, err := settingsHash(cfg, opts.Version, src.Describe())
@@ -272,18 +313,94 @@ func openMemory(cfg config.Config, src sheets.Source, opts Options) *memoStore {
 	return m
 }
 
-// readFingerprint is the fingerprint of the content snap was read from; "" without a memo.
+// readFingerprint is the fingerprint of the content snap was read from; "" without a memo
+// of the whole file.
 func (m *memoStore) readFingerprint(snap *sheets.Snapshot) string {
-	if m == nil {
+	if m == nil || m.src == nil {
 		return ""
 	}
 	return m.src.ReadFingerprint(snap)
 }
 
-// write writes tabs through src, fingerprinting what it placed when there is a memo.
+// write writes tabs through src, fingerprinting what it placed when there is a memo of the
+// whole file.
 func (m *memoStore) write(ctx context.Context, src sheets.Source, snap *sheets.Snapshot, tabs []sheets.Tab, adopt []string) (string, error) {
-	if m == nil {
+	if m == nil || m.src == nil {
 		return "", src.Write(ctx, snap, tabs, adopt)
 	}
 	return m.src.WriteFingerprinted(ctx, snap, tabs, adopt)
+}
+
+// sectionsKnown is the memo of the input tabs' sections, when it is of these settings and
+// this day in its zone and the run may decide "unchanged"; nil otherwise.
+func (m *memoStore) sectionsKnown(opts Options, now time.Time) *memo {
+	if m == nil || m.sections == nil || opts.Force || !opts.RebuildSince.IsZero() {
+		return nil
+	}
+	rec, _, ok := m.load(opts.AsOf, now)
+	if !ok || len(rec.Sections) == 0 || rec.Base == "" {
+		return nil
+	}
+	return &rec
+}
+
+// read reads the tabs, through ReadKnown when the source hashes its sections and there is a
+// memo (known, may be nil: nothing known, every tab parsed and hashed).
+func (m *memoStore) read(ctx context.Context, src sheets.Source, tabs []string, known *memo) (*sheets.Snapshot, sectionsRead, error) {
+	if m == nil || m.sections == nil {
+		snap, err := src.Read(ctx, tabs)
+		return snap, sectionsRead{}, err
+	}
+	var sums map[string]string
+	if known != nil {
+		sums = known.Sections
+	}
+	snap, got, same, err := m.sections.ReadKnown(ctx, tabs, sums)
+	return snap, sectionsRead{sums: got, same: same}, err
+}
+
+// inputsDigest is the input hash's state after the input tabs, from the memo, when the read
+// left exactly the memo's input tabs unparsed (the same) on the memo's day; nil otherwise.
+func (rec *memo) inputsDigest(inputs []string, snap *sheets.Snapshot, same []string, asOf scoring.Date) hash.Hash {
+	if rec == nil || asOf != rec.AsOf {
+		return nil
+	}
+	for _, name := range inputs {
+		_, parsed := snap.Tables[name]
+		_, known := rec.Sections[name]
+		if parsed || known != slices.Contains(same, name) {
+			return nil
+		}
+	}
+	state, err := hex.DecodeString(rec.Base)
+	if err != nil {
+		return nil
+	}
+	h := sha256.New()
+	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(state); err != nil {
+		return nil
+	}
+	return h
+}
+
+// keepSections keeps, after a read that parsed every tab, the input tabs' hashes and their
+// part of the input hash (base), when every input tab there was hashed.
+func (m *memoStore) keepSections(sums map[string]string, inputs []string, snap *sheets.Snapshot, base hashState, asOf scoring.Date, loc *time.Location) {
+	if m == nil || m.sections == nil || base == nil {
+		return
+	}
+	sections := map[string]string{}
+	for _, name := range inputs {
+		if _, ok := snap.Tables[name]; !ok {
+			continue
+		}
+		if sums[name] == "" {
+			return // its data came before its title: nothing to know it by
+		}
+		sections[name] = sums[name]
+	}
+	if len(sections) == 0 {
+		return
+	}
+	m.keep(memo{Zone: loc.String(), AsOf: asOf, Sections: sections, Base: hex.EncodeToString(base)})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
@@ -114,6 +115,13 @@ func runChild(ctx context.Context, o options) error {
 // one, recording each. calls, when not nil, is pointed at each run's call counter in turn.
 func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.Source, calls *atomic.Pointer[map[string]int]) (childResult, error) {
 	var res childResult
+	// The memo of unchanged syncs, as the service keeps it in state_dir (sync.Runner).
+	state, err := os.MkdirTemp("", "partnermap-bench-state-")
+	if err != nil {
+		return res, fmt.Errorf("state folder: %w", err)
+	}
+	defer os.RemoveAll(state)
+	memo := filepath.Join(state, "memo.json")
 	for i, force := range []bool{false, false, true} {
 		counted := map[string]int{}
 		if calls != nil {
@@ -138,7 +146,7 @@ func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.So
 		}
 		peakKnown := resetPeakRSS() == nil
 		start, cpu := time.Now(), cpuTime()
-		rep, err := sync.Run(ctx, cfg, src, sync.Options{AsOf: o.asOf, Force: force, Version: "bench"})
+		rep, err := sync.Run(ctx, cfg, src, sync.Options{AsOf: o.asOf, Force: force, Version: "bench", Memo: memo})
 		wall, cpu := time.Since(start), cpuTime()-cpu
 		stopProfile()
 		if err := stopPeak(); err != nil {

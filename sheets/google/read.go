@@ -93,15 +93,25 @@ func (s *Sheet) getRanges(ctx context.Context, ranges []string, fields string) (
 // Read fetches every tab's layout and the named tabs' typed values in one API call, decoded
 // as the answer streams in (stream.go); the other tabs' values are skipped unread.
 func (s *Sheet) Read(ctx context.Context, names []string) (*sheets.Snapshot, error) {
+	snap, _, _, err := s.ReadKnown(ctx, names, nil)
+	return snap, err
+}
+
+// ReadKnown is Read, also returning the hash of each named tab's grid data as the answer
+// spelt it (sums). A tab in known whose data hashes to known[tab] is not parsed when every
+// tab in known that is there does: those tabs are listed in same and absent from Tables.
+// When one is not as known, every tab is parsed and same is empty. A sync passes the sums of
+// the input tabs it last read in full, so an unchanged read skips parsing them (sections.go).
+func (s *Sheet) ReadKnown(ctx context.Context, names []string, known map[string]string) (snap *sheets.Snapshot, sums map[string]string, same []string, err error) {
 	want := map[string]bool{}
 	for _, n := range names {
 		want[n] = true
 	}
-	rd, err := s.getStreamed(ctx, readFields, func(title string) bool { return want[title] })
+	rd, err := s.getStreamed(ctx, readFields, func(title string) bool { return want[title] }, known)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	snap := &sheets.Snapshot{Tables: map[string]*sheets.Table{}, Location: s.location(rd.timeZone)}
+	snap = &sheets.Snapshot{Tables: map[string]*sheets.Table{}, Location: s.location(rd.timeZone)}
 	for _, t := range rd.lay.tabs {
 		snap.Tabs = append(snap.Tabs, sheets.TabInfo{Name: t.title, Managed: t.managed})
 		if rows, ok := rd.tables[t.title]; ok {
@@ -109,8 +119,8 @@ func (s *Sheet) Read(ctx context.Context, names []string) (*sheets.Snapshot, err
 		}
 	}
 	s.remember(snap, rd.lay)
-	s.log.Debug().Int("tabs", len(snap.Tabs)).Int("tables", len(snap.Tables)).Msg("read spreadsheet")
-	return snap, nil
+	s.log.Debug().Int("tabs", len(snap.Tabs)).Int("tables", len(snap.Tables)).Int("unchanged", len(rd.same)).Msg("read spreadsheet")
+	return snap, rd.sums, rd.same, nil
 }
 
 // layoutOf extracts each tab's layout, in the spreadsheet's order.

@@ -35,6 +35,7 @@ type parser struct {
 	keyBuf []byte
 	slab   []sheets.Cell
 	row    []sheets.Cell // the row being parsed
+	tap    *tap          // hears every byte consumed while set (sections.go)
 }
 
 // readChunk is how much a refill asks the answer for: big enough that the parser, not the
@@ -67,6 +68,11 @@ func (p *parser) more() bool {
 	if p.r == nil || p.rerr != nil {
 		return false
 	}
+	if p.tap != nil {
+		// What has been consumed is passed on before the buffer drops it.
+		p.tap.pass(p.b[p.tap.at:p.i])
+		p.tap.at = p.i
+	}
 	keep := p.i
 	for _, m := range [2]int{p.mark, p.hold} {
 		if m >= 0 && m < keep {
@@ -82,6 +88,9 @@ func (p *parser) more() bool {
 		}
 		if p.hold >= 0 {
 			p.hold -= keep
+		}
+		if p.tap != nil {
+			p.tap.at -= keep
 		}
 		p.base += int64(keep)
 	}

@@ -25,10 +25,16 @@ type sheetRead struct {
 	timeZone string
 	lay      *layout
 	tables   map[string][][]sheets.Cell // by title, only the wanted tabs
+	// sums are the hashes of the wanted tabs' grid data as the answer spelt it (sections.go),
+	// same the tabs left unparsed because every known one was byte for byte as known.
+	sums map[string]string
+	same []string
+	pool chunkPool
 }
 
-// getStreamed runs spreadsheets.get with the field mask and decodes the answer as it streams.
-func (s *Sheet) getStreamed(ctx context.Context, fields string, want func(title string) bool) (*sheetRead, error) {
+// getStreamed runs spreadsheets.get with the field mask and decodes the answer as it streams;
+// known (may be nil) are the sections a tab may be found unchanged against.
+func (s *Sheet) getStreamed(ctx context.Context, fields string, want func(title string) bool, known map[string]string) (*sheetRead, error) {
 	rd, _, err := call(ctx, s, "get", func(ctx context.Context) (*sheetRead, int, error) {
 		u := s.base + "v4/spreadsheets/" + url.PathEscape(s.id) + "?" +
 			url.Values{"fields": {fields}, "alt": {"json"}, "prettyPrint": {"false"}}.Encode()
@@ -44,7 +50,7 @@ func (s *Sheet) getStreamed(ctx context.Context, fields string, want func(title 
 		if err := googleapi.CheckResponse(res); err != nil {
 			return nil, 0, err
 		}
-		rd, err := decodeSpreadsheet(res.Body, want)
+		rd, err := decodeKnowing(res.Body, want, known)
 		if err != nil {
 			return nil, 0, fmt.Errorf("decode the answer: %w", err)
 		}
@@ -59,8 +65,16 @@ func (s *Sheet) getStreamed(ctx context.Context, fields string, want func(title 
 // decodeSpreadsheet reads a Spreadsheet resource: properties.timeZone and each sheet's
 // properties, markers, protections, charts and (for wanted tabs) grid data.
 func decodeSpreadsheet(r io.Reader, want func(title string) bool) (*sheetRead, error) {
+	return decodeKnowing(r, want, nil)
+}
+
+// decodeKnowing is decodeSpreadsheet, also hashing each wanted tab's grid data as the answer
+// spells it; a tab with a known hash is kept unparsed, and parsed only if some known tab's
+// data is not byte for byte as known (sections.go).
+func decodeKnowing(r io.Reader, want func(title string) bool, known map[string]string) (*sheetRead, error) {
 	p := newParser(r)
-	rd := &sheetRead{lay: &layout{}, tables: map[string][][]sheets.Cell{}}
+	rd := &sheetRead{lay: &layout{}, tables: map[string][][]sheets.Cell{}, sums: map[string]string{}}
+	held := map[string]*heldSection{}
 	err := p.object(func(key []byte) error {
 		switch string(key) {
 		case "properties":
@@ -73,12 +87,15 @@ func decodeSpreadsheet(r io.Reader, want func(title string) bool) (*sheetRead, e
 			rd.timeZone = props.TimeZone
 			return nil
 		case "sheets":
-			return p.array(func() error { return decodeSheet(p, rd, want) })
+			return p.array(func() error { return decodeSheet(p, rd, want, known, held) })
 		}
 		return p.skip()
 	})
 	if err == nil {
 		err = p.end()
+	}
+	if err == nil {
+		err = rd.settle(held, known)
 	}
 	if err != nil {
 		return nil, err
@@ -100,12 +117,19 @@ func (p *parser) decode(v any) error {
 // The API sends a sheet's properties before its data, but another server (or a field order
 // of its own) may not: data met before the title is parsed all the same and dropped after
 // if the tab is not wanted.
-func decodeSheet(p *parser, rd *sheetRead, want func(title string) bool) error {
+func decodeSheet(p *parser, rd *sheetRead, want func(title string) bool, known map[string]string, held map[string]*heldSection) error {
 	var (
 		sh     sheetsapi.Sheet // everything but the grid data: small
 		rows   [][]sheets.Cell
 		titled bool
+		kept   *heldSection // the grid data as sent, not parsed yet
+		sum    string       // the grid data's hash; "" when there was none
 	)
+	parse := func() error {
+		var err error
+		rows, err = decodeGrids(p)
+		return err
+	}
 	err := p.object(func(key []byte) error {
 		name := string(key) // key is gone once the value is read
 		var err error
@@ -123,7 +147,18 @@ func decodeSheet(p *parser, rd *sheetRead, want func(title string) bool) error {
 			if titled && (sh.Properties == nil || !want(sh.Properties.Title)) {
 				return p.skip()
 			}
-			rows, err = decodeGrids(p)
+			kept.release()
+			rows, kept = nil, nil
+			switch {
+			case titled && known[sh.Properties.Title] == "", !titled && len(known) == 0:
+				// Nothing to compare it with: parsed (and hashed) as it comes.
+				sum, err = p.tapped(nil, parse)
+			default:
+				// Known, or not yet titled while some tabs are known: kept unparsed until
+				// the title, then the whole answer, says whether it is needed.
+				kept = rd.pool.held()
+				sum, err = p.tapped(kept, p.skip)
+			}
 		default:
 			return p.skip()
 		}
@@ -133,15 +168,32 @@ func decodeSheet(p *parser, rd *sheetRead, want func(title string) bool) error {
 		return nil
 	})
 	if err != nil {
+		kept.release()
 		return err
 	}
 	lay := layoutOf(&sheetsapi.Spreadsheet{Sheets: []*sheetsapi.Sheet{&sh}})
 	t := lay.tabs[0]
 	rd.lay.tabs = append(rd.lay.tabs, t)
-	if want(t.title) {
-		if _, dup := rd.tables[t.title]; !dup {
-			rd.tables[t.title] = rows
+	_, dup := rd.tables[t.title]
+	_, dupHeld := held[t.title]
+	if !want(t.title) || dup || dupHeld {
+		kept.release()
+		return nil
+	}
+	if sum != "" {
+		rd.sums[t.title] = sum
+	}
+	switch {
+	case kept == nil:
+		rd.tables[t.title] = rows
+	case known[t.title] != "":
+		held[t.title] = kept // parsed, or not, once the whole answer is in
+	default:
+		// Kept before its title was known, and not a known tab: parsed now.
+		if rows, err = kept.parse(); err != nil {
+			return fmt.Errorf("data of %q: %w", t.title, err)
 		}
+		rd.tables[t.title] = rows
 	}
 	return nil
 }
