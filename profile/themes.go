@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/jinzhu/inflection"
 )
@@ -53,11 +54,15 @@ func gather(ps []Profile, lo, hi int, fold folds) map[string]*seen {
 			s.partners = append(s.partners, p)
 		}
 	}
+	// Reused from text to text: a sync of 100k partners splits millions of them.
+	var texts, ws []string
 	for i := lo; i < hi; i++ {
-		for _, text := range listening(&ps[i]) {
+		texts = appendListening(texts[:0], &ps[i])
+		for _, text := range texts {
 			for _, clause := range clauses(text) {
 				var prev, prevKey string
-				for _, w := range words(clause) {
+				ws = appendWords(ws[:0], clause)
+				for _, w := range ws {
 					if stopWord(w) {
 						prev, prevKey = "", ""
 						continue
@@ -150,9 +155,10 @@ func themesIn(ps []Profile, n int) []Theme {
 	return kept
 }
 
-// listening is what a partner told us about themselves: the texts themes are drawn from.
-func listening(p *Profile) []string {
-	out := []string{p.Goals, p.SelfInterest}
+// appendListening appends what a partner told us about themselves: the texts themes are
+// drawn from.
+func appendListening(out []string, p *Profile) []string {
+	out = append(out, p.Goals, p.SelfInterest)
 	for _, m := range p.Meetings {
 		out = append(out, m.SelfInterests, m.Success)
 	}
@@ -184,15 +190,36 @@ func clauses(text string) []string {
 	})
 }
 
-// words splits a clause into lower-case words: letters and digits, with inner apostrophes
-// and hyphens kept ("after-school", "don't"); a possessive 's is dropped, and so are words
-// of digits only.
-func words(clause string) []string {
-	var out []string
-	for _, f := range strings.FieldsFunc(strings.ToLower(clause), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' && r != '-'
-	}) {
-		f = strings.ReplaceAll(f, "’", "'")
+// appendWords appends the lower-case words of a clause: letters and digits, with inner
+// apostrophes and hyphens kept ("after-school", "don't"); a possessive 's is dropped, and so
+// are words of digits only.
+func appendWords(out []string, clause string) []string {
+	lower := strings.ToLower(clause)
+	for start := 0; start < len(lower); {
+		// The next run of letters, digits, apostrophes and hyphens.
+		for start < len(lower) {
+			r, size := utf8.DecodeRuneInString(lower[start:])
+			if inWord(r) {
+				break
+			}
+			start += size
+		}
+		end := start
+		for end < len(lower) {
+			r, size := utf8.DecodeRuneInString(lower[end:])
+			if !inWord(r) {
+				break
+			}
+			end += size
+		}
+		f := lower[start:end]
+		start = end
+		if f == "" {
+			continue
+		}
+		if strings.Contains(f, "’") {
+			f = strings.ReplaceAll(f, "’", "'")
+		}
 		f = strings.Trim(f, "'-")
 		f = strings.TrimSuffix(f, "'s")
 		if f == "" || strings.IndexFunc(f, unicode.IsLetter) < 0 {
@@ -201,6 +228,11 @@ func words(clause string) []string {
 		out = append(out, f)
 	}
 	return out
+}
+
+// inWord reports whether r belongs in a word.
+func inWord(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '-'
 }
 
 // folds makes singular and plural one word, remembering each word's answer: inflection

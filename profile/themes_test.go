@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/partnermap/partnermap/scoring"
 )
@@ -168,6 +169,40 @@ func TestThemesGatheredInRunsAreThemesGatheredInOne(t *testing.T) {
 	for _, n := range []int{2, 3, 8, 50} {
 		if got := themesIn(ps, n); !reflect.DeepEqual(got, one) {
 			t.Errorf("gathered in %d runs: %d themes differing from one pass's %d", n, len(got), len(one))
+		}
+	}
+}
+
+// TestAppendWordsIsTheFieldsSplit holds appendWords, which splits without allocating a
+// list per clause, to the split it replaced (strings.FieldsFunc), on awkward text.
+func TestAppendWordsIsTheFieldsSplit(t *testing.T) {
+	reference := func(clause string) []string {
+		var out []string
+		for _, f := range strings.FieldsFunc(strings.ToLower(clause), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' && r != '-'
+		}) {
+			f = strings.ReplaceAll(f, "’", "'")
+			f = strings.Trim(f, "'-")
+			f = strings.TrimSuffix(f, "'s")
+			if f == "" || strings.IndexFunc(f, unicode.IsLetter) < 0 {
+				continue
+			}
+			out = append(out, f)
+		}
+		return out
+	}
+	pieces := []string{"Families", " ", "after-school", "don’t", "child's", "'quoted'", "--", "42", "4th", "ÉCOLE", "naïve",
+		"\xff", "\xe2\x80", "İstanbul", "日本語", "  ", "\t", "-x-", "'s", "’s", "a", "x’y’s"}
+	seed := uint32(11)
+	for range 2000 {
+		var b strings.Builder
+		for range 1 + int(seed>>28) {
+			seed = seed*1664525 + 1013904223
+			b.WriteString(pieces[int(seed>>8)%len(pieces)])
+		}
+		clause := b.String()
+		if got, want := appendWords(nil, clause), reference(clause); !reflect.DeepEqual(got, want) {
+			t.Fatalf("appendWords(%q) = %q, want %q", clause, got, want)
 		}
 	}
 }

@@ -45,6 +45,7 @@ type deflater struct {
 	busy    chan struct{} // a token for every chunk being deflated
 	writers sync.Pool     // *flate.Writer (each holds about a megabyte of tables)
 	chunks  sync.Pool     // *[]byte of deflateChunk capacity
+	outs    sync.Pool     // *bytes.Buffer for deflated chunks, back once written
 }
 
 func newDeflater() *deflater {
@@ -54,7 +55,7 @@ func newDeflater() *deflater {
 // deflatedChunk is one chunk's deflated bytes, ready once done is closed.
 type deflatedChunk struct {
 	done chan struct{}
-	out  []byte
+	out  *bytes.Buffer
 	err  error
 }
 
@@ -70,17 +71,21 @@ func (d *deflater) deflate(in *[]byte, dict []byte, final bool) *deflatedChunk {
 			<-d.busy
 			close(c.done)
 		}()
-		var out bytes.Buffer
-		out.Grow(len(*in)/4 + 64)
+		out, _ := d.outs.Get().(*bytes.Buffer)
+		if out == nil {
+			out = new(bytes.Buffer)
+		}
+		out.Reset()
+		c.out = out
 		zw, _ := d.writers.Get().(*flate.Writer)
 		if zw == nil {
 			var err error
-			if zw, err = flate.NewWriterDict(&out, deflateLevel, dict); err != nil {
+			if zw, err = flate.NewWriterDict(out, deflateLevel, dict); err != nil {
 				c.err = err
 				return
 			}
 		} else {
-			zw.ResetDict(&out, dict)
+			zw.ResetDict(out, dict)
 		}
 		_, c.err = zw.Write(*in)
 		if final {
@@ -91,7 +96,6 @@ func (d *deflater) deflate(in *[]byte, dict []byte, final bool) *deflatedChunk {
 			c.err = err
 		}
 		d.writers.Put(zw)
-		c.out = out.Bytes()
 	}()
 	return c
 }
@@ -161,7 +165,7 @@ func (p *partDeflater) finish(zw *zip.Writer) error {
 		if err == nil {
 			err = c.err
 		}
-		compressed += uint64(len(c.out))
+		compressed += uint64(c.out.Len())
 	}
 	if err != nil {
 		return fmt.Errorf("deflate part %s: %w", p.name, err)
@@ -187,10 +191,11 @@ func (p *partDeflater) finish(zw *zip.Writer) error {
 		return fmt.Errorf("write part %s: %w", p.name, err)
 	}
 	for i, c := range p.chunks {
-		if _, err := w.Write(c.out); err != nil {
+		if _, err := w.Write(c.out.Bytes()); err != nil {
 			return fmt.Errorf("write part %s: %w", p.name, err)
 		}
-		p.chunks[i] = nil // its bytes can go as soon as they are written
+		p.d.outs.Put(c.out) // for the next chunks
+		p.chunks[i] = nil
 	}
 	return nil
 }
