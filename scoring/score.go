@@ -108,8 +108,18 @@ func assessAll(recs Records, facts []facts, ix *index, cfg Config, asOf Date, ch
 	}
 	run(0)
 	wg.Wait()
+	issues = parts[0].issues
+	if len(parts) > 1 {
+		found := 0
+		for _, part := range parts {
+			found += len(part.issues)
+		}
+		issues = make([]Issue, 0, found)
+		for _, part := range parts {
+			issues = append(issues, part.issues...)
+		}
+	}
 	for _, part := range parts {
-		issues = append(issues, part.issues...)
 		for r, n := range part.rings {
 			rings[r] += n
 		}
