@@ -145,7 +145,7 @@ func decodeSheet(p *parser, rd *sheetRead, want func(title string) bool, known m
 			err = p.decode(&sh.Charts)
 		case "data":
 			if titled && (sh.Properties == nil || !want(sh.Properties.Title)) {
-				return p.skip()
+				return p.skipGrid() // an output tab's cells: most of an unchanged answer
 			}
 			kept.release()
 			rows, kept = nil, nil
@@ -157,7 +157,7 @@ func decodeSheet(p *parser, rd *sheetRead, want func(title string) bool, known m
 				// Known, or not yet titled while some tabs are known: kept unparsed until
 				// the title, then the whole answer, says whether it is needed.
 				kept = rd.pool.held()
-				sum, err = p.tapped(kept, p.skip)
+				sum, err = p.tapped(kept, p.skipGrid)
 			}
 		default:
 			return p.skip()

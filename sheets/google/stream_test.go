@@ -445,3 +445,46 @@ func TestKnownSectionsAreLeftUnparsedOnlyWhenAllAreAsKnown(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipGridConsumesWhatSkipDoes: the fast skip of unparsed grid data ends exactly where
+// the full one does, whatever pieces the answer comes in, and refuses a cut value.
+func TestSkipGridConsumesWhatSkipDoes(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 17))
+	for i := range 300 {
+		ss := randomSpreadsheet(r)
+		var data []*sheetsapi.GridData
+		for _, sh := range ss.Sheets {
+			data = append(data, sh.Data...)
+		}
+		raw, err := json.Marshal(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := string(raw) + ` ,"after"`
+		var reader io.Reader = strings.NewReader(body)
+		if i%2 == 0 {
+			reader = iotest.OneByteReader(reader)
+		}
+		p := newParser(reader)
+		if err := p.skipGrid(); err != nil {
+			t.Fatalf("case %d: %v\n%s", i, err, raw)
+		}
+		if err := p.expect(','); err != nil {
+			t.Fatalf("case %d: skipGrid did not stop at the value's end: %v", i, err)
+		}
+		if s, err := p.str(); err != nil || s != "after" {
+			t.Fatalf("case %d: after the value: %q, %v", i, s, err)
+		}
+		if len(raw) > 2 {
+			cut := 1 + r.IntN(len(raw)-1)
+			if err := newParser(iotest.OneByteReader(strings.NewReader(string(raw[:cut])))).skipGrid(); err == nil {
+				t.Fatalf("case %d: the value cut at byte %d of %d was skipped without an error", i, cut, len(raw))
+			}
+		}
+	}
+	for _, bad := range []string{`[}`, `[[]`, `{"a":"b\"}`, `["\\"`} {
+		if err := newParser(strings.NewReader(bad)).skipGrid(); err == nil {
+			t.Errorf("%q skipped without an error", bad)
+		}
+	}
+}
