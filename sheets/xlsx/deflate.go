@@ -144,11 +144,10 @@ func (p *partDeflater) Write(b []byte) (int, error) {
 // send hands the chunk being filled to a goroutine and starts the next.
 func (p *partDeflater) send(final bool) {
 	cur := *p.cur
-	next := cur[max(0, len(cur)-deflateWindow):]
 	dict := p.dict
+	// The next chunk's dictionary is copied first: once deflated, cur goes back to the pool.
+	p.dict = append(make([]byte, 0, deflateWindow), cur[max(0, len(cur)-deflateWindow):]...)
 	p.chunks = append(p.chunks, p.d.deflate(p.cur, dict, final))
-	// The next chunk's dictionary is copied: the pool may hand cur out again.
-	p.dict = append(make([]byte, 0, deflateWindow), next...)
 	if !final {
 		p.cur = p.d.chunk()
 	}
