@@ -9,6 +9,10 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/partnermap/partnermap/sheets"
 )
 
 // TestChunkedPartsReadBackIdentical writes parts of every awkward length around the chunk
@@ -128,4 +132,49 @@ func worksheetLike(rng *rand.Rand, n int) []byte {
 			r, r, rng.IntN(100), r, words[rng.IntN(len(words))], words[rng.IntN(len(words))], rng.IntN(1000))
 	}
 	return b[:n]
+}
+
+// TestATabSpanningSeveralChunksReadsBack writes an output tab whose worksheet part is
+// several deflate chunks long and reads it back both with excelize and with this package's
+// own reader: every cell must be what was written.
+func TestATabSpanningSeveralChunksReadsBack(t *testing.T) {
+	w := New(inputFixture(t), Options{})
+	rows := [][]sheets.Cell{{sheets.TextCell("Name"), sheets.TextCell("Score"), sheets.TextCell("Note")}}
+	for i := range 12000 {
+		rows = append(rows, []sheets.Cell{sheets.TextCell(fmt.Sprintf("Partner organization %d", i)), sheets.IntCell(i % 97),
+			sheets.TextCell(fmt.Sprintf("met on the %dth about the rent strike; follow up with Maria %d", i%28+1, i*7919%1000))})
+	}
+	tab := sheets.Tab{Name: "Long", Rows: rows, BoldRows: []int{0}}
+	writeTabs(t, w, []sheets.Tab{tab})
+
+	f, err := excelize.OpenFile(w.path)
+	must(t, err)
+	defer f.Close()
+	got, err := f.GetRows("Long")
+	must(t, err)
+	snap := mustRead(t, w, "Long")
+	ours := snap.Tables["Long"]
+	if ours == nil {
+		t.Fatal("our reader found no tab Long")
+	}
+	if len(got) != len(rows) || len(ours.Rows) != len(rows) {
+		t.Fatalf("read back %d rows (excelize) and %d (ours), want %d", len(got), len(ours.Rows), len(rows))
+	}
+	for i, row := range rows {
+		for j, c := range row {
+			if got[i][j] != c.String() || ours.Rows[i][j].String() != c.String() {
+				t.Fatalf("row %d, column %d: excelize read %q, ours %q, want %q", i+1, j+1, got[i][j], ours.Rows[i][j].String(), c.String())
+			}
+		}
+	}
+	zr, err := zip.OpenReader(w.path)
+	must(t, err)
+	defer zr.Close()
+	largest := uint64(0)
+	for _, f := range zr.File {
+		largest = max(largest, f.UncompressedSize64)
+	}
+	if largest < 2*deflateChunk {
+		t.Errorf("the largest part is %d bytes: fewer than two chunks, the test proves little", largest)
+	}
 }
