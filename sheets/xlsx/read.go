@@ -100,7 +100,7 @@ func (w *Workbook) openRead(data []byte) (*readBook, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &readBook{f: f, streamed: streamed, order: map[*zip.File]int{}}
+	b := &readBook{f: f, streamed: streamed, files: zr.File, order: map[*zip.File]int{}}
 	for i, zf := range zr.File {
 		b.order[zf] = i
 	}
@@ -112,7 +112,8 @@ type readBook struct {
 	f *excelize.File
 	// streamed are the parts excelize was not given, by name.
 	streamed map[string]*zip.File
-	// order is each part's place in the archive.
+	// files are the archive's parts, and order each one's place among them.
+	files []*zip.File
 	order map[*zip.File]int
 }
 
@@ -131,8 +132,8 @@ func (b *readBook) partOf(name string) tabPart {
 	if zf := b.streamed[name]; zf != nil {
 		return tabPart{zf: zf}
 	}
-	for n, zf := range b.streamed {
-		if strings.EqualFold(strings.ReplaceAll(n, `\`, "/"), name) {
+	for _, zf := range b.files { // in archive order, so that the same part is found every time
+		if b.streamed[zf.Name] != nil && strings.EqualFold(strings.ReplaceAll(zf.Name, `\`, "/"), name) {
 			return tabPart{zf: zf}
 		}
 	}
