@@ -151,7 +151,7 @@ type tabsRead struct {
 	budget *cellBudget
 	tabs   []*tabRead // in the order asked
 	sst    *tabRead   // the shared strings, when a tab is read and the workbook has them
-	// parser is what every tab's parser shares.
+	// What every tab's parser shares: the date styles, the date system, the shared strings.
 	isDate   []bool
 	date1904 bool
 	strings  []string
