@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/internal/memlimit"
 	"github.com/partnermap/partnermap/sheets"
 	"github.com/partnermap/partnermap/sheets/google"
 	"github.com/partnermap/partnermap/sheets/xlsx"
@@ -60,6 +61,11 @@ type childResult struct {
 func runChild(ctx context.Context, o options) error {
 	var res childResult
 	var err error
+	if o.child == childXLSX || o.child == childGoogle {
+		// The soft heap limit `partnermap sync --now` and the service set, so that the
+		// peak measured is theirs (GOMEMLIMIT=off measures without one).
+		memlimit.Apply()
+	}
 	switch o.child {
 	case childXLSX:
 		cfg := config.Default()

@@ -5,39 +5,6 @@ import (
 	"testing"
 )
 
-func TestTheServiceHasASoftMemoryLimit(t *testing.T) {
-	for _, tc := range []struct {
-		name, env, cgroup string
-		want              int64
-	}{
-		{"no limit anywhere: the budget", "", "", 1 << 30},
-		{"cgroup without a limit", "", "max\n", 1 << 30},
-		{"a tighter cgroup limit (512 MiB)", "", "536870912\n", 536870912 / 10 * 8},
-		{"a looser cgroup limit (8 GiB)", "", "8589934592\n", 1 << 30},
-		{"GOMEMLIMIT set by the admin wins", "2GiB", "536870912\n", 0},
-	} {
-		if got := memoryLimit(tc.env, []byte(tc.cgroup)); got != tc.want {
-			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
-		}
-	}
-}
-
-func TestAOneShotSyncHasASoftMemoryLimitInAContainerOnly(t *testing.T) {
-	for _, tc := range []struct {
-		name, env, cgroup string
-		want              int64
-	}{
-		{"no limit anywhere: none", "", "", 0},
-		{"cgroup without a limit: none", "", "max\n", 0},
-		{"a cgroup limit (2 GiB): 80% of it", "", "2147483648\n", 2147483648 / 10 * 8},
-		{"GOMEMLIMIT set by the admin wins", "2GiB", "536870912\n", 0},
-	} {
-		if got := oneShotMemoryLimit(tc.env, []byte(tc.cgroup)); got != tc.want {
-			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
-		}
-	}
-}
-
 func TestAListenerOtherMachinesCanReachIsWarnedAbout(t *testing.T) {
 	for _, tc := range []struct {
 		addr string

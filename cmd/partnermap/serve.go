@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/partnermap/partnermap/config"
+	"github.com/partnermap/partnermap/internal/memlimit"
 	"github.com/partnermap/partnermap/sheets"
 	"github.com/partnermap/partnermap/sync"
 )
@@ -36,7 +37,7 @@ func (a *app) serve(cmd *cobra.Command) error {
 		return err
 	}
 	log := a.logger(cfg.Log)
-	if limit := applyMemoryLimit(); limit > 0 {
+	if limit := memlimit.Apply(); limit > 0 {
 		log.Debug().Int64("bytes", limit).Msg("soft memory limit set (GOMEMLIMIT overrides it)")
 	}
 	metrics := sync.NewMetrics()

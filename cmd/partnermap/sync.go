@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/demo"
+	"github.com/partnermap/partnermap/internal/memlimit"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
 	"github.com/partnermap/partnermap/sync"
@@ -64,8 +65,8 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 		return err
 	}
 	log := a.logger(cfg.Log)
-	if limit := applyOneShotMemoryLimit(); limit > 0 {
-		log.Debug().Int64("bytes", limit).Msg("soft memory limit set from the container's (GOMEMLIMIT overrides it)")
+	if limit := memlimit.Apply(); limit > 0 {
+		log.Debug().Int64("bytes", limit).Msg("soft memory limit set (GOMEMLIMIT overrides it)")
 	}
 	asOf, err := parseAsOf(f.asOf)
 	if err != nil {

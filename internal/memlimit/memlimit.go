@@ -1,0 +1,49 @@
+// Package memlimit sets partnermap's soft heap limit: the memory budget of a sync
+// (RELIABILITY.md), the same for the service and for a one-shot `sync --now`.
+package memlimit
+
+import (
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+)
+
+// Default is the soft heap limit when GOMEMLIMIT is not set. Near it the Go runtime
+// collects garbage harder instead of growing, so a burst (a large workbook, a reload) is
+// paid in CPU rather than by the kernel's OOM killer.
+const Default int64 = 1 << 30
+
+// cgroupMemoryMax is where cgroup v2 puts the container's or unit's memory limit.
+const cgroupMemoryMax = "/sys/fs/cgroup/memory.max"
+
+// Pick is the soft limit to set, or 0 to leave the runtime's own: GOMEMLIMIT, when set
+// (even to "off"), is the admin's choice; else Default, or 80% of the cgroup's memory limit
+// when that is lower (MemoryMax=, a Kubernetes limit), to leave room for what is not heap.
+func Pick(gomemlimit string, cgroupMax []byte) int64 {
+	if gomemlimit != "" {
+		return 0
+	}
+	limit := Default
+	if n, ok := cgroupLimit(cgroupMax); ok {
+		limit = min(limit, n/10*8)
+	}
+	return limit
+}
+
+// cgroupLimit parses cgroup v2's memory.max ("max" when there is no limit).
+func cgroupLimit(memoryMax []byte) (int64, bool) {
+	n, err := strconv.ParseInt(strings.TrimSpace(string(memoryMax)), 10, 64)
+	return n, err == nil && n > 0
+}
+
+// Apply sets the soft heap limit Pick gives for this process's environment and returns it
+// (0: GOMEMLIMIT's, left to the runtime).
+func Apply() int64 {
+	cg, _ := os.ReadFile(cgroupMemoryMax) // absent outside cgroup v2: the default applies
+	limit := Pick(os.Getenv("GOMEMLIMIT"), cg)
+	if limit > 0 {
+		debug.SetMemoryLimit(limit)
+	}
+	return limit
+}
