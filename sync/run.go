@@ -377,7 +377,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	rep.Written = true
 	if mem != nil && mem.src != nil {
 		// The memo describes the workbook as this run left it, or is gone.
-		rec, ok := predictUnchanged(cfg, snap, rep.Tabs, inputs, enabled, base, rep.AsOf)
+		rec, ok := predictUnchanged(cfg, snap, rep.Tabs, inputs, enabled, base, rep.AsOf, mem.src.WritesExactly)
 		if ok && placed != "" && len(clashes) == 0 {
 			rec.Fingerprint, rec.Zone = placed, loc.String()
 			mem.keep(rec)

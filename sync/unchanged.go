@@ -45,6 +45,10 @@ type fingerprinter interface {
 	// WriteFingerprinted is Write, also returning the fingerprint of the content it placed,
 	// taken from the bytes it wrote (never read back: a person may save just after).
 	WriteFingerprinted(ctx context.Context, snap *sheets.Snapshot, tabs []sheets.Tab, adopt []string) (string, error)
+	// WritesExactly reports whether a written cell reads back exactly as it is: the memo
+	// after a write predicts the next read from the tabs as rendered, which holds only
+	// for cells the file stores unaltered.
+	WritesExactly(c sheets.Cell) bool
 }
 
 // sectionReader is a source whose one read hashes each tab's part of the answer as it
@@ -234,7 +238,7 @@ type hashState []byte
 // write again (History rows dropped by keep_days, a clash, an output not written) or the
 // prediction would have to guess (a written tab that matched a tab of another case, or one
 // that is also an input).
-func predictUnchanged(cfg config.Config, snap *sheets.Snapshot, tabs []sheets.Tab, inputs, enabled []string, base hashState, asOf scoring.Date) (memo, bool) {
+func predictUnchanged(cfg config.Config, snap *sheets.Snapshot, tabs []sheets.Tab, inputs, enabled []string, base hashState, asOf scoring.Date, exact func(sheets.Cell) bool) (memo, bool) {
 	next := &sheets.Snapshot{Tables: map[string]*sheets.Table{}}
 	written := map[string]bool{}
 	for _, t := range tabs {
@@ -250,6 +254,9 @@ func predictUnchanged(cfg config.Config, snap *sheets.Snapshot, tabs []sheets.Ta
 		}
 		written[t.Name] = true
 		if t.Name == cfg.Outputs.SyncStatus || t.Name == cfg.Outputs.History {
+			if !readsBack(t.Rows, exact) {
+				return memo{}, false // e.g. a number of 17 digits, which the file rounds
+			}
 			next.Tables[t.Name] = &sheets.Table{Name: t.Name, Rows: t.Rows}
 		}
 	}
@@ -275,6 +282,18 @@ func predictUnchanged(cfg config.Config, snap *sheets.Snapshot, tabs []sheets.Ta
 	}
 	status := render.ReadStatus(next.Tables[cfg.Outputs.SyncStatus])
 	return memo{AsOf: asOf, InputHash: hash, Status: status}, true
+}
+
+// readsBack reports whether every cell of rows reads back as it is written.
+func readsBack(rows [][]sheets.Cell, exact func(sheets.Cell) bool) bool {
+	for _, row := range rows {
+		for _, c := range row {
+			if !exact(c) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // saveState keeps the hash state h has reached.

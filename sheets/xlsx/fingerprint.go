@@ -94,6 +94,22 @@ func (w *Workbook) WriteFingerprinted(ctx context.Context, snap *sheets.Snapshot
 	return placed.fingerprint(), nil
 }
 
+// WritesExactly reports whether c, written to the workbook, reads back exactly as it is.
+// Not so for text longer than a cell holds (32,767 characters, cut), for numbers of more
+// than 15 significant digits (rounded as Excel does), for a date-time whose serial moves
+// in a 1904 workbook, and for NaN or infinity (written as text); text holding "_x" is
+// escaped on the way and counted as not exact, to stay on the safe side.
+func (w *Workbook) WritesExactly(c sheets.Cell) bool {
+	if c.Kind == sheets.Date && c.Num-date1904Offset+date1904Offset != c.Num {
+		return false
+	}
+	v, _ := (&renderer{}).value(c)
+	if c.Kind == sheets.Number && v.kind != outNumber {
+		return false
+	}
+	return spliceable(v)
+}
+
 // placedBytes hashes the bytes of a save as they are written, when asked to (nil: not).
 type placedBytes struct {
 	h hash.Hash

@@ -3,9 +3,11 @@ package xlsx
 import (
 	"crypto/sha256"
 	"errors"
+	"math"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnermap/partnermap/sheets"
 )
@@ -87,5 +89,29 @@ func TestFingerprintRefusesWhatReadRefuses(t *testing.T) {
 	path := inputFixture(t)
 	if _, err := New(path, Options{MaxBytes: 100}).Fingerprint(ctx); !errors.Is(err, ErrTooBig) {
 		t.Errorf("over MaxBytes: err = %v, want ErrTooBig", err)
+	}
+}
+
+func TestWritesExactlyIsWhatReadsBack(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cell sheets.Cell
+		want bool
+	}{
+		{"blank", sheets.Cell{}, true},
+		{"short text", sheets.TextCell("Eastside Tenants"), true},
+		{"text longer than a cell holds", sheets.TextCell(strings.Repeat("x", 32768)), false},
+		{"text the writer escapes", sheets.TextCell("a_x0041_b"), false},
+		{"whole number", sheets.IntCell(120000), true},
+		{"15 significant digits", sheets.NumberCell(0.123456789012345), true},
+		{"17 significant digits", sheets.NumberCell(7.0 / 3), false},
+		{"NaN, written as text", sheets.NumberCell(math.NaN()), false},
+		{"a day", sheets.DateCell(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)), true},
+		{"a time of day", sheets.DateCell(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)), true},
+		{"bool", sheets.BoolCell(true), true},
+	} {
+		if got := (&Workbook{}).WritesExactly(tc.cell); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
