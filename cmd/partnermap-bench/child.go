@@ -62,9 +62,9 @@ func runChild(ctx context.Context, o options) error {
 	var res childResult
 	var err error
 	if o.child == childXLSX || o.child == childGoogle {
-		// The soft heap limit `partnermap sync --now` and the service set, so that the
-		// peak measured is theirs (GOMEMLIMIT=off measures without one).
-		memlimit.Apply()
+		// The soft heap limit and collection pace `partnermap sync --now` sets, so that the
+		// figures are the command's (GOMEMLIMIT=off measures without them).
+		memlimit.ApplyOneShot()
 	}
 	switch o.child {
 	case childXLSX:

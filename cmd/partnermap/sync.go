@@ -65,7 +65,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 		return err
 	}
 	log := a.logger(cfg.Log)
-	if limit := memlimit.Apply(); limit > 0 {
+	if limit := memlimit.ApplyOneShot(); limit > 0 {
 		log.Debug().Int64("bytes", limit).Msg("soft memory limit set (GOMEMLIMIT overrides it)")
 	}
 	asOf, err := parseAsOf(f.asOf)

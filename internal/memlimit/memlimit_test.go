@@ -1,6 +1,9 @@
 package memlimit
 
-import "testing"
+import (
+	"runtime/debug"
+	"testing"
+)
 
 func TestPick(t *testing.T) {
 	for _, tc := range []struct {
@@ -18,5 +21,31 @@ func TestPick(t *testing.T) {
 		if got := Pick(tc.env, []byte(tc.cgroup)); got != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
+	}
+}
+
+func TestAOneShotSyncCollectsLessOftenBelowItsLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name, gogc, gomemlimit string
+		want                   int
+	}{
+		{"under the default limit", "", "", oneShotGCPercent},
+		{"GOGC set by the admin", "50", "", 50},
+		{"no limit (GOMEMLIMIT=off): the runtime's pace", "", "off", 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("GOGC", tc.gogc)
+			t.Setenv("GOMEMLIMIT", tc.gomemlimit)
+			limit, pace := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
+			defer debug.SetMemoryLimit(limit)
+			defer debug.SetGCPercent(pace)
+			if tc.gogc != "" {
+				debug.SetGCPercent(50) // what the runtime read from GOGC at start
+			}
+			ApplyOneShot()
+			if got := debug.SetGCPercent(100); got != tc.want {
+				t.Errorf("GOGC %d, want %d", got, tc.want)
+			}
+		})
 	}
 }
