@@ -321,3 +321,93 @@ func TestShapeScannerWriteIsStepByStep(t *testing.T) {
 		}
 	}
 }
+
+// withClaim copies the workbook at path with part's header claiming unpacked and packed
+// sizes (0: as it was), its data descriptor flag cleared so that the claim is all a reader
+// has to go by.
+func withClaim(t *testing.T, path, part string, unpacked, packed uint64) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	found := false
+	for _, f := range zr.File {
+		if f.Name != part {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		found = true
+		raw, err := f.OpenRaw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fh := f.FileHeader
+		fh.Flags &^= 0x8
+		if unpacked > 0 {
+			fh.UncompressedSize64 = unpacked
+		}
+		if packed > 0 {
+			fh.CompressedSize64 = packed
+		}
+		w, err := zw.CreateRaw(&fh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !found {
+		t.Fatalf("%s has no part %s", path, part)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir() + "/claim.xlsx"
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// A part's header is the file's word about its sizes, and buffers are sized from it: a claim
+// the file cannot hold is refused before anything is allocated for it (a 12 KB workbook
+// claiming 900 MiB of packed styles had a read allocate 905 MiB; 2^62 made it panic).
+func TestPartsClaimingMoreThanTheFileHoldsAreRefusedUnallocated(t *testing.T) {
+	for _, tc := range []struct {
+		name, part       string
+		unpacked, packed uint64
+	}{
+		{"styles claiming 900 MiB packed", "xl/styles.xml", 0, 900 << 20},
+		{"styles claiming 2^62 bytes packed", "xl/styles.xml", 0, 1 << 62},
+		{"shared strings claiming 1000 MiB from 60 MiB packed", "xl/sharedStrings.xml", 1000 << 20, 60 << 20},
+		{"shared strings claiming 1000 MiB from their true packed size", "xl/sharedStrings.xml", 1000 << 20, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := withClaim(t, "../../testdata/campaigns.xlsx", tc.part, tc.unpacked, tc.packed)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := New(path, Options{}).Read(t.Context(), []string{"Partners", "Meetings"})
+			runtime.ReadMemStats(&after)
+			if !errors.Is(err, ErrNotWorkbook) || !strings.Contains(err.Error(), tc.part) {
+				t.Errorf("read: %v, want the part named as damaged (ErrNotWorkbook)", err)
+			}
+			if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+				t.Errorf("allocated %d MiB refusing a 12 KB workbook", got>>20)
+			}
+		})
+	}
+}

@@ -300,6 +300,12 @@ func (w *Workbook) archive(data []byte) (*zip.Reader, error) {
 	limit := w.opts.MaxUnzippedBytes
 	var unzipped uint64
 	for _, zf := range zr.File {
+		// A part must lie inside the file: buffers are sized from these claims (a crafted
+		// 12 KB file claiming 900 MiB of packed bytes had a read allocate them, or panic).
+		if off, err := zf.DataOffset(); err != nil || off < 0 || off > int64(len(data)) || zf.CompressedSize64 > uint64(int64(len(data))-off) {
+			return nil, fmt.Errorf("open workbook %s: its part %s claims more bytes than the file holds: it is damaged or crafted: "+
+				"open it in a spreadsheet program and save a copy: %w", w.path, zf.Name, ErrNotWorkbook)
+		}
 		// Compared part by part so that sizes adding up past 2^64 cannot wrap around.
 		if zf.UncompressedSize64 > uint64(limit)-unzipped {
 			return nil, fmt.Errorf("open workbook %s: it unpacks to more than the %s limit: %w", w.path, mib(limit), ErrTooBig)
