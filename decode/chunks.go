@@ -26,12 +26,19 @@ type rowDecoder[R any] func(d *decoder, tb *tab, n int, row []sheets.Cell, out [
 // The records of every chunk are appended into one slice, each chunk into its own part
 // (a row gives at most one record), then moved together: no second copy of them is made.
 func decodeRows[R any](d *decoder, tb *tab, t *sheets.Table, each rowDecoder[R]) ([]R, []scoring.Issue) {
-	all := make([]R, len(t.Rows))
-	k := d.chunks(len(t.Rows) - 1)
+	rows := len(t.Rows) - 1
+	k := d.chunks(rows)
+	// Room for a record per row that holds anything, chunk by chunk: a sheet padded out to
+	// a cell in its last row is a million empty rows, which get none.
+	at := make([]int, k+1)
+	for c := range k {
+		at[c+1] = at[c] + filled(t.Rows, rows*c/k+1, rows*(c+1)/k+1)
+	}
+	all := make([]R, at[k])
 	outs, counts := make([][]R, k), make([]int, k)
-	tabs := d.inChunks(tb, len(t.Rows)-1, k, func(c int, d *decoder, tb *tab, lo, hi int) {
+	tabs := d.inChunks(tb, rows, k, func(c int, d *decoder, tb *tab, lo, hi int) {
 		lo, hi = lo+1, hi+1 // below the header
-		outs[c] = all[lo:lo:hi]
+		outs[c] = all[at[c]:at[c]:at[c+1]]
 		for n, row := range d.rowRange(tb, t, lo, hi, &counts[c]) {
 			outs[c] = each(d, tb, n, row, outs[c])
 		}
@@ -49,6 +56,17 @@ func decodeRows[R any](d *decoder, tb *tab, t *sheets.Table, each rowDecoder[R])
 	clear(all[n:]) // what was moved down must not be kept alive twice
 	d.res.Rows[tb.name] = count
 	return all[:n], issues
+}
+
+// filled counts the rows of rows[lo:hi] that hold any cell.
+func filled(rows [][]sheets.Cell, lo, hi int) int {
+	n := 0
+	for i := lo; i < hi; i++ {
+		if len(rows[i]) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // inChunks calls fn for k contiguous chunks [lo, hi) of n items side by side, one goroutine

@@ -3,12 +3,14 @@ package decode
 import (
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/partnermap/partnermap/cmd/partnermap-bench/workload"
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/scoring"
+	"github.com/partnermap/partnermap/sheets"
 )
 
 // TestChunkedDecodingIsTheSinglePass decodes messy generated workbooks (typos, unknown and
@@ -88,4 +90,32 @@ func diffIssues(got, want []scoring.Issue) string {
 		}
 	}
 	return fmt.Sprintf("%d issues, want %d", len(got), len(want))
+}
+
+// A sheet padded out to a cell in its last row (row 1,048,576) is a million empty rows:
+// decode must not make room for a record per row it was given (733 MiB for three tabs of
+// three rows each), only per row that holds anything.
+func TestEmptyRowsOfAPaddedSheetCostNoRecords(t *testing.T) {
+	cfg := config.Default()
+	tables := workload.Tables(workload.Tabs(cfg.Tabs, workload.SizeOf(10), scoring.DateOf(2026, 11, 23), workload.DefaultMess(), 1))
+	for _, name := range []string{cfg.Tabs.Meetings, cfg.Tabs.Partners, cfg.Tabs.Assets} {
+		tb := tables[name]
+		rows := make([][]sheets.Cell, 1<<20)
+		copy(rows, tb.Rows[:2])
+		rows[len(rows)-1] = tb.Rows[1]
+		tb.Rows = rows
+	}
+	opts := Options{Tabs: TabNames{Partners: cfg.Tabs.Partners, Assets: cfg.Tabs.Assets, Meetings: cfg.Tabs.Meetings, Members: cfg.Tabs.Members}}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	res := Decode(tables, opts)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+		t.Errorf("decoding three tabs of three rows each, padded to a million rows, allocated %d MiB", got>>20)
+	}
+	for _, name := range []string{cfg.Tabs.Meetings, cfg.Tabs.Partners, cfg.Tabs.Assets} {
+		if n := res.Rows[name]; n != 2 {
+			t.Errorf("%s: %d rows read, want the 2 that hold anything", name, n)
+		}
+	}
 }

@@ -210,8 +210,9 @@ func (d *decoder) decodePartners(t *sheets.Table) []scoring.Issue {
 	// The names first, in one pass: a duplicate is known only from the rows before it, and
 	// its row is left out. Then the other columns of the rows kept, in chunks side by side.
 	idx := newIndex(len(t.Rows))
-	out := make([]scoring.Partner, 0, len(t.Rows))
-	cells := make([][]sheets.Cell, 0, len(t.Rows)) // the row of each partner of out, until its columns are read
+	size := filled(t.Rows, 1, len(t.Rows)) // not the empty rows of a sheet padded to its last row
+	out := make([]scoring.Partner, 0, size)
+	cells := make([][]sheets.Cell, 0, size) // the row of each partner of out, until its columns are read
 	for n, row := range d.rows(tb, t) {
 		nameCell := tb.cell(row, pName)
 		if isBlank(nameCell) {
