@@ -243,7 +243,8 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 			return rep, err
 		}
 		if mem != nil {
-			if base, err = saveState(digest.(encoding.BinaryMarshaler)); err != nil {
+			var serr error
+			if base, serr = saveState(digest.(encoding.BinaryMarshaler)); serr != nil {
 				mem = nil // no memo: the next run reads in full
 			}
 		}
@@ -335,7 +336,7 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	var profiles chan []profile.Profile
 	if cfg.Outputs.Profiles != "" || cfg.Outputs.Themes != "" {
 		profiles = make(chan []profile.Profile, 1)
-		go func() { profiles <- profile.Build(dec.Records, rep.Result) }()
+		go func(recs scoring.Records, res scoring.Result) { profiles <- profile.Build(recs, res) }(dec.Records, rep.Result)
 	}
 	if cfg.Outputs.History != "" && !slices.Contains(conflicts, cfg.Outputs.History) {
 		rows := past

@@ -414,7 +414,7 @@ func (m *memoStore) keepSections(sums map[string]string, inputs []string, snap *
 			continue
 		}
 		if sums[name] == "" {
-			return // its data came before its title: nothing to know it by
+			return // the answer held no data for it: nothing to know it by
 		}
 		sections[name] = sums[name]
 	}
