@@ -66,9 +66,8 @@ func newMemoCase(t *testing.T, fixture string) *memoCase {
 		memo: MemoPath(cfg.StateDir, cfg.Source)}
 }
 
-// sync runs one sync with the memo and returns its report and how many reads it made.
-func (c *memoCase) sync(opts Options) (*Report, int) {
-	c.t.Helper()
+// defaults fills in what every run of a case shares: the day, the clock and the version.
+func defaults(opts Options) Options {
 	if opts.AsOf.IsZero() && opts.Now == nil {
 		opts.AsOf = asOf
 	}
@@ -78,6 +77,13 @@ func (c *memoCase) sync(opts Options) (*Report, int) {
 	if opts.Version == "" {
 		opts.Version = "test"
 	}
+	return opts
+}
+
+// sync runs one sync with the memo and returns its report and how many reads it made.
+func (c *memoCase) sync(opts Options) (*Report, int) {
+	c.t.Helper()
+	opts = defaults(opts)
 	if opts.Memo == "" {
 		opts.Memo = c.memo
 	}
@@ -92,15 +98,7 @@ func (c *memoCase) sync(opts Options) (*Report, int) {
 // full runs the same sync without a memo: what it says is what the memo must have said.
 func (c *memoCase) full(opts Options) *Report {
 	c.t.Helper()
-	if opts.AsOf.IsZero() && opts.Now == nil {
-		opts.AsOf = asOf
-	}
-	if opts.Now == nil {
-		opts.Now = fixedClock()
-	}
-	if opts.Version == "" {
-		opts.Version = "test"
-	}
+	opts = defaults(opts)
 	opts.Memo = ""
 	rep, err := Run(context.Background(), c.cfg, xlsx.New(c.path, xlsx.DefaultOptions()), opts)
 	if err != nil {
