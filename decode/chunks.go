@@ -2,9 +2,8 @@ package decode
 
 import (
 	"iter"
-	"runtime"
-	"sync"
 
+	"github.com/partnermap/partnermap/internal/chunks"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
 )
@@ -73,16 +72,12 @@ func filled(rows [][]sheets.Cell, lo, hi int) int {
 // each: the first here, with d and tb (which holds the header's issues already), each other
 // with a fork of them. It returns the tabs the chunks reported to, in order.
 func (d *decoder) inChunks(tb *tab, n, k int, fn func(c int, d *decoder, tb *tab, lo, hi int)) []*tab {
-	tabs := make([]*tab, k)
-	tabs[0] = tb
-	var wg sync.WaitGroup
+	tabs, decs := make([]*tab, k), make([]*decoder, k)
+	tabs[0], decs[0] = tb, d
 	for c := 1; c < k; c++ {
-		tabs[c] = tb.fork()
-		w := d.fork()
-		wg.Go(func() { fn(c, w, tabs[c], n*c/k, n*(c+1)/k) })
+		tabs[c], decs[c] = tb.fork(), d.fork()
 	}
-	fn(0, d, tb, 0, n/k)
-	wg.Wait()
+	chunks.Each(n, k, func(c, lo, hi int) { fn(c, decs[c], tabs[c], lo, hi) })
 	return tabs
 }
 
@@ -93,7 +88,7 @@ func (d *decoder) chunks(rows int) int {
 	if w := d.opts.workers; w > 0 {
 		return max(1, min(w, rows))
 	}
-	return max(1, min(runtime.GOMAXPROCS(0), rows/minChunk))
+	return chunks.Count(rows, minChunk)
 }
 
 // fork returns a decoder for one chunk of a tab: the same options and indexes of the tabs

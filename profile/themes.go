@@ -2,14 +2,14 @@ package profile
 
 import (
 	"cmp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/jinzhu/inflection"
+
+	"github.com/partnermap/partnermap/internal/chunks"
 )
 
 // Theme is a word or two-word phrase that more than one partner used in their Goals,
@@ -30,8 +30,9 @@ type Theme struct {
 // then alphabetical.
 func Themes(ps []Profile) []Theme {
 	// The words are gathered from contiguous runs of partners side by side, then merged in
-	// partner order: the same themes as one pass.
-	return themesIn(ps, min(runtime.GOMAXPROCS(0), max(1, len(ps)/1024)))
+	// partner order: the same themes as one pass. A run of 1,024 partners (several texts
+	// each) is already worth a goroutine.
+	return themesIn(ps, chunks.Count(len(ps), 1024))
 }
 
 // seen is what was gathered of one word or phrase.
@@ -85,12 +86,10 @@ func themesIn(ps []Profile, n int) []Theme {
 	n = max(n, 1)
 	runs := make([]map[string]*seen, n)
 	foldsOf := make([]folds, n)
-	var wg sync.WaitGroup
-	for r := range n {
+	chunks.Each(len(ps), n, func(r, lo, hi int) {
 		foldsOf[r] = folds{}
-		wg.Go(func() { runs[r] = gather(ps, r*len(ps)/n, (r+1)*len(ps)/n, foldsOf[r]) })
-	}
-	wg.Wait()
+		runs[r] = gather(ps, lo, hi, foldsOf[r])
+	})
 	all, fold := runs[0], foldsOf[0]
 	for _, run := range runs[1:] {
 		for k, s := range run {

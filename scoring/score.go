@@ -3,10 +3,10 @@ package scoring
 import (
 	"cmp"
 	"math"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
+
+	"github.com/partnermap/partnermap/internal/chunks"
 )
 
 // Score computes everything of §3 for recs as of day asOf with cfg. It is pure: no I/O, no
@@ -29,12 +29,12 @@ func Score(recs Records, cfg Config, asOf Date) Result {
 
 // scoreIn is Score assessing the partners in the given number of chunks side by side (0: one
 // per processor, each of at least minAssessChunk partners).
-func scoreIn(recs Records, cfg Config, asOf Date, chunks int) Result {
+func scoreIn(recs Records, cfg Config, asOf Date, k int) Result {
 	ix := buildIndex(recs)
 	facts := gatherFacts(recs, cfg, asOf, ix)
 
 	res := Result{AsOf: asOf}
-	res.Assessments, res.Issues, res.Inactive, res.RingCounts, res.QuadrantCounts = assessAll(recs, facts, ix, cfg, asOf, chunks)
+	res.Assessments, res.Issues, res.Inactive, res.RingCounts, res.QuadrantCounts = assessAll(recs, facts, ix, cfg, asOf, k)
 	rank(res.Assessments)
 
 	owners := newOwnerNames(recs, res.Assessments)
@@ -60,7 +60,7 @@ const minAssessChunk = 4096
 // into contiguous chunks assessed side by side, one goroutine each with its own scratch;
 // each chunk writes its own part of the assessments and of the warm paths, and its issues
 // follow the previous chunk's, so the result is the one a single pass gives.
-func assessAll(recs Records, facts []facts, ix *index, cfg Config, asOf Date, chunks int) (as []Assessment, issues []Issue, inactive int, rings [6]int, quadrants [5]int) {
+func assessAll(recs Records, facts []facts, ix *index, cfg Config, asOf Date, k int) (as []Assessment, issues []Issue, inactive int, rings [6]int, quadrants [5]int) {
 	// Where each partner's assessment and warm paths go: warm paths of all active partners
 	// share one backing array, one allocation, not one per partner.
 	at := make([]int32, len(recs.Partners)+1)     // assessment of partner i: as[at[i]], when active
@@ -77,20 +77,20 @@ func assessAll(recs Records, facts []facts, ix *index, cfg Config, asOf Date, ch
 	as = make([]Assessment, at[len(recs.Partners)])
 	paths := make([]*Asset, pathAt[len(recs.Partners)])
 
-	if chunks <= 0 {
-		chunks = min(runtime.GOMAXPROCS(0), len(recs.Partners)/minAssessChunk)
+	if k <= 0 {
+		k = chunks.Count(len(recs.Partners), minAssessChunk)
 	}
-	chunks = max(1, min(chunks, len(recs.Partners)))
+	k = max(1, min(k, len(recs.Partners)))
 	type chunk struct {
 		issues    []Issue
 		rings     [6]int
 		quadrants [5]int
 	}
-	parts := make([]chunk, chunks)
-	run := func(c int) {
+	parts := make([]chunk, k)
+	chunks.Each(len(recs.Partners), k, func(c, lo, hi int) {
 		part := &parts[c]
 		var steps stepScratch
-		for i := len(recs.Partners) * c / chunks; i < len(recs.Partners)*(c+1)/chunks; i++ {
+		for i := lo; i < hi; i++ {
 			p := &recs.Partners[i]
 			if p.Inactive {
 				continue
@@ -105,13 +105,7 @@ func assessAll(recs Records, facts []facts, ix *index, cfg Config, asOf Date, ch
 			part.rings[a.Ring]++
 			part.quadrants[a.Quadrant]++
 		}
-	}
-	var wg sync.WaitGroup
-	for c := 1; c < chunks; c++ {
-		wg.Go(func() { run(c) })
-	}
-	run(0)
-	wg.Wait()
+	})
 	issues = parts[0].issues
 	if len(parts) > 1 {
 		found := 0
