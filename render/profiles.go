@@ -42,10 +42,7 @@ func themesTab(name string, in Input) sheets.Tab {
 		[]string{"Theme", "Partners", "Who said it"},
 		[]float64{28, 10, 80})
 	t.tab.WrapCols = []int{2}
-	themes := in.Themes
-	if themes == nil {
-		themes = profile.Themes(in.Profiles)
-	}
+	themes := profile.Themes(in.Profiles)
 	for _, th := range themes {
 		t.add(text(th.Phrase), num(len(th.Partners)), text(strings.Join(th.Partners, ", ")))
 	}

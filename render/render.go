@@ -63,12 +63,10 @@ type Input struct {
 	History  []history.Row
 	Progress []history.Week
 	Moves    map[string]history.Move
-	// Profiles are the active partners' profiles in Priorities order, Themes what recurs
-	// across them. Profiles are needed when either tab is on; Themes, when nil, are drawn
-	// from Profiles by the Themes tab itself, beside the other tabs (profile.Themes is the
-	// largest part of rendering a big workbook).
+	// Profiles are the active partners' profiles in Priorities order, needed when the
+	// Profiles or Themes tab is on: the Themes tab draws what recurs across them itself,
+	// beside the other tabs (profile.Themes is the largest part of rendering a big workbook).
 	Profiles []profile.Profile
-	Themes   []profile.Theme
 }
 
 // scoringConfig is the configuration the tabs draw thresholds from.

@@ -47,7 +47,7 @@ func TestSplicedRowsAreWhatExcelizeWrites(t *testing.T) {
 			Owners: o.Owners, DataIssues: o.DataIssues, SyncStatus: o.SyncStatus, History: o.History, Progress: o.Progress,
 			Profiles: o.Profiles, Themes: o.Themes},
 		Scoring:  &cfg.Scoring,
-		Profiles: profiles, Themes: profile.Themes(profiles),
+		Profiles: profiles,
 		History: hist.Rows, Progress: history.Progress(hist.Rows, asOf),
 		Status: render.Status{Source: "test.xlsx", SyncedAt: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), AsOf: asOf, Version: "test"},
 	})
@@ -185,4 +185,9 @@ func TestRowsAreSplicedOnlyUnderTheStreamedPartsName(t *testing.T) {
 	if r.splices[part] == nil {
 		t.Errorf("rows not spliced into %s, the part excelize streams the tab to", part)
 	}
+}
+
+// rows writes the rows of t as a write does: scanned, then through sw or spliced into part.
+func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab, part string) error {
+	return r.scannedRows(sw, r.scan(t), part)
 }

@@ -466,15 +466,6 @@ func frozenPanes(rows int) *excelize.Panes {
 	}
 }
 
-// rows writes the tabGrid, with bold rows and highlights. The rows excelize must write (the
-// legend, whose cells are merged, and any row with a value spliceable cannot copy exactly)
-// go through the stream writer; the rest are written straight into the saved worksheet part
-// by splice.go, which is most of a large sync's write. Either way the bytes are the same
-// (TestSplicedRowsAreWhatExcelizeWrites).
-func (r *renderer) rows(sw *excelize.StreamWriter, t sheets.Tab, part string) error {
-	return r.scannedRows(sw, r.scan(t), part)
-}
-
 // tabScan is what writing a tab's rows needs to know of all of them first.
 type tabScan struct {
 	g *tabGrid
@@ -540,7 +531,11 @@ func (r *renderer) scanTabs(tabs []sheets.Tab) []*tabScan {
 	return scans
 }
 
-// scannedRows writes the rows of the tab s scanned.
+// scannedRows writes the rows of the tab s scanned, with bold rows and highlights. The rows
+// excelize must write (the legend, whose cells are merged, and any row with a value
+// spliceable cannot copy exactly) go through the stream writer; the rest are written
+// straight into the saved worksheet part by splice.go, which is most of a large sync's
+// write. Either way the bytes are the same (TestSplicedRowsAreWhatExcelizeWrites).
 func (r *renderer) scannedRows(sw *excelize.StreamWriter, s *tabScan, part string) error {
 	if s.err != nil {
 		return s.err
