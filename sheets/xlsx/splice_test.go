@@ -48,7 +48,7 @@ func TestSplicedRowsAreWhatExcelizeWrites(t *testing.T) {
 			Profiles: o.Profiles, Themes: o.Themes},
 		Scoring:  &cfg.Scoring,
 		Profiles: profiles,
-		History: hist.Rows, Progress: history.Progress(hist.Rows, asOf),
+		History:  hist.Rows, Progress: history.Progress(hist.Rows, asOf),
 		Status: render.Status{Source: "test.xlsx", SyncedAt: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), AsOf: asOf, Version: "test"},
 	})
 	// The awkward values excelize must write come first; the rows after the last of them
