@@ -3,10 +3,12 @@
 package memlimit
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Default is the soft heap limit when GOMEMLIMIT is not set. Near it the Go runtime
@@ -44,13 +46,31 @@ func cgroupLimit(memoryMax []byte) (int64, bool) {
 const oneShotGCPercent = 200
 
 // ApplyOneShot is Apply for a one-shot sync (`sync --now`), which also collects less often
-// below the limit (oneShotGCPercent) unless GOGC is set, or no limit is.
+// below the limit (oneShotGCPercent) unless GOGC is set, or no limit is, and has the heap up
+// to the limit backed by huge pages where the kernel does that on request (hugepages.go).
 func ApplyOneShot() int64 {
 	limit := Apply()
 	if limit > 0 && os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(oneShotGCPercent)
 	}
+	hugeHeapOnce.Do(func() { reserveHugeHeap(hugeHeapSize(debug.SetMemoryLimit(-1))) })
 	return limit
+}
+
+// hugeHeapOnce: the huge pages are asked for once a process, like the runtime's own
+// settings; a test binary that runs `sync --now` a hundred times would otherwise collect
+// and hand back its heap a hundred times (9 s of cmd/partnermap's tests).
+var hugeHeapOnce sync.Once
+
+// hugeHeapSize is how much of a one-shot sync's heap to back with huge pages: as much as
+// the soft limit in effect lets it grow to, and Default without one; at most four times
+// Default, past which a sync is beyond what partnermap is built for (RELIABILITY.md) and
+// the reservation would only be address space.
+func hugeHeapSize(limit int64) int64 {
+	if limit <= 0 || limit == math.MaxInt64 {
+		return Default
+	}
+	return min(limit, 4*Default)
 }
 
 // Apply sets the soft heap limit Pick gives for this process's environment and returns it
