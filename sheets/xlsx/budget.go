@@ -142,6 +142,30 @@ func (s *shapeScanner) Write(p []byte) (int, error) {
 		case stAttrs:
 			p = s.attrs(p)
 			continue
+		case stOpen:
+			if c := p[0]; c == '!' || c == '?' || c == '/' {
+				break
+			}
+			// As step: the byte after '<' starts the name, whatever it is.
+			s.state, s.nameLen = stName, 0
+			s.addName(p[0])
+			if p = p[1:]; len(p) == 0 {
+				return n, nil
+			}
+			fallthrough
+		case stName:
+			// A start tag's name, up to the byte that ends it, which step then takes.
+			i := 0
+			for i < len(p) && !nameEnd[p[i]] {
+				s.addName(p[i])
+				i++
+			}
+			if i > 0 {
+				s.prev = p[i-1]
+			}
+			if p = p[i:]; len(p) == 0 {
+				return n, nil
+			}
 		}
 		s.step(p[0])
 		p = p[1:]
@@ -165,7 +189,7 @@ func (s *shapeScanner) attrs(p []byte) []byte {
 		return p[i+1:]
 	}
 	j := 0
-	for j < len(p) && p[j] != '"' && p[j] != '\'' && p[j] != '>' {
+	for j < len(p) && !attrEnd[p[j]] {
 		j++
 	}
 	if j > 0 {
@@ -281,6 +305,18 @@ func (s *shapeScanner) step(c byte) {
 	}
 }
 
+// nameEnd marks the bytes that end a start tag's name, attrEnd those that end a stretch of
+// its attributes outside a quoted value: tables, since the scan tests every byte of a tag.
+var nameEnd, attrEnd = func() (name, attr [256]bool) {
+	for _, c := range []byte(" \t\r\n/>") {
+		name[c] = true
+	}
+	for _, c := range []byte("\"'>") {
+		attr[c] = true
+	}
+	return
+}()
+
 // addName keeps the local name's first bytes (after any namespace prefix).
 func (s *shapeScanner) addName(c byte) {
 	if c == ':' {
@@ -300,8 +336,12 @@ func (s *shapeScanner) startTag() {
 		s.shape.strings++
 	}
 	s.depth++
+	deeper := s.depth > s.shape.depth
 	s.shape.depth = max(s.shape.depth, s.depth)
-	if s.over != nil && s.over(s.shape) {
+	// Asked when the shape reaches a new depth, a shared string or a 4096th element: every
+	// limit is far above 4096 elements, and the caller checks the exact shape after each
+	// write, so a refusal is the same and the scan stops soon after the limit.
+	if s.over != nil && (deeper || s.shape.elements&4095 == 0 || s.nameLen == 2 && s.name[0] == 's' && s.name[1] == 'i') && s.over(s.shape) {
 		s.stop = true
 	}
 }
