@@ -21,8 +21,9 @@ func profilesTab(name string, in Input) sheets.Tab {
 		[]float64{26, 16, 6, 13, profileText, profileText, 24, 24, profileText, profileText, profileText, profileText, 24, profileText})
 	t.tab.WrapCols = []int{4, 5, 6, 7, 8, 9, 10, 11, 12, 13}
 	asOf := in.Result.AsOf
-	for i := range in.Profiles {
-		p := &in.Profiles[i]
+	profiles := in.profiles()
+	for i := range profiles {
+		p := &profiles[i]
 		r := t.add(text(p.Partner.Name), text(p.Owner), num(p.Ring), text(p.Quadrant.String()),
 			text(p.Goals), text(lines(p.SelfInterest, saidText(p.MetSelfInterest))), text(p.Represents), text(p.Constraints),
 			text(saidText(p.Success)), text(LastAsk(p.LastAsk)), text(list(StepLines(p.OpenSteps, asOf))),
@@ -42,7 +43,7 @@ func themesTab(name string, in Input) sheets.Tab {
 		[]string{"Theme", "Partners", "Who said it"},
 		[]float64{28, 10, 80})
 	t.tab.WrapCols = []int{2}
-	themes := profile.Themes(in.Profiles)
+	themes := profile.Themes(in.profiles())
 	for _, th := range themes {
 		t.add(text(th.Phrase), num(len(th.Partners)), text(strings.Join(th.Partners, ", ")))
 	}

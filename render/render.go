@@ -63,10 +63,21 @@ type Input struct {
 	History  []history.Row
 	Progress []history.Week
 	Moves    map[string]history.Move
-	// Profiles are the active partners' profiles in Priorities order, needed when the
-	// Profiles or Themes tab is on: the Themes tab draws what recurs across them itself,
-	// beside the other tabs (profile.Themes is the largest part of rendering a big workbook).
-	Profiles []profile.Profile
+	// Profiles gives the active partners' profiles in Priorities order, needed when the
+	// Profiles or Themes tab is on (nil: none); the Themes tab draws what recurs across them
+	// itself, beside the other tabs (profile.Themes is the largest part of rendering a big
+	// workbook). It may wait until they are built, and must be safe to call from two tabs
+	// at once: Tabs starts the tabs that need them last, so that the others are rendered
+	// while they are built (at 100k partners building them takes half a second).
+	Profiles func() []profile.Profile
+}
+
+// profiles are in.Profiles, once built.
+func (in Input) profiles() []profile.Profile {
+	if in.Profiles == nil {
+		return nil
+	}
+	return in.Profiles()
 }
 
 // scoringConfig is the configuration the tabs draw thresholds from.
@@ -106,9 +117,10 @@ func tabsAtOnce(in Input, n int) []sheets.Tab {
 		{in.Names.Progress, progressTab},
 	}
 	builds = slices.DeleteFunc(builds, func(b build) bool { return b.name == "" })
-	// The slowest first (Themes, Profiles, the Power Map at 100k partners), so that the
-	// quick ones fill in around them.
-	slowest := map[string]int{in.Names.Themes: 3, in.Names.Profiles: 2, in.Names.PowerMap: 1}
+	// The slowest first (the Power Map at 100k partners), so that the quick ones fill in
+	// around it, but those that need the profiles (Themes, Profiles, the slowest of all)
+	// after the others: they may wait for in.Profiles, and the rest are rendered meanwhile.
+	slowest := map[string]int{in.Names.Themes: -1, in.Names.Profiles: -2, in.Names.PowerMap: 1}
 	order := make([]int, len(builds))
 	for i := range order {
 		order[i] = i

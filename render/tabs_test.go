@@ -26,6 +26,7 @@ func TestTabsBuiltSideBySideAreTheTabsBuiltOneByOne(t *testing.T) {
 		Partners: cfg.Tabs.Partners, Assets: cfg.Tabs.Assets, Meetings: cfg.Tabs.Meetings, Members: cfg.Tabs.Members}})
 	res := scoring.Score(dec.Records, cfg.Scoring, asOf)
 	hist := history.Update(nil, history.States(dec.Records.Partners, res), asOf, 0)
+	profiles := profile.Build(dec.Records, res)
 	o := cfg.Outputs
 	in := Input{
 		Result: res, Issues: append(append([]scoring.Issue(nil), dec.Issues...), res.Issues...),
@@ -33,7 +34,7 @@ func TestTabsBuiltSideBySideAreTheTabsBuiltOneByOne(t *testing.T) {
 			Owners: o.Owners, DataIssues: o.DataIssues, SyncStatus: o.SyncStatus, History: o.History, Progress: o.Progress,
 			Profiles: o.Profiles, Themes: o.Themes},
 		Scoring:  &cfg.Scoring,
-		Profiles: profile.Build(dec.Records, res),
+		Profiles: func() []profile.Profile { return profiles },
 		History:  hist.Rows, Progress: history.Progress(hist.Rows, asOf), Moves: history.Moves(hist.Rows, asOf, history.MovedDays),
 		Status: Status{Source: "test.xlsx", SyncedAt: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), AsOf: asOf, Version: "test"},
 	}
@@ -51,7 +52,7 @@ func TestTabsBuiltSideBySideAreTheTabsBuiltOneByOne(t *testing.T) {
 			t.Fatalf("%d at once: %d tabs, one at a time %d", n, len(many), len(one))
 		}
 	}
-	if len(profile.Themes(in.Profiles)) == 0 {
+	if len(profile.Themes(profiles)) == 0 {
 		t.Fatal("the generated partners share no theme: the comparison proves little")
 	}
 }

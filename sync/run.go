@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	gosync "sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -355,8 +356,8 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		in.Names.Progress = "" // drawn from History only
 	}
 	if profiles != nil {
-		// The Themes tab draws its themes from the profiles while the other tabs are rendered.
-		in.Profiles = <-profiles
+		// The tabs that need the profiles wait for them; the others are rendered meanwhile.
+		in.Profiles = gosync.OnceValue(func() []profile.Profile { return <-profiles })
 	}
 	rep.Tabs = without(render.Tabs(in), conflicts)
 	t = stage(StageRender, t)

@@ -47,7 +47,7 @@ func TestSplicedRowsAreWhatExcelizeWrites(t *testing.T) {
 			Owners: o.Owners, DataIssues: o.DataIssues, SyncStatus: o.SyncStatus, History: o.History, Progress: o.Progress,
 			Profiles: o.Profiles, Themes: o.Themes},
 		Scoring:  &cfg.Scoring,
-		Profiles: profiles,
+		Profiles: func() []profile.Profile { return profiles },
 		History:  hist.Rows, Progress: history.Progress(hist.Rows, asOf),
 		Status: render.Status{Source: "test.xlsx", SyncedAt: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), AsOf: asOf, Version: "test"},
 	})
