@@ -25,6 +25,7 @@ import (
 	"github.com/partnermap/partnermap/config"
 	"github.com/partnermap/partnermap/decode"
 	"github.com/partnermap/partnermap/history"
+	"github.com/partnermap/partnermap/internal/chunks"
 	"github.com/partnermap/partnermap/profile"
 	"github.com/partnermap/partnermap/render"
 	"github.com/partnermap/partnermap/scoring"
@@ -588,33 +589,15 @@ func inputDigest(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf
 }
 
 // hashRows writes the hash bytes of rows to h, a line a row. SHA-256 is sequential, but
-// encoding the cells is half its cost (a third of a second at 100k partners), so a large
-// tab's rows are encoded a piece at a time on other goroutines, a few pieces ahead of h.
+// encoding the cells is most of the hashing (a third of a second at 100k partners), so a
+// large tab's rows are encoded a piece at a time, a few pieces ahead of h.
 func hashRows(h io.Writer, rows [][]sheets.Cell) {
-	const per = 4096 // rows a piece: some 600 KB of hash bytes
-	const ahead = 3  // pieces encoded, or being encoded, ahead of the one h takes
-	if len(rows) <= per {
-		h.Write(appendHashRows(nil, rows))
-		return
-	}
-	free := make(chan []byte, ahead) // the buffers, reused
-	for range ahead {
-		free <- nil
-	}
-	pieces := make(chan chan []byte, ahead) // in the rows' order
-	go func() {
-		defer close(pieces)
-		for lo := 0; lo < len(rows); lo += per {
-			buf, done := <-free, make(chan []byte, 1)
-			pieces <- done
-			go func(part [][]sheets.Cell) { done <- appendHashRows(buf[:0], part) }(rows[lo:min(lo+per, len(rows))])
-		}
-	}()
-	for done := range pieces {
-		buf := <-done
-		h.Write(buf)
-		free <- buf
-	}
+	_ = chunks.Ahead(len(rows), 4096, 3, func(buf []byte, lo, hi int) ([]byte, error) {
+		return appendHashRows(buf, rows[lo:hi]), nil
+	}, func(b []byte) error {
+		_, err := h.Write(b) // a hash.Hash never fails
+		return err
+	})
 }
 
 // appendHashRows appends the hash bytes of rows: each cell's (appendHashCell), and a newline

@@ -1,6 +1,7 @@
 package chunks
 
 import (
+	"errors"
 	"sync"
 	"testing"
 )
@@ -35,5 +36,70 @@ func TestCount(t *testing.T) {
 	}
 	if got := Count(1<<30, 4096); got < 1 {
 		t.Errorf("many items: %d chunks", got)
+	}
+}
+
+func TestAheadTakesEveryPieceInOrder(t *testing.T) {
+	for _, tc := range []struct{ n, per, ahead int }{{0, 4, 2}, {3, 4, 2}, {4, 4, 2}, {5, 4, 2}, {1000, 7, 3}, {1000, 1, 1}, {999, 10, 8}} {
+		var got []byte
+		err := Ahead(tc.n, tc.per, tc.ahead, func(buf []byte, lo, hi int) ([]byte, error) {
+			for i := lo; i < hi; i++ {
+				buf = append(buf, byte(i%251))
+			}
+			return buf, nil
+		}, func(b []byte) error {
+			got = append(got, b...)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%+v: %v", tc, err)
+		}
+		if len(got) != tc.n {
+			t.Fatalf("%+v: %d items taken", tc, len(got))
+		}
+		for i, b := range got {
+			if b != byte(i%251) {
+				t.Fatalf("%+v: item %d is %d, out of order", tc, i, b)
+			}
+		}
+	}
+}
+
+func TestAheadStopsAtTheFirstErrorInOrder(t *testing.T) {
+	bad := errors.New("bad piece")
+	for _, failAt := range []int{0, 30, 990} {
+		var mu sync.Mutex
+		taken, encoded := 0, 0
+		err := Ahead(1000, 10, 3, func(buf []byte, lo, hi int) ([]byte, error) {
+			mu.Lock()
+			encoded++
+			mu.Unlock()
+			if lo <= failAt && failAt < hi {
+				return buf, bad
+			}
+			return append(buf, byte(lo/10)), nil
+		}, func(b []byte) error {
+			if int(b[0]) != taken {
+				t.Errorf("took piece %d as the %dth", b[0], taken)
+			}
+			taken++
+			return nil
+		})
+		if !errors.Is(err, bad) {
+			t.Fatalf("fail at %d: %v, want the piece's error", failAt, err)
+		}
+		if taken != failAt/10 {
+			t.Errorf("fail at %d: %d pieces taken, want the %d before it", failAt, taken, failAt/10)
+		}
+		if encoded > failAt/10+1+3+1 {
+			t.Errorf("fail at %d: %d pieces encoded: it went on well past the error", failAt, encoded)
+		}
+	}
+	// An error of take stops it too.
+	calls := 0
+	err := Ahead(100, 1, 2, func(buf []byte, lo, hi int) ([]byte, error) { return append(buf, 1), nil },
+		func([]byte) error { calls++; return bad })
+	if !errors.Is(err, bad) || calls != 1 {
+		t.Errorf("take's error: %v after %d calls, want it after 1", err, calls)
 	}
 }

@@ -1,7 +1,6 @@
 package xlsx
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/xml"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/partnermap/partnermap/internal/chunks"
 	"github.com/partnermap/partnermap/sheets"
 )
 
@@ -57,19 +57,31 @@ func spliceable(v outValue) bool {
 	return true // blank, bool
 }
 
-// writeRows writes rows from.. of g as excelize's stream writer would.
+// writeRows writes rows from.. of g as excelize's stream writer would. Encoding them is
+// most of a large sync's write, and the deflating of what it writes is spread over the
+// processors already (deflate.go), so a large tab's rows are encoded a piece at a time,
+// a few pieces ahead of out; the bytes are those of one pass.
 func (r *renderer) writeRows(out io.Writer, g *tabGrid, from int) error {
-	w := bufio.NewWriterSize(out, 64<<10)
-	var b []byte
+	return chunks.Ahead(g.last+1-from, 2048, 4, func(b []byte, lo, hi int) ([]byte, error) {
+		return r.appendRows(b, g, from+lo, from+hi)
+	}, func(b []byte) error {
+		_, err := out.Write(b)
+		return err
+	})
+}
+
+// appendRows appends rows from..to-1 of g to b. It only reads g and r (their styles are
+// all known after the scan), so pieces of a tab are encoded side by side.
+func (r *renderer) appendRows(b []byte, g *tabGrid, from, to int) ([]byte, error) {
 	var esc bytes.Buffer
 	// The style of the cell above, by column: a column's cells mostly share one, and
 	// comparing keys is cheaper than looking each up.
 	var above []styleKey
 	var aboveID []int
-	for ri := from; ri <= g.last; ri++ {
+	for ri := from; ri < to; ri++ {
 		row, err := g.row(ri)
 		if err != nil {
-			return err
+			return b, err
 		}
 		if row.width == 0 {
 			continue
@@ -78,7 +90,7 @@ func (r *renderer) writeRows(out io.Writer, g *tabGrid, from int) error {
 			above = append(above, make([]styleKey, row.width-len(above))...)
 			aboveID = append(aboveID, make([]int, row.width-len(aboveID))...)
 		}
-		b = append(b[:0], `<row r="`...)
+		b = append(b, `<row r="`...)
 		numAt := len(b)
 		b = strconv.AppendInt(b, int64(ri+1), 10)
 		num := b[numAt:len(b):len(b)] // the row number, for the cells' references
@@ -134,7 +146,7 @@ func (r *renderer) writeRows(out io.Writer, g *tabGrid, from int) error {
 				} else {
 					esc.Reset()
 					if err := xml.EscapeText(&esc, []byte(t)); err != nil {
-						return err
+						return b, err
 					}
 					// excelize keeps line breaks as they are rather than as &#xA;.
 					b = append(b, bytes.ReplaceAll(esc.Bytes(), []byte("&#xA;"), []byte("\n"))...)
@@ -143,11 +155,8 @@ func (r *renderer) writeRows(out io.Writer, g *tabGrid, from int) error {
 			}
 		}
 		b = append(b, `</row>`...)
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
 	}
-	return w.Flush()
+	return b, nil
 }
 
 // appendColumnName appends the letters of the 0-based column ci (0 → A, 26 → AA).

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -72,6 +73,24 @@ func TestSplicedRowsAreWhatExcelizeWrites(t *testing.T) {
 		{sheets.TextCell("last")},
 	}
 	tabs = append(tabs, odd)
+	// A tab long enough that its spliced rows are encoded in several pieces side by side
+	// (writeRows), with formats that change from row to row across the pieces' edges.
+	long := sheets.Tab{Name: "Long", Widths: []float64{20, 12, 12, 30}, FrozenRows: 1, WrapCols: []int{3}}
+	for i := range 5000 {
+		row := []sheets.Cell{sheets.TextCell(fmt.Sprintf("Partner %d", i)), sheets.NumberCell(float64(i) / 4),
+			sheets.DateCell(time.Date(2026, 1, 1+i%365, 0, 0, 0, 0, time.UTC)), sheets.TextCell(strings.Repeat("note ", i%40))}
+		if i%997 == 0 {
+			row = nil
+		}
+		long.Rows = append(long.Rows, row)
+		if i%3 == 0 {
+			long.Highlights = append(long.Highlights, sheets.Highlight{Row: i, Col: i % 4, Tone: sheets.ToneWarn})
+		}
+		if i%2047 == 0 {
+			long.BoldRows = append(long.BoldRows, i)
+		}
+	}
+	tabs = append(tabs, long)
 
 	dir := t.TempDir()
 	base := filepath.Join(dir, "base.xlsx")
