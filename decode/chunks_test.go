@@ -51,9 +51,11 @@ func TestChunkedDecodingIsTheSinglePass(t *testing.T) {
 		}
 		for _, workers := range []int{0, 2, 3, 7, 64} {
 			for _, release := range []bool{false, true} {
-				t.Run(fmt.Sprintf("partners=%d/seed=%d/chunks=%d/release=%v", tc.partners, tc.seed, workers, release), func(t *testing.T) {
+				// The meetings' room made ahead, or as the meetings are decoded.
+				touchAhead := release == (workers%2 == 0)
+				t.Run(fmt.Sprintf("partners=%d/seed=%d/chunks=%d/release=%v/ahead=%v", tc.partners, tc.seed, workers, release, touchAhead), func(t *testing.T) {
 					o := opts
-					o.workers, o.Release = workers, release
+					o.workers, o.Release, o.touchAhead = workers, release, touchAhead
 					tables := workload.Tables(tabs)
 					got := Decode(tables, o)
 					if !reflect.DeepEqual(got.Records, want.Records) {

@@ -59,6 +59,8 @@ type Options struct {
 	// workers, when above 0, is how many chunks a tab decoded in chunks is cut into,
 	// however small: tests compare chunked and single-pass decoding with it.
 	workers int
+	// touchAhead, set by tests, makes the meetings' room ahead whatever the tab's size.
+	touchAhead bool
 }
 
 // Result is what decoding gives: the records, the Data Issues and the rows read per tab.
@@ -99,13 +101,25 @@ type decoder struct {
 	campaigns *index // nil when the Campaigns tab is missing or unreadable
 	scratch   []byte // for folding names without allocating
 	search    search // for suggesting names
+	// meetingRoom, when set, is where the meetings go, made ahead (touchAhead).
+	meetingRoom *recordRoom[scoring.Meeting]
 }
+
+// touchAheadRows is the fewest Meetings rows whose records' memory is made ahead: below
+// it, a few megabytes, the zeroing is not worth a goroutine.
+const touchAheadRows = 1 << 16
 
 // Decode reads the input tabs into records. It never fails on a volunteer's cell: every
 // problem becomes an Issue and the row is kept unless it lacks its required value.
 func Decode(tables map[string]*sheets.Table, opts Options) Result {
 	d := &decoder{opts: opts, tabs: opts.Tabs.WithDefaults(), res: Result{Rows: make(map[string]int, 4)}}
 	d.res.partnersTab = d.tabs.Partners
+	if t := tables[d.tabs.Meetings]; t != nil && (len(t.Rows) > touchAheadRows || opts.touchAhead) {
+		// The meetings' room is made now and its pages written to while the members,
+		// partners and assets are decoded.
+		d.meetingRoom = newRecordRoom[scoring.Meeting](d, t)
+		d.meetingRoom.touchAhead()
+	}
 	// Members first: owners and attendees are checked against them.
 	memberIssues := d.decodeMembers(tables[d.tabs.Members])
 	partnerIssues := d.decodePartners(tables[d.tabs.Partners])
@@ -302,7 +316,7 @@ func (d *decoder) decodeAssets(t *sheets.Table) []scoring.Issue {
 		d.res.Rows[name] = countRows(t)
 		return tb.sorted()
 	}
-	out, issues := decodeRows(d, tb, t, decodeAsset)
+	out, issues := decodeRows(d, tb, t, decodeAsset, nil)
 	d.res.Records.Assets = out
 	return issues
 }
@@ -354,7 +368,7 @@ func (d *decoder) decodeMeetings(t *sheets.Table) []scoring.Issue {
 		d.res.Rows[name] = countRows(t)
 		return tb.sorted()
 	}
-	out, issues := decodeRows(d, tb, t, decodeMeeting)
+	out, issues := decodeRows(d, tb, t, decodeMeeting, d.meetingRoom)
 	d.res.Records.Meetings = out
 	return issues
 }
