@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partnermap/partnermap/internal/chunks"
 	"github.com/partnermap/partnermap/sheets"
 )
 
@@ -80,7 +81,7 @@ func TestHashRowsIsTheHashOfEachRowInTurn(t *testing.T) {
 			want.Write(append(line, '\n'))
 		}
 		got := sha256.New()
-		hashRows(got, rows)
+		hashRows(got, rows, &chunks.Ahead{Per: 4096, Depth: 3})
 		if !bytes.Equal(got.Sum(nil), want.Sum(nil)) {
 			t.Errorf("%d rows: the hash differs from one row after another", n)
 		}

@@ -576,6 +576,7 @@ func inputDigest(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf
 	h.Write(settings)
 	sorted := append([]string(nil), inputs...)
 	sort.Strings(sorted)
+	ahead := &chunks.Ahead{Per: 4096, Depth: 3} // rows a piece: some 600 KB of hash bytes
 	for _, name := range sorted {
 		t, ok := snap.Tables[name]
 		if !ok {
@@ -583,7 +584,7 @@ func inputDigest(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf
 			continue
 		}
 		fmt.Fprintf(h, "\x00tab %q\n", name)
-		hashRows(h, t.Rows)
+		hashRows(h, t.Rows, ahead)
 	}
 	return h, nil
 }
@@ -591,8 +592,8 @@ func inputDigest(snap *sheets.Snapshot, inputs []string, cfg config.Config, asOf
 // hashRows writes the hash bytes of rows to h, a line a row. SHA-256 is sequential, but
 // encoding the cells is most of the hashing (a third of a second at 100k partners), so a
 // large tab's rows are encoded a piece at a time, a few pieces ahead of h.
-func hashRows(h io.Writer, rows [][]sheets.Cell) {
-	_ = chunks.Ahead(len(rows), 4096, 3, func(buf []byte, lo, hi int) ([]byte, error) {
+func hashRows(h io.Writer, rows [][]sheets.Cell, ahead *chunks.Ahead) {
+	_ = ahead.Run(len(rows), func(buf []byte, lo, hi int) ([]byte, error) {
 		return appendHashRows(buf, rows[lo:hi]), nil
 	}, func(b []byte) error {
 		_, err := h.Write(b) // a hash.Hash never fails

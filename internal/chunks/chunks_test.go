@@ -41,25 +41,31 @@ func TestCount(t *testing.T) {
 
 func TestAheadTakesEveryPieceInOrder(t *testing.T) {
 	for _, tc := range []struct{ n, per, ahead int }{{0, 4, 2}, {3, 4, 2}, {4, 4, 2}, {5, 4, 2}, {1000, 7, 3}, {1000, 1, 1}, {999, 10, 8}} {
-		var got []byte
-		err := Ahead(tc.n, tc.per, tc.ahead, func(buf []byte, lo, hi int) ([]byte, error) {
-			for i := lo; i < hi; i++ {
-				buf = append(buf, byte(i%251))
+		a := &Ahead{Per: tc.per, Depth: tc.ahead}
+		for run := range 2 { // the second with the buffers of the first
+			var got []byte
+			err := a.Run(tc.n, func(buf []byte, lo, hi int) ([]byte, error) {
+				if len(buf) != 0 {
+					t.Errorf("%+v run %d: a buffer came with %d bytes in it", tc, run, len(buf))
+				}
+				for i := lo; i < hi; i++ {
+					buf = append(buf, byte(i%251))
+				}
+				return buf, nil
+			}, func(b []byte) error {
+				got = append(got, b...)
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("%+v run %d: %v", tc, run, err)
 			}
-			return buf, nil
-		}, func(b []byte) error {
-			got = append(got, b...)
-			return nil
-		})
-		if err != nil {
-			t.Fatalf("%+v: %v", tc, err)
-		}
-		if len(got) != tc.n {
-			t.Fatalf("%+v: %d items taken", tc, len(got))
-		}
-		for i, b := range got {
-			if b != byte(i%251) {
-				t.Fatalf("%+v: item %d is %d, out of order", tc, i, b)
+			if len(got) != tc.n {
+				t.Fatalf("%+v run %d: %d items taken", tc, run, len(got))
+			}
+			for i, b := range got {
+				if b != byte(i%251) {
+					t.Fatalf("%+v run %d: item %d is %d, out of order", tc, run, i, b)
+				}
 			}
 		}
 	}
@@ -70,7 +76,8 @@ func TestAheadStopsAtTheFirstErrorInOrder(t *testing.T) {
 	for _, failAt := range []int{0, 30, 990} {
 		var mu sync.Mutex
 		taken, encoded := 0, 0
-		err := Ahead(1000, 10, 3, func(buf []byte, lo, hi int) ([]byte, error) {
+		a := &Ahead{Per: 10, Depth: 3}
+		err := a.Run(1000, func(buf []byte, lo, hi int) ([]byte, error) {
 			mu.Lock()
 			encoded++
 			mu.Unlock()
@@ -97,7 +104,7 @@ func TestAheadStopsAtTheFirstErrorInOrder(t *testing.T) {
 	}
 	// An error of take stops it too.
 	calls := 0
-	err := Ahead(100, 1, 2, func(buf []byte, lo, hi int) ([]byte, error) { return append(buf, 1), nil },
+	err := (&Ahead{Per: 1, Depth: 2}).Run(100, func(buf []byte, lo, hi int) ([]byte, error) { return append(buf, 1), nil },
 		func([]byte) error { calls++; return bad })
 	if !errors.Is(err, bad) || calls != 1 {
 		t.Errorf("take's error: %v after %d calls, want it after 1", err, calls)

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/partnermap/partnermap/internal/chunks"
 	"github.com/partnermap/partnermap/sheets"
 )
 
@@ -62,7 +61,7 @@ func spliceable(v outValue) bool {
 // processors already (deflate.go), so a large tab's rows are encoded a piece at a time,
 // a few pieces ahead of out; the bytes are those of one pass.
 func (r *renderer) writeRows(out io.Writer, g *tabGrid, from int) error {
-	return chunks.Ahead(g.last+1-from, 2048, 4, func(b []byte, lo, hi int) ([]byte, error) {
+	return r.rowPieces.Run(g.last+1-from, func(b []byte, lo, hi int) ([]byte, error) {
 		return r.appendRows(b, g, from+lo, from+hi)
 	}, func(b []byte) error {
 		_, err := out.Write(b)

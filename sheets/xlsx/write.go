@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/partnermap/partnermap/internal/chunks"
 	"github.com/partnermap/partnermap/sheets"
 )
 
@@ -245,6 +246,9 @@ type renderer struct {
 	// by part name (splice.go); noSplice has excelize write every row (for tests).
 	splices  map[string]rowSplice
 	noSplice bool
+	// rowPieces encodes the spliced rows of every tab of the save, a piece at a time
+	// (writeRows), with the same few buffers.
+	rowPieces *chunks.Ahead
 }
 
 // chartDrawer is the seam for drawing a tab's chart (e.g. with
@@ -260,6 +264,8 @@ func newRenderer(f *excelize.File) *renderer {
 		date1904: uses1904(f),
 		styles:   map[styleKey]int{},
 		splices:  map[string]rowSplice{},
+		// 2048 rows a piece: a megabyte or two of XML.
+		rowPieces: &chunks.Ahead{Per: 2048, Depth: 4},
 	}
 }
 
