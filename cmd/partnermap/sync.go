@@ -204,6 +204,9 @@ func (a *app) computeDry(cmd *cobra.Command, f dryFlags, asOf scoring.Date) (rep
 	if cfg, err = a.loadConfig(f.demo); err != nil {
 		return nil, cfg, src, err
 	}
+	// brief and render are one-shot commands too, each a dry-run sync: the same memory
+	// settings as sync --now.
+	memlimit.ApplyOneShot()
 	if src, err = pickSource(cfg, f.source); err != nil {
 		return nil, cfg, src, err
 	}
