@@ -2,21 +2,28 @@ package memlimit
 
 import (
 	"bytes"
+	"cmp"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"syscall"
 	"unsafe"
 )
 
 // reserveHugeHeap asks the kernel to back the next size bytes of heap with transparent
-// huge pages, and reports whether it did. It allocates them as one untouched block, marks
-// its whole huge pages MADV_HUGEPAGE and frees it: the runtime hands out its lowest free
-// pages first, so the sync's own allocations land there, and the mark stays with the
-// address range when the runtime returns the pages to the kernel and takes them back.
-// Nothing is touched, so nothing is resident until the sync uses it. It does nothing where
-// the kernel would not heed the mark, where GODEBUG=disablethp=1, or under strict
-// overcommit accounting (vm.overcommit_memory=2), which would charge the whole block.
+// huge pages, and reports whether it did. It allocates them untouched, marks their whole
+// huge pages MADV_HUGEPAGE and frees them: the runtime hands out its lowest free pages
+// first, so the sync's own allocations land there, and the mark stays with the address
+// range when the runtime returns the pages to the kernel and takes them back. Nothing is
+// touched, so nothing is resident until the sync uses it. It does nothing where the kernel
+// would not heed the mark, where GODEBUG=disablethp=1, or under strict overcommit
+// accounting (vm.overcommit_memory=2), which would charge all of it.
+//
+// The memory is taken in pieces of reservePiece, not as one block: the runtime clears an
+// allocation that reaches into memory it has used before (a block starting in a hole the
+// start-up left), and one block of a gigabyte would then be written through, 4 KiB at a
+// time (a 60 ms unchanged sync took 4 s and 1 GiB, now and then); a piece that does costs a few ms.
 func reserveHugeHeap(size int64) bool {
 	if size < 2*hugePage || thpDisabled(os.Getenv("GODEBUG")) {
 		return false
@@ -28,10 +35,45 @@ func reserveHugeHeap(size int64) bool {
 	if mode, err := os.ReadFile("/proc/sys/vm/overcommit_memory"); err != nil || string(bytes.TrimSpace(mode)) == "2" {
 		return false
 	}
-	block := make([]byte, size) // fresh from the kernel: the runtime does not clear it
-	from, to := hugeRange(uintptr(unsafe.Pointer(unsafe.SliceData(block))), uintptr(size))
-	ok := from < to && syscall.Madvise(block[from:to], syscall.MADV_HUGEPAGE) == nil
-	runtime.KeepAlive(block)
-	debug.FreeOSMemory() // free the block now, and return its pages until they are used
+	pieces := make([][]byte, 0, size/reservePiece+1)
+	for left := size; left > 0; left -= reservePiece {
+		pieces = append(pieces, make([]byte, min(left, reservePiece)))
+	}
+	ok := true
+	for _, r := range runs(pieces) {
+		from, to := hugeRange(r.start, r.size)
+		if from < to {
+			_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, r.start+from, to-from, syscall.MADV_HUGEPAGE)
+			ok = ok && errno == 0
+		}
+	}
+	runtime.KeepAlive(pieces)
+	debug.FreeOSMemory() // free the pieces now, and return their pages until they are used
 	return ok
+}
+
+// reservePiece is the size of the pieces reserveHugeHeap takes: at worst a few of
+// them are cleared by the runtime.
+const reservePiece = 4 << 20
+
+// span is a stretch of memory, by address.
+type span struct{ start, size uintptr }
+
+// runs are the stretches of memory the pieces make, pieces that follow one another in
+// memory (as the runtime mostly hands them out) made one stretch.
+func runs(pieces [][]byte) []span {
+	spans := make([]span, 0, len(pieces))
+	for _, p := range pieces {
+		spans = append(spans, span{uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p))})
+	}
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	var out []span
+	for _, s := range spans {
+		if n := len(out); n > 0 && out[n-1].start+out[n-1].size == s.start {
+			out[n-1].size += s.size
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }

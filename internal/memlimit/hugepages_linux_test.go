@@ -6,9 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // anonHugeKiB is the process's memory in transparent huge pages.
@@ -85,5 +87,16 @@ func TestAReservedHeapIsBackedByHugePages(t *testing.T) {
 	// The block lands wherever the runtime puts it; at least half of it in whole huge pages.
 	if asked < 32<<10 {
 		t.Errorf("64 MiB allocated after the reservation took %d KiB of huge pages, want at least 32 MiB", asked)
+	}
+}
+
+func TestRunsJoinPiecesThatFollowOneAnother(t *testing.T) {
+	block := make([]byte, 64)
+	pieces := [][]byte{block[32:48], block[:16], block[16:32], block[56:64]} // out of order, a gap before the last
+	got := runs(pieces)
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(block)))
+	want := []span{{base, 48}, {base + 56, 8}}
+	if !slices.Equal(got, want) {
+		t.Errorf("runs %v, want %v", got, want)
 	}
 }
