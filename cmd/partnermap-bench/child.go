@@ -64,7 +64,7 @@ func runChild(ctx context.Context, o options) error {
 	if o.child == childXLSX || o.child == childGoogle {
 		// The soft heap limit and collection pace `partnermap sync --now` sets, so that the
 		// figures are the command's (GOMEMLIMIT=off measures without them).
-		memlimit.ApplyOneShot()
+		memlimit.ApplyOneShot(o.child == childXLSX)
 	}
 	switch o.child {
 	case childXLSX:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,7 +66,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 		return err
 	}
 	log := a.logger(cfg.Log)
-	if limit := memlimit.ApplyOneShot(); limit > 0 {
+	if limit := memlimit.ApplyOneShot(anyWorkbook(cfg.SourceList())); limit > 0 {
 		log.Debug().Int64("bytes", limit).Msg("soft memory limit set (GOMEMLIMIT overrides it)")
 	}
 	asOf, err := parseAsOf(f.asOf)
@@ -204,12 +205,12 @@ func (a *app) computeDry(cmd *cobra.Command, f dryFlags, asOf scoring.Date) (rep
 	if cfg, err = a.loadConfig(f.demo); err != nil {
 		return nil, cfg, src, err
 	}
-	// brief and render are one-shot commands too, each a dry-run sync: the same memory
-	// settings as sync --now.
-	memlimit.ApplyOneShot()
 	if src, err = pickSource(cfg, f.source); err != nil {
 		return nil, cfg, src, err
 	}
+	// brief and render are one-shot commands too, each a dry-run sync: the same memory
+	// settings as sync --now.
+	memlimit.ApplyOneShot(anyWorkbook([]config.Source{src}))
 	ctx, cancel := withDeadline(cmd.Context(), cfg)
 	defer cancel()
 	rep, err = a.dryRun(ctx, cmd, cfg, src, f.demo, asOf)
@@ -329,4 +330,10 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// anyWorkbook reports whether any of the sources is a local workbook, whose read holds
+// every input cell at once (memlimit.ApplyOneShot's largeHeap).
+func anyWorkbook(sources []config.Source) bool {
+	return slices.ContainsFunc(sources, func(s config.Source) bool { return s.XLSX != "" })
 }
