@@ -121,3 +121,28 @@ func TestEmptyRowsOfAPaddedSheetCostNoRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestNoRoomIsMadeForMeetingsWithAnUnreadableHeader: the meetings' room is made ahead only
+// for a tab whose rows can be decoded; 200k rows under a header of nonsense would otherwise
+// cost 45 MB of records that never come.
+func TestNoRoomIsMadeForMeetingsWithAnUnreadableHeader(t *testing.T) {
+	rows := make([][]sheets.Cell, 200_001)
+	rows[0] = []sheets.Cell{sheets.TextCell("what"), sheets.TextCell("ever")}
+	cell := []sheets.Cell{sheets.TextCell("x")}
+	for i := 1; i < len(rows); i++ {
+		rows[i] = cell
+	}
+	tables := map[string]*sheets.Table{"Meetings": {Name: "Meetings", Rows: rows}}
+	opts := Options{Tabs: TabNames{Meetings: "Meetings"}}
+	opts.touchAhead = true
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	res := Decode(tables, opts)
+	runtime.ReadMemStats(&after)
+	if len(res.Records.Meetings) != 0 {
+		t.Fatalf("%d meetings decoded under a header of nonsense", len(res.Records.Meetings))
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+		t.Errorf("decoding allocated %d MB for a tab it cannot read", got>>20)
+	}
+}

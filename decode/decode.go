@@ -105,6 +105,13 @@ type decoder struct {
 	meetingRoom *recordRoom[scoring.Meeting]
 }
 
+// meetingsReadable reports whether the Meetings tab's header lets its rows be decoded: a
+// room is made for them ahead only then.
+func meetingsReadable(name string, t *sheets.Table) bool {
+	_, ok := openTab(name, t, meetingColumns())
+	return ok
+}
+
 // touchAheadRows is the fewest Meetings rows whose records' memory is made ahead: below
 // it, a few megabytes, the zeroing is not worth a goroutine.
 const touchAheadRows = 1 << 16
@@ -114,7 +121,7 @@ const touchAheadRows = 1 << 16
 func Decode(tables map[string]*sheets.Table, opts Options) Result {
 	d := &decoder{opts: opts, tabs: opts.Tabs.WithDefaults(), res: Result{Rows: make(map[string]int, 4)}}
 	d.res.partnersTab = d.tabs.Partners
-	if t := tables[d.tabs.Meetings]; t != nil && (len(t.Rows) > touchAheadRows || opts.touchAhead) {
+	if t := tables[d.tabs.Meetings]; t != nil && (len(t.Rows) > touchAheadRows || opts.touchAhead) && meetingsReadable(d.tabs.Meetings, t) {
 		// The meetings' room is made now and its pages written to while the members,
 		// partners and assets are decoded.
 		d.meetingRoom = newRecordRoom[scoring.Meeting](d, t)

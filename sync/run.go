@@ -378,10 +378,10 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 	var predicted chan prediction
 	if mem != nil && mem.src != nil {
 		predicted = make(chan prediction, 1)
-		go func() {
-			rec, ok := predictUnchanged(cfg, snap, rep.Tabs, inputs, enabled, base, rep.AsOf, mem.src.WritesExactly)
+		go func(tabs []sheets.Tab, asOf scoring.Date, exact func(sheets.Cell) bool) {
+			rec, ok := predictUnchanged(cfg, snap, tabs, inputs, enabled, base, asOf, exact)
 			predicted <- prediction{rec, ok}
-		}()
+		}(rep.Tabs, rep.AsOf, mem.src.WritesExactly)
 	}
 	placed, err := mem.write(ctx, src, snap, rep.Tabs, opts.Adopt)
 	if err != nil {

@@ -63,6 +63,9 @@ func TestAReservedHeapIsBackedByHugePages(t *testing.T) {
 	if err != nil || !thpOnRequest(enabled) {
 		t.Skipf("transparent huge pages are not on request here (%q)", bytes.TrimSpace(enabled))
 	}
+	if raceEnabled {
+		t.Skip("no reservation under the race detector")
+	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestAReservedHeapIsBackedByHugePages$", "-test.count=1")
 	cmd.Env = append(os.Environ(), childEnv+"=1", "GOMEMLIMIT=off", "GODEBUG=")
 	out, err := cmd.CombinedOutput()
@@ -98,5 +101,29 @@ func TestRunsJoinPiecesThatFollowOneAnother(t *testing.T) {
 	want := []span{{base, 48}, {base + 56, 8}}
 	if !slices.Equal(got, want) {
 		t.Errorf("runs %v, want %v", got, want)
+	}
+}
+
+// TestNoReservationUnderACapOnAddressSpace: a reservation the runtime cannot map is fatal,
+// so under ulimit -v none is made, and the process lives.
+func TestNoReservationUnderACapOnAddressSpace(t *testing.T) {
+	if os.Getenv(childEnv) == "capped" {
+		fmt.Printf("RESULT %v\n", reserveHugeHeap(4<<30))
+		return
+	}
+	// The child runs under a cap of 3 GiB of address space, which a shell's ulimit sets
+	// before it becomes the test binary; 4 GiB asked for would be fatal.
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no shell")
+	}
+	cmd := exec.Command(sh, "-c", `ulimit -v 3145728 && exec "$0" -test.run='^TestNoReservationUnderACapOnAddressSpace$' -test.count=1`, os.Args[0])
+	cmd.Env = append(os.Environ(), childEnv+"=capped", "GOMEMLIMIT=off", "GODEBUG=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child under ulimit -v: %v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("RESULT false")) {
+		t.Fatalf("a reservation was made under a cap on address space:\n%s", out)
 	}
 }
