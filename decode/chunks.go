@@ -2,9 +2,9 @@ package decode
 
 import (
 	"iter"
-	"unsafe"
 
 	"github.com/partnermap/partnermap/internal/chunks"
+	"github.com/partnermap/partnermap/internal/memlimit"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
 )
@@ -84,11 +84,7 @@ func (r *recordRoom[R]) touchAhead() {
 	r.ready = make(chan struct{})
 	go func() {
 		defer close(r.ready)
-		var zero R
-		perPage := max(1, 4096/int(unsafe.Sizeof(zero)))
-		for i := 0; i < len(r.all); i += perPage {
-			r.all[i] = zero
-		}
+		memlimit.TouchPages(r.all)
 	}()
 }
 

@@ -9,11 +9,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/partnermap/partnermap/campaign"
 	"github.com/partnermap/partnermap/history"
+	"github.com/partnermap/partnermap/internal/chunks"
 	"github.com/partnermap/partnermap/profile"
 	"github.com/partnermap/partnermap/scoring"
 	"github.com/partnermap/partnermap/sheets"
@@ -128,19 +128,13 @@ func tabsAtOnce(in Input, n int) []sheets.Tab {
 	slices.SortStableFunc(order, func(x, y int) int { return slowest[builds[y].name] - slowest[builds[x].name] })
 
 	tabs := make([]sheets.Tab, len(builds))
-	turns := make(chan struct{}, max(n, 1))
-	var wg sync.WaitGroup
-	for _, i := range order {
-		turns <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-turns }()
-			tab := builds[i].build(builds[i].name, in)
-			tab.Legend = true // row 1 of every output tab is its legend
-			fitWidths(&tab)
-			tabs[i] = tab
-		})
-	}
-	wg.Wait()
+	chunks.AtMost(len(order), n, func(j int) {
+		i := order[j]
+		tab := builds[i].build(builds[i].name, in)
+		tab.Legend = true // row 1 of every output tab is its legend
+		fitWidths(&tab)
+		tabs[i] = tab
+	})
 	return tabs
 }
 

@@ -25,3 +25,18 @@ func Each(n, k int, fn func(c, lo, hi int)) {
 	fn(0, 0, n/k)
 	wg.Wait()
 }
+
+// AtMost calls fn(i) for each of n jobs, starting them in order, each on a goroutine of its
+// own and at most k at once (at least one). It returns when every job is done.
+func AtMost(n, k int, fn func(i int)) {
+	turns := make(chan struct{}, max(k, 1))
+	var wg sync.WaitGroup
+	for i := range n {
+		turns <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-turns }()
+			fn(i)
+		})
+	}
+	wg.Wait()
+}

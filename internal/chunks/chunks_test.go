@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestEachCoversEveryItemOnceInContiguousChunks(t *testing.T) {
@@ -108,5 +109,32 @@ func TestAheadStopsAtTheFirstErrorInOrder(t *testing.T) {
 		func([]byte) error { calls++; return bad })
 	if !errors.Is(err, bad) || calls != 1 {
 		t.Errorf("take's error: %v after %d calls, want it after 1", err, calls)
+	}
+}
+
+func TestAtMostRunsEveryJobOnceAndNoMoreAtOnce(t *testing.T) {
+	for _, k := range []int{0, 1, 2, 5} {
+		var mu sync.Mutex
+		running, most := 0, 0
+		done := make([]int, 40)
+		AtMost(len(done), k, func(i int) {
+			mu.Lock()
+			running++
+			most = max(most, running)
+			done[i]++
+			mu.Unlock()
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			running--
+			mu.Unlock()
+		})
+		for i, d := range done {
+			if d != 1 {
+				t.Fatalf("k %d: job %d ran %d times", k, i, d)
+			}
+		}
+		if most > max(k, 1) {
+			t.Errorf("k %d: %d jobs at once", k, most)
+		}
 	}
 }

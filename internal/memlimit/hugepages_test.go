@@ -3,6 +3,7 @@ package memlimit
 import (
 	"math"
 	"testing"
+	"unsafe"
 )
 
 func TestTHPOnRequest(t *testing.T) {
@@ -72,6 +73,24 @@ func TestHugeHeapSize(t *testing.T) {
 	} {
 		if got := hugeHeapSize(tc.limit); got != tc.want {
 			t.Errorf("limit %d: %d, want %d", tc.limit, got, tc.want)
+		}
+	}
+}
+
+func TestTouchPagesWritesTheZeroValueAPageApart(t *testing.T) {
+	type rec struct {
+		a, b int64
+		s    string
+	}
+	s := make([]rec, 1000)
+	for i := range s {
+		s[i] = rec{1, 1, "x"}
+	}
+	TouchPages(s)
+	perPage := 4096 / int(unsafe.Sizeof(rec{}))
+	for i, r := range s {
+		if touched := r == (rec{}); touched != (i%perPage == 0) {
+			t.Fatalf("element %d: touched %v, want every %dth", i, touched, perPage)
 		}
 	}
 }

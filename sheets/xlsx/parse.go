@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
+	"github.com/partnermap/partnermap/internal/memlimit"
 	"github.com/partnermap/partnermap/sheets"
 )
 
@@ -248,12 +248,9 @@ const slabCells = 8192
 func touchSlabs(stop <-chan struct{}) <-chan []Cell {
 	out := make(chan []Cell, 4)
 	go func() {
-		const perPage = 4096 / int(unsafe.Sizeof(Cell{}))
 		for {
 			slab := make([]Cell, slabCells)
-			for i := 0; i < len(slab); i += perPage {
-				slab[i].Bool = false
-			}
+			memlimit.TouchPages(slab)
 			select {
 			case out <- slab:
 			case <-stop:

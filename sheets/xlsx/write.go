@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/xuri/excelize/v2"
 
@@ -522,19 +521,11 @@ func (r *renderer) scan(t sheets.Tab) *tabScan {
 // scanTabs scans the tabs side by side, at most GOMAXPROCS at once (a scan only reads).
 func (r *renderer) scanTabs(tabs []sheets.Tab) []*tabScan {
 	scans := make([]*tabScan, len(tabs))
-	turns := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i, t := range tabs {
-		if len(t.Rows) > maxRows {
-			continue // refused by outputTab
+	chunks.AtMost(len(tabs), runtime.GOMAXPROCS(0), func(i int) {
+		if len(tabs[i].Rows) <= maxRows { // a longer tab is refused by outputTab
+			scans[i] = r.scan(tabs[i])
 		}
-		turns <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-turns }()
-			scans[i] = r.scan(t)
-		})
-	}
-	wg.Wait()
+	})
 	return scans
 }
 
