@@ -101,15 +101,6 @@ type decoder struct {
 	campaigns *index // nil when the Campaigns tab is missing or unreadable
 	scratch   []byte // for folding names without allocating
 	search    search // for suggesting names
-	// meetingRoom, when set, is where the meetings go, made ahead (touchAhead).
-	meetingRoom *recordRoom[scoring.Meeting]
-}
-
-// meetingsReadable reports whether the Meetings tab's header lets its rows be decoded: a
-// room is made for them ahead only then.
-func meetingsReadable(name string, t *sheets.Table) bool {
-	_, ok := openTab(name, t, meetingColumns())
-	return ok
 }
 
 // touchAheadRows is the fewest Meetings rows whose records' memory is made ahead: below
@@ -121,17 +112,14 @@ const touchAheadRows = 1 << 16
 func Decode(tables map[string]*sheets.Table, opts Options) Result {
 	d := &decoder{opts: opts, tabs: opts.Tabs.WithDefaults(), res: Result{Rows: make(map[string]int, 4)}}
 	d.res.partnersTab = d.tabs.Partners
-	if t := tables[d.tabs.Meetings]; t != nil && (len(t.Rows) > touchAheadRows || opts.touchAhead) && meetingsReadable(d.tabs.Meetings, t) {
-		// The meetings' room is made now and its pages written to while the members,
-		// partners and assets are decoded.
-		d.meetingRoom = newRecordRoom[scoring.Meeting](d, t)
-		d.meetingRoom.touchAhead()
-	}
+	// The Meetings tab is opened first: when its rows can be decoded, their records' room
+	// is made now and its pages written to while the members, partners and assets are.
+	meetings := d.openMeetings(tables[d.tabs.Meetings])
 	// Members first: owners and attendees are checked against them.
 	memberIssues := d.decodeMembers(tables[d.tabs.Members])
 	partnerIssues := d.decodePartners(tables[d.tabs.Partners])
 	assetIssues := d.decodeAssets(tables[d.tabs.Assets])
-	meetingIssues := d.decodeMeetings(tables[d.tabs.Meetings])
+	meetingIssues := d.decodeMeetings(meetings)
 	campaignIssues := d.decodeCampaigns(tables[d.tabs.Campaigns])
 	stanceIssues := d.decodeStances(tables[d.tabs.Stances])
 
@@ -365,17 +353,39 @@ func missingAssetValue(tb *tab, n int, noMember, noAsset bool) {
 	}
 }
 
-func (d *decoder) decodeMeetings(t *sheets.Table) []scoring.Issue {
-	name := d.tabs.Meetings
+// meetingsTab is the Meetings tab, opened: its header read (ok when its rows can be
+// decoded) and, for a large tab, the room its records go to.
+type meetingsTab struct {
+	t    *sheets.Table
+	tb   *tab
+	ok   bool
+	room *recordRoom[scoring.Meeting]
+}
+
+// openMeetings opens the Meetings tab t (nil when there is none).
+func (d *decoder) openMeetings(t *sheets.Table) meetingsTab {
+	m := meetingsTab{t: t}
 	if t == nil {
+		return m
+	}
+	m.tb, m.ok = openTab(d.tabs.Meetings, t, meetingColumns())
+	if m.ok && (len(t.Rows) > touchAheadRows || d.opts.touchAhead) {
+		m.room = newRecordRoom[scoring.Meeting](d, t)
+		m.room.touchAhead()
+	}
+	return m
+}
+
+func (d *decoder) decodeMeetings(m meetingsTab) []scoring.Issue {
+	name := d.tabs.Meetings
+	if m.t == nil {
 		return d.missingTab(name, "meetings", scoring.SevWarning)
 	}
-	tb, ok := openTab(name, t, meetingColumns())
-	if !ok {
-		d.res.Rows[name] = countRows(t)
-		return tb.sorted()
+	if !m.ok {
+		d.res.Rows[name] = countRows(m.t)
+		return m.tb.sorted()
 	}
-	out, issues := decodeRows(d, tb, t, decodeMeeting, d.meetingRoom)
+	out, issues := decodeRows(d, m.tb, m.t, decodeMeeting, m.room)
 	d.res.Records.Meetings = out
 	return issues
 }
