@@ -55,6 +55,10 @@ type Options struct {
 	Memo string
 	// Logger hears about a memo that could not be used or kept; the zero value hears nothing.
 	Logger zerolog.Logger
+	// BeforeRead, when set, is called once the run knows it reads the source in full (it
+	// was not found unchanged from the memo), just before the read: a one-shot command's
+	// heap is set up there (memlimit.HugePages), not in a run that ends in milliseconds.
+	BeforeRead func()
 }
 
 // Stage timings of one run.
@@ -211,6 +215,9 @@ func Run(ctx context.Context, cfg config.Config, src sheets.Source, opts Options
 		}
 	}
 
+	if opts.BeforeRead != nil {
+		opts.BeforeRead()
+	}
 	t := now()
 	var (
 		snap   *sheets.Snapshot

@@ -398,3 +398,17 @@ func TestAMemoThatCannotBeUsedIsLoggedNotFatal(t *testing.T) {
 		t.Errorf("the memo that could not be kept was not logged: %s", logged.String())
 	}
 }
+
+// TestBeforeReadIsCalledOnlyForAFullRead: a one-shot command sets its heap up there, which a
+// sync recalled from its memo does not need.
+func TestBeforeReadIsCalledOnlyForAFullRead(t *testing.T) {
+	c := newMemoCase(t, "messy.xlsx")
+	calls := 0
+	opts := Options{BeforeRead: func() { calls++ }}
+	if _, reads := c.sync(opts); reads != 1 || calls != 1 {
+		t.Fatalf("first sync: reads %d, BeforeRead called %d times; want 1 and 1", reads, calls)
+	}
+	if rep, reads := c.sync(opts); reads != 0 || !rep.Recalled || calls != 1 {
+		t.Fatalf("recalled sync: reads %d, recalled %v, BeforeRead called %d times in all; want it not called again", reads, rep.Recalled, calls)
+	}
+}

@@ -64,7 +64,7 @@ func runChild(ctx context.Context, o options) error {
 	if o.child == childXLSX || o.child == childGoogle {
 		// The soft heap limit and collection pace `partnermap sync --now` sets, so that the
 		// figures are the command's (GOMEMLIMIT=off measures without them).
-		memlimit.ApplyOneShot(o.child == childXLSX)
+		memlimit.ApplyOneShot()
 	}
 	switch o.child {
 	case childXLSX:
@@ -152,7 +152,11 @@ func syncThrice(ctx context.Context, o options, cfg config.Config, src sheets.So
 		}
 		peakKnown := resetPeakRSS() == nil
 		start, cpu := time.Now(), cpuTime()
-		rep, err := sync.Run(ctx, cfg, src, sync.Options{AsOf: o.asOf, Force: force, Version: "bench", Memo: memo})
+		opts := sync.Options{AsOf: o.asOf, Force: force, Version: "bench", Memo: memo}
+		if o.child == childXLSX {
+			opts.BeforeRead = memlimit.HugePages // as sync --now of a workbook
+		}
+		rep, err := sync.Run(ctx, cfg, src, opts)
 		wall, cpu := time.Since(start), cpuTime()-cpu
 		stopProfile()
 		if err := stopPeak(); err != nil {

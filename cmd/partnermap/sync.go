@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -66,7 +65,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 		return err
 	}
 	log := a.logger(cfg.Log)
-	if limit := memlimit.ApplyOneShot(anyWorkbook(cfg.SourceList())); limit > 0 {
+	if limit := memlimit.ApplyOneShot(); limit > 0 {
 		log.Debug().Int64("bytes", limit).Msg("soft memory limit set (GOMEMLIMIT overrides it)")
 	}
 	asOf, err := parseAsOf(f.asOf)
@@ -115,6 +114,7 @@ func (a *app) syncNow(cmd *cobra.Command, f syncFlags) error {
 		}
 		rep, err := sync.Run(rctx, sync.ForSource(cfg, src), source, sync.Options{
 			AsOf: asOf, DryRun: f.dryRun, Adopt: f.adopt, Force: f.force, Version: version, Memo: memo, Logger: log,
+			BeforeRead: heapFor(src),
 		})
 		err = timedOut(rctx, cfg, err)
 		cancel()
@@ -210,7 +210,7 @@ func (a *app) computeDry(cmd *cobra.Command, f dryFlags, asOf scoring.Date) (rep
 	}
 	// brief and render are one-shot commands too, each a dry-run sync: the same memory
 	// settings as sync --now.
-	memlimit.ApplyOneShot(anyWorkbook([]config.Source{src}))
+	memlimit.ApplyOneShot()
 	ctx, cancel := withDeadline(cmd.Context(), cfg)
 	defer cancel()
 	rep, err = a.dryRun(ctx, cmd, cfg, src, f.demo, asOf)
@@ -227,7 +227,7 @@ func (a *app) dryRun(ctx context.Context, cmd *cobra.Command, cfg config.Config,
 			return nil, configErrOrFail(timedOut(ctx, cfg, err))
 		}
 	}
-	rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{AsOf: asOf, DryRun: true, Version: version})
+	rep, err := sync.Run(ctx, sync.ForSource(cfg, src), source, sync.Options{AsOf: asOf, DryRun: true, Version: version, BeforeRead: heapFor(src)})
 	if err != nil {
 		return nil, configErrOrFail(timedOut(ctx, cfg, err))
 	}
@@ -332,8 +332,11 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// anyWorkbook reports whether any of the sources is a local workbook, whose read holds
-// every input cell at once (memlimit.ApplyOneShot's largeHeap).
-func anyWorkbook(sources []config.Source) bool {
-	return slices.ContainsFunc(sources, func(s config.Source) bool { return s.XLSX != "" })
+// heapFor is a one-shot sync's set-up of its heap before a full read of src: huge pages for
+// a local workbook (memlimit.HugePages), nothing for a Google Sheet.
+func heapFor(src config.Source) func() {
+	if src.XLSX == "" {
+		return nil
+	}
+	return memlimit.HugePages
 }

@@ -42,7 +42,7 @@ func TestAOneShotSyncCollectsLessOftenBelowItsLimit(t *testing.T) {
 			if tc.gogc != "" {
 				debug.SetGCPercent(50) // what the runtime read from GOGC at start
 			}
-			ApplyOneShot(false)
+			ApplyOneShot()
 			if got := debug.SetGCPercent(100); got != tc.want {
 				t.Errorf("GOGC %d, want %d", got, tc.want)
 			}
