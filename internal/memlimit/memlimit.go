@@ -58,9 +58,9 @@ func ApplyOneShot() int64 {
 // HugePages has a one-shot command's heap, up to the soft limit in effect, backed by huge
 // pages where the kernel does that on request (hugepages.go), once a process. It is for a
 // local workbook's full read, which holds every input cell at once; a Google read's heap is
-// a few hundred MiB, where pages held whole by one live object cost more resident memory
-// (360–382 MiB against 312 at 10k partners) than the faults they save, and a sync found
-// unchanged from its memo needs none (the reservation is a fifth of its 0.13 s).
+// a few hundred MiB, where it saved no measurable CPU and pages held whole can only add
+// resident memory, and a sync found unchanged from its memo needs none (the reservation
+// is a fifth of its 0.13 s).
 func HugePages() {
 	hugeHeapOnce.Do(func() { reserveHugeHeap(hugeHeapSize(debug.SetMemoryLimit(-1))) })
 }
